@@ -1,0 +1,1 @@
+"""Shared code for the pain pump site: page and language model, checks, tools."""

@@ -1,0 +1,266 @@
+"""How the site's languages, pages and front matter are modelled.
+
+The one module the build hooks, the translators' tool and the tests share. The list of
+languages lives in ``mkdocs.yml`` (the i18n plugin's ``languages``); everything here
+reads it from there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+PLACEHOLDER_PREFIX = "PLACEHOLDER"
+DESCRIPTION_MAX = 160
+REVIEW_STATES = ("unreviewed", "reviewed")
+
+ENGLISH_FIELDS = ("title", "description", "last_reviewed", "next_review")
+TRANSLATION_FIELDS = ("source_hash", "translation_review")
+DATE_FIELDS = ("last_reviewed", "next_review")
+
+
+# --- mkdocs.yml ---------------------------------------------------------------
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Safe loader that reads mkdocs.yml's custom tags (!ENV, !relative) as plain data."""
+
+
+def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.SequenceNode):
+        values = loader.construct_sequence(node)
+        return values[-1] if values else None
+    return None
+
+
+_ConfigLoader.add_constructor("!ENV", _construct_env)
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def load_mkdocs_config(root: Path = REPO) -> dict[str, Any]:
+    with open(root / "mkdocs.yml", encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_ConfigLoader)  # noqa: S506 - safe loader subclass
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    default: bool = False
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.code in RTL_LANGUAGES else "ltr"
+
+
+def i18n_plugin_config(config: dict[str, Any]) -> dict[str, Any]:
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            return plugin["i18n"]
+    raise KeyError("mkdocs.yml has no i18n plugin")
+
+
+def languages(root: Path = REPO) -> list[Language]:
+    """The site's languages, default (English) first, as mkdocs.yml lists them."""
+    langs = [
+        Language(code=entry["locale"], name=entry["name"], default=bool(entry.get("default")))
+        for entry in i18n_plugin_config(load_mkdocs_config(root))["languages"]
+    ]
+    return sorted(langs, key=lambda lang: not lang.default)
+
+
+def default_language(root: Path = REPO) -> Language:
+    return languages(root)[0]
+
+
+# --- pages ----------------------------------------------------------------------
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, line: int, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.fix = fix
+
+
+@dataclass
+class PageSource:
+    """One Markdown page: its front matter, its body and where each starts."""
+
+    path: Path
+    meta: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+    meta_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.meta_lines.get(key, 1)
+
+
+_FENCE = "---"
+
+
+class _MetaLoader(yaml.SafeLoader):
+    """Safe loader that keeps dates as text, so a bad date is reported, not raised."""
+
+
+_MetaLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_page(path: Path, text: str) -> PageSource:
+    """Split a page into front matter and body; raise FrontMatterError with a line number."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != _FENCE:
+        raise FrontMatterError(1, "the page does not start with front matter", "add a '---' line, the fields, and a closing '---' at the top")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == _FENCE)
+    except StopIteration:
+        raise FrontMatterError(1, "the front matter is not closed", "add a line '---' after the last front matter field") from None
+    block = "\n".join(lines[1:end])
+    try:
+        node = yaml.compose(block, Loader=_MetaLoader)
+        meta = yaml.load(block, Loader=_MetaLoader)  # noqa: S506 - safe loader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 2
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FrontMatterError(line, f"the front matter is not valid YAML ({problem})", "write each field as 'name: value'; put quotes around a value that contains ': ' or starts with a special character") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FrontMatterError(2, "the front matter is not a list of 'name: value' fields", "write each field on its own line as 'name: value'")
+    meta_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            meta_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    return PageSource(path=path, meta=meta, body="\n".join(lines[end + 1 :]), body_line=end + 2, meta_lines=meta_lines)
+
+
+def read_page(path: Path) -> PageSource:
+    return parse_page(path, path.read_text(encoding="utf-8"))
+
+
+def source_hash(page: PageSource) -> str:
+    """Version of an English page's translatable content: title, description and body."""
+    content = "\n".join([str(page.meta.get("title", "")), str(page.meta.get("description", "")), page.body.strip()])
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+    fix: str
+    severity: str = "error"  # or "warning"
+
+    def format(self, root: Path = REPO) -> str:
+        try:
+            shown = self.path.resolve().relative_to(root.resolve())
+        except ValueError:
+            shown = self.path
+        label = "" if self.severity == "error" else "warning: "
+        return f"{shown}:{self.line}: {label}{self.message} — {self.fix}"
+
+
+def as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def front_matter_problems(page: PageSource, *, translation: bool) -> list[Problem]:
+    """Missing or wrong front matter fields, each with the line and the fix."""
+    problems: list[Problem] = []
+    meta = page.meta
+    required = ENGLISH_FIELDS + (TRANSLATION_FIELDS if translation and not meta.get("untranslated") else ())
+
+    def add(key: str, message: str, fix: str) -> None:
+        problems.append(Problem(page.path, page.line_of(key), message, fix))
+
+    for key in required:
+        if meta.get(key) in (None, ""):
+            problems.append(Problem(page.path, 1, f"front matter field '{key}' is missing", f"add '{key}: …' to the front matter"))
+    for key in ("title", "description"):
+        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
+            add(key, f"'{key}' must be text", f"write '{key}:' followed by one line of text")
+    description = meta.get("description")
+    if isinstance(description, str) and len(description) > DESCRIPTION_MAX:
+        add("description", f"'description' is {len(description)} characters long, more than {DESCRIPTION_MAX}", "shorten it to one sentence of at most 160 characters")
+    dates = {}
+    for key in DATE_FIELDS:
+        if meta.get(key) in (None, ""):
+            continue
+        parsed = as_date(meta[key])
+        if parsed is None:
+            add(key, f"'{key}' is not a date ({meta[key]!r})", f"write it as YYYY-MM-DD, e.g. '{key}: 2026-11-24'")
+        else:
+            dates[key] = parsed
+    if len(dates) == 2 and dates["next_review"] <= dates["last_reviewed"]:
+        add("next_review", "'next_review' is not after 'last_reviewed'", "set next_review to a date after last_reviewed")
+    if translation:
+        review = meta.get("translation_review")
+        if review not in (None, "") and review not in REVIEW_STATES:
+            add("translation_review", f"'translation_review' is {review!r}", "write 'translation_review: unreviewed' or 'translation_review: reviewed'")
+        digest = meta.get("source_hash")
+        if digest not in (None, "") and not (isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{12}", digest)):
+            add("source_hash", f"'source_hash' is not a 12-character hash ({digest!r})", "copy the hash that `python scripts/docs.py status` shows for the English page")
+    return problems
+
+
+def review_date(meta: dict[str, Any], key: str) -> dt.date | None:
+    return as_date(meta.get(key))
+
+
+def is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(PLACEHOLDER_PREFIX)
+
+
+# --- where things live ------------------------------------------------------------
+
+
+def docs_dir(root: Path = REPO) -> Path:
+    return root / load_mkdocs_config(root).get("docs_dir", "docs")
+
+
+def page_names(root: Path = REPO) -> list[str]:
+    """The site's pages, as paths inside a language folder ('index.md', 'trial.md', ...)."""
+    english = docs_dir(root) / default_language(root).code
+    return sorted(p.relative_to(english).as_posix() for p in english.rglob("*.md"))
+
+
+def page_file(lang: str, name: str, root: Path = REPO) -> Path:
+    return docs_dir(root) / lang / name
+
+
+def l10n_file(lang: str, kind: str, root: Path = REPO) -> Path:
+    """A language's data file: kind is 'strings' (interface text) or 'glossary'."""
+    return root / "l10n" / lang / f"{kind}.yml"
+
+
+def ui_strings(lang: str, root: Path = REPO) -> dict[str, str]:
+    """Interface strings for a language; keys it lacks fall back to English."""
+    strings: dict[str, str] = {}
+    for code in dict.fromkeys([default_language(root).code, lang]):
+        path = l10n_file(code, "strings", root)
+        if path.exists():
+            strings.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return strings

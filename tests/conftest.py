@@ -1,0 +1,89 @@
+"""Shared fixtures: one strict build of the real site per test session, and a factory
+that builds a modified copy of the project (a scenario) for the failing cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sitekit import model
+
+REPO = model.REPO
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "l10n")
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+    site: Path
+
+
+def run_build(project: Path, site: Path, env: dict[str, str] | None = None) -> Build:
+    """The real MkDocs build, strict (mkdocs.yml sets strict: true), never with -q."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    return Build(result.returncode, result.stdout + result.stderr, site)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Build:
+    build = run_build(REPO, tmp_path_factory.mktemp("site") / "site")
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A copy of the project to modify; `overlay(name)` copies tests/fixtures/<name>/ over it."""
+
+    class Project:
+        root = tmp_path / "project"
+
+        def overlay(self, name: str) -> None:
+            shutil.copytree(FIXTURES / name, self.root, dirs_exist_ok=True)
+
+        def build(self, env: dict[str, str] | None = None) -> Build:
+            return run_build(self.root, tmp_path / "site", env)
+
+    Project.root.mkdir()
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, Project.root / part)
+        else:
+            shutil.copy2(source, Project.root / part)
+    return Project()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Overdue reviews are reported, never failed: a clinic must not lose its site over them."""
+    today = dt.date.today()
+    overdue = []
+    for lang in model.languages():
+        for name in model.page_names():
+            path = model.page_file(lang.code, name)
+            if not path.exists():
+                continue
+            try:
+                due = model.review_date(model.read_page(path).meta, "next_review")
+            except model.FrontMatterError:
+                continue
+            if due is not None and due < today:
+                overdue.append(f"{path.relative_to(REPO)} (due {due.isoformat()})")
+    if overdue:
+        terminalreporter.section("pages due for review")
+        for line in overdue:
+            terminalreporter.write_line(line)
