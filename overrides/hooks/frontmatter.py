@@ -1,6 +1,7 @@
 """Front matter: every page's fields are validated (all problems listed, with file and
 line, before strict mode stops the build), review dates are shown in the page's
-language, and a review that is due is reported without failing the build."""
+language, a review that is due is reported without failing the build, and an
+untranslated stub is read as its English page."""
 
 from __future__ import annotations
 
@@ -47,6 +48,10 @@ def on_page_read_source(page, config):
         log.info(f"Review overdue: {page.file.src_uri} was due for review on {due.isoformat()}")
     if not _mkdocs_can_read(text):
         return _without_front_matter(text)
+    if source.meta.get("untranslated"):
+        # A stub made by `docs.py new-language`: readers get the English page until it is translated.
+        english = model.page_file(model.default_language(root).code, page.file.norm_src_uri, root)
+        return english.read_text(encoding="utf-8-sig")
     return None
 
 

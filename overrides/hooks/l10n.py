@@ -1,12 +1,104 @@
-"""Interface strings of the language being built, for the theme overrides (`ui.*`)."""
+"""What a reader of each language sees: interface strings, the translation notices
+(statement, review status, outdated, English fallback), abbreviations from the
+language's glossary, the language switcher and the hreflang alternates."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs.utils import get_relative_url
 from sitekit import model
 
 
+def on_config(config):
+    config.extra["pp_catalogue"] = model.Catalogue.load(_root(config))
+    return config
+
+
 def on_env(env, config, files):
-    env.globals["ui"] = model.ui_strings(config.theme["language"], Path(config.config_file_path).parent)
+    env.globals["ui"] = model.ui_strings(config.theme["language"], _root(config))
     return env
+
+
+def on_page_markdown(markdown, page, config, files):
+    language = _content_language(page, config)
+    abbreviations = model.glossary(language, _root(config)).get("abbreviations") or {}
+    definitions = "\n".join(f"*[{short}]: {long}" for short, long in abbreviations.items())
+    return f"{markdown}\n\n{definitions}\n" if definitions else markdown
+
+
+def on_page_content(html, page, config, files):
+    if _state(config, _name(page)) in model.SHOWN_IN_ENGLISH:
+        english = config.extra["pp_catalogue"].default
+        return f'<div lang="{english.code}" dir="{english.direction}">{html}</div>'
+    return html
+
+
+def on_page_context(context, page, config, nav):
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    language, name = config.theme["language"], _name(page)
+    if name not in catalogue.pages:
+        return context
+    state = catalogue.state(language, name)
+    site_url = config.site_url or "/"
+    readable = [
+        lang
+        for lang in catalogue.languages
+        if catalogue.published(lang.code) and catalogue.state(lang.code, name) not in model.SHOWN_IN_ENGLISH
+    ]
+
+    def url(code: str) -> str:
+        return model.language_url(code, catalogue.root) + model.page_url(name)
+
+    context["pp_page"] = {
+        "state": state,
+        "review": page.meta.get("translation_review"),
+        "english_url": url(catalogue.default.code),
+        "language_root": get_relative_url(model.language_url(language, catalogue.root) or ".", page.url),
+    }
+    context["pp_switcher"] = [
+        {"code": lang.code, "name": lang.name, "url": url(lang.code), "current": lang.code == language}
+        for lang in catalogue.languages
+        if catalogue.published(lang.code) or lang.code == language
+    ]
+    context["pp_suggestions"] = [
+        {"lang": lang.code, "url": get_relative_url(url(lang.code) or ".", page.url), **_suggestion(lang, catalogue.root)}
+        for lang in readable
+        if lang.code != language
+    ]
+    # hreflang alternates: only real translations, absolute, plus x-default (English).
+    config.extra.alternate = [{"name": lang.name, "lang": lang.code, "link": site_url + url(lang.code)} for lang in readable] + [
+        {"name": catalogue.default.name, "lang": "x-default", "link": site_url + url(catalogue.default.code)}
+    ]
+    if state in model.SHOWN_IN_ENGLISH:
+        page.canonical_url = site_url + url(catalogue.default.code)
+    return context
+
+
+def _suggestion(lang: model.Language, root: Path) -> dict[str, str]:
+    strings = model.ui_strings(lang.code, root)
+    return {
+        "text": strings["language_suggestion"].format(language=lang.name),
+        "action": strings["language_suggestion_action"].format(language=lang.name),
+        "dismiss": strings["dismiss"],
+        "dir": lang.direction,
+    }
+
+
+def _root(config) -> Path:
+    return Path(config.config_file_path).parent
+
+
+def _name(page) -> str:
+    return getattr(page.file, "norm_src_uri", page.file.src_uri)
+
+
+def _state(config, name: str) -> str:
+    return config.extra["pp_catalogue"].state(config.theme["language"], name)
+
+
+def _content_language(page, config) -> str:
+    """The language the page's text is in: English for a fallback or a stub."""
+    if _state(config, _name(page)) in model.SHOWN_IN_ENGLISH:
+        return config.extra["pp_catalogue"].default.code
+    return config.theme["language"]

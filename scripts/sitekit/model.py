@@ -48,7 +48,7 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, 
 
 def load_mkdocs_config(root: Path = REPO) -> dict[str, Any]:
     with open(root / "mkdocs.yml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_ConfigLoader)  # noqa: S506 - safe loader subclass
+        return yaml.load(fh, Loader=_ConfigLoader)
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,9 @@ def parse_page(path: Path, text: str) -> PageSource:
     """Split a page into front matter and body; raise FrontMatterError with a line number."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != _FENCE:
-        raise FrontMatterError(1, "the page does not start with front matter", "add a '---' line, the fields, and a closing '---' at the top")
+        raise FrontMatterError(
+            1, "the page does not start with front matter", "add a '---' line, the fields, and a closing '---' at the top"
+        )
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == _FENCE)
     except StopIteration:
@@ -132,16 +134,22 @@ def parse_page(path: Path, text: str) -> PageSource:
     block = "\n".join(lines[1:end])
     try:
         node = yaml.compose(block, Loader=_MetaLoader)
-        meta = yaml.load(block, Loader=_MetaLoader)  # noqa: S506 - safe loader subclass
+        meta = yaml.load(block, Loader=_MetaLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FrontMatterError(line, f"the front matter is not valid YAML ({problem})", "write each field as 'name: value'; put quotes around a value that contains ': ' or starts with a special character") from None
+        raise FrontMatterError(
+            line,
+            f"the front matter is not valid YAML ({problem})",
+            "write each field as 'name: value'; put quotes around a value that contains ': ' or starts with a special character",
+        ) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise FrontMatterError(2, "the front matter is not a list of 'name: value' fields", "write each field on its own line as 'name: value'")
+        raise FrontMatterError(
+            2, "the front matter is not a list of 'name: value' fields", "write each field on its own line as 'name: value'"
+        )
     meta_lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
@@ -204,7 +212,11 @@ def front_matter_problems(page: PageSource, *, translation: bool) -> list[Proble
             add(key, f"'{key}' must be text", f"write '{key}:' followed by one line of text")
     description = meta.get("description")
     if isinstance(description, str) and len(description) > DESCRIPTION_MAX:
-        add("description", f"'description' is {len(description)} characters long, more than {DESCRIPTION_MAX}", "shorten it to one sentence of at most 160 characters")
+        add(
+            "description",
+            f"'description' is {len(description)} characters long, more than {DESCRIPTION_MAX}",
+            "shorten it to one sentence of at most 160 characters",
+        )
     dates = {}
     for key in DATE_FIELDS:
         if meta.get(key) in (None, ""):
@@ -219,10 +231,18 @@ def front_matter_problems(page: PageSource, *, translation: bool) -> list[Proble
     if translation:
         review = meta.get("translation_review")
         if review not in (None, "") and review not in REVIEW_STATES:
-            add("translation_review", f"'translation_review' is {review!r}", "write 'translation_review: unreviewed' or 'translation_review: reviewed'")
+            add(
+                "translation_review",
+                f"'translation_review' is {review!r}",
+                "write 'translation_review: unreviewed' or 'translation_review: reviewed'",
+            )
         digest = meta.get("source_hash")
         if digest not in (None, "") and not (isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{12}", digest)):
-            add("source_hash", f"'source_hash' is not a 12-character hash ({digest!r})", "copy the hash that `python scripts/docs.py status` shows for the English page")
+            add(
+                "source_hash",
+                f"'source_hash' is not a 12-character hash ({digest!r})",
+                "copy the hash that `python scripts/docs.py status` shows for the English page",
+            )
     return problems
 
 
@@ -264,3 +284,86 @@ def ui_strings(lang: str, root: Path = REPO) -> dict[str, str]:
         if path.exists():
             strings.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     return strings
+
+
+# --- translation state ---------------------------------------------------------------
+
+SOURCE, TRANSLATED, OUTDATED, MISSING, STUB = "source", "translated", "outdated", "missing", "stub"
+SHOWN_IN_ENGLISH = (MISSING, STUB)  # readers get the English page with a notice
+
+
+def translation_state(lang: str, name: str, root: Path = REPO) -> str:
+    """source (English), translated, outdated (English changed since), missing or stub.
+
+    A page whose front matter cannot be read counts as missing: the build and
+    `scripts/docs.py check` report why.
+    """
+    if lang == default_language(root).code:
+        return SOURCE
+    path = page_file(lang, name, root)
+    if not path.exists():
+        return MISSING
+    try:
+        page = read_page(path)
+    except (FrontMatterError, UnicodeDecodeError):
+        return MISSING
+    if page.meta.get("untranslated"):
+        return STUB
+    english = read_page(page_file(default_language(root).code, name, root))
+    return TRANSLATED if page.meta.get("source_hash") == source_hash(english) else OUTDATED
+
+
+def page_url(name: str) -> str:
+    """The page's URL inside its language folder: '' for index.md, 'trial/' for trial.md."""
+    stem = name[: -len(".md")]
+    if stem == "index":
+        return ""
+    return stem[: -len("/index")] + "/" if stem.endswith("/index") else stem + "/"
+
+
+def language_url(lang: str, root: Path = REPO) -> str:
+    """The language's folder in the site: '' for the default language, 'es/' for Spanish."""
+    return "" if lang == default_language(root).code else f"{lang}/"
+
+
+def glossary(lang: str, root: Path = REPO) -> dict[str, Any]:
+    path = l10n_file(lang, "glossary", root)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return data or {}
+
+
+PUBLISH_THRESHOLD = 1.0  # share of pages translated (outdated ones count) before readers are offered a language
+
+
+@dataclass
+class Catalogue:
+    """Every language's state for every page, read once (per build, per command)."""
+
+    root: Path
+    languages: list[Language]
+    pages: list[str]
+    states: dict[tuple[str, str], str]
+
+    @classmethod
+    def load(cls, root: Path = REPO) -> Catalogue:
+        langs, pages = languages(root), page_names(root)
+        states = {(lang.code, name): translation_state(lang.code, name, root) for lang in langs for name in pages}
+        return cls(root, langs, pages, states)
+
+    @property
+    def default(self) -> Language:
+        return self.languages[0]
+
+    def language(self, code: str) -> Language:
+        return next(lang for lang in self.languages if lang.code == code)
+
+    def state(self, lang: str, name: str) -> str:
+        return self.states.get((lang, name), MISSING)
+
+    def share(self, lang: str) -> float:
+        done = [name for name in self.pages if self.state(lang, name) not in SHOWN_IN_ENGLISH]
+        return len(done) / len(self.pages) if self.pages else 0.0
+
+    def published(self, lang: str) -> bool:
+        """A language is offered to readers (switcher, hreflang, suggestion) once all its pages are translated."""
+        return self.share(lang) >= PUBLISH_THRESHOLD

@@ -1,0 +1,112 @@
+"""Files each language gets of its own, written once mkdocs-static-i18n has built every
+language: a 404 page in the language's folder (the root one stays in the default
+language), a search index with that language's pages only, and sitemaps that list each
+page with its real translations (also one beside every page, where the theme looks)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.plugins import event_priority
+from sitekit import model
+
+
+def on_template_context(context, template_name, config):
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    if template_name == "404.html":
+        root_path = urlsplit(config.site_url or "/").path
+        context["pp_language_root"] = root_path + model.language_url(config.theme["language"], catalogue.root)
+    if template_name == "sitemap.xml":
+        context["pp_sitemap"] = _sitemap_entries(catalogue, config.site_url or "/")
+    return context
+
+
+def on_post_template(output, template_name, config):
+    """Write a non-default language's 404 page into its folder, not over the root one."""
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    language = config.theme["language"]
+    if template_name != "404.html" or language == catalogue.default.code:
+        return output
+    target = Path(config.site_dir) / language / "404.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output, encoding="utf-8")
+    return ""  # MkDocs skips writing an empty template: the root 404.html stays English
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
+def on_post_build(config):
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and i18n.building:
+        return  # a nested language build: wait for the last one
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    site = Path(config.site_dir)
+    _write_search_indexes(site, catalogue, config)
+    _write_sitemaps(site, catalogue, config)
+
+
+def _write_search_indexes(site: Path, catalogue: model.Catalogue, config) -> None:
+    combined = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    others = tuple(model.language_url(lang.code, catalogue.root) for lang in catalogue.languages[1:])
+    for lang in catalogue.languages:
+        prefix = model.language_url(lang.code, catalogue.root)
+        shown = {model.page_url(name) for name in catalogue.pages if catalogue.state(lang.code, name) not in model.SHOWN_IN_ENGLISH}
+        docs = []
+        for doc in combined["docs"]:
+            location = doc["location"]
+            if (prefix and not location.startswith(prefix)) or (not prefix and location.startswith(others)):
+                continue
+            local = location[len(prefix) :]
+            if local.split("#", 1)[0] in shown:
+                docs.append({**doc, "location": local})
+        index = {"config": {**combined["config"], **_search_config(config, lang.code)}, "docs": docs}
+        target = site / prefix / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _search_config(config, language: str) -> dict:
+    """Material's own search settings for the language (lunr language, separator, pipeline)."""
+    saved = config.theme["language"]
+    config.theme["language"] = language
+    try:
+        translate = config.theme.get_env().get_template("partials/language.html", globals={"config": config}).module.t
+        pipeline = [step for step in translate("search.config.pipeline").replace(" ", "").split(",") if step]
+        return {"lang": [translate("search.config.lang")], "separator": translate("search.config.separator"), "pipeline": pipeline}
+    finally:
+        config.theme["language"] = saved
+
+
+def _sitemap_entries(catalogue: model.Catalogue, site_url: str) -> list[dict]:
+    """One entry per readable page and language, each listing the page's real translations."""
+    entries = []
+    for name in catalogue.pages:
+        readable = [
+            lang.code
+            for lang in catalogue.languages
+            if catalogue.published(lang.code) and catalogue.state(lang.code, name) not in model.SHOWN_IN_ENGLISH
+        ]
+        alternates = [(code, site_url + model.language_url(code, catalogue.root) + model.page_url(name)) for code in readable]
+        x_default = site_url + model.page_url(name)
+        entries.extend({"lang": code, "loc": loc, "alternates": alternates, "x_default": x_default} for code, loc in alternates)
+    return entries
+
+
+def _write_sitemaps(site: Path, catalogue: model.Catalogue, config) -> None:
+    """Per language folder (its pages) and beside every page (that page): the theme's
+    language switcher fetches `sitemap.xml` relative to each hreflang link."""
+    template = config.theme.get_env().get_template("sitemap.xml")
+    entries = _sitemap_entries(catalogue, config.site_url or "/")
+    site_path = urlsplit(config.site_url or "/").path
+    for entry in entries:
+        folder = site / urlsplit(entry["loc"]).path[len(site_path) :]
+        (folder / "sitemap.xml").write_text(template.render(pp_sitemap=[entry]), encoding="utf-8")
+    for lang in catalogue.languages[1:]:
+        mine = [entry for entry in entries if entry["lang"] == lang.code]
+        (site / lang.code).mkdir(exist_ok=True)
+        (site / lang.code / "sitemap.xml").write_text(template.render(pp_sitemap=mine), encoding="utf-8")
+    full = template.render(pp_sitemap=entries)
+    (site / "sitemap.xml").write_text(full, encoding="utf-8")
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(full.encode("utf-8"), mtime=0))
