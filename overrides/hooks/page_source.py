@@ -1,17 +1,18 @@
-"""Front matter: every page's fields are validated (all problems listed, with file and
-line, before strict mode stops the build), review dates are shown in the page's
-language, a review that is due is reported without failing the build, and an
-untranslated stub is read as its English page."""
+"""Page sources: every page's front matter is validated and raw HTML that could run code
+is refused (all problems listed, with file and line, before strict mode stops the
+build); review dates are shown in the page's language; a review that is due is reported
+without failing the build; an untranslated stub is read as its English page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 import yaml
 from babel.dates import format_date
 from mkdocs.plugins import get_plugin_logger
-from sitekit import model
+from sitekit import model, translation
 
 log = get_plugin_logger(__name__)
 
@@ -40,12 +41,15 @@ def on_page_read_source(page, config):
     except model.FrontMatterError as err:
         log.error(model.Problem(path, err.line, err.message, err.fix).format(root))
         return _without_front_matter(text)
-    translation = page.file.locale != model.default_language(root).code
-    for problem in model.front_matter_problems(source, translation=translation):
+    is_translation = page.file.locale != model.default_language(root).code
+    unsafe = translation.unsafe_html(source.body, source.body_line, path)
+    for problem in model.front_matter_problems(source, translation=is_translation) + unsafe:
         log.error(problem.format(root))
     due = model.review_date(source.meta, "next_review")
     if due is not None and due < dt.date.today():
         log.info(f"Review overdue: {page.file.src_uri} was due for review on {due.isoformat()}")
+    if unsafe:
+        return html.escape(_without_front_matter(text))  # shown as text, never run, until fixed
     if not _mkdocs_can_read(text):
         return _without_front_matter(text)
     if source.meta.get("untranslated"):

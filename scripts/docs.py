@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Tools for editors and translators of the pain pump site.
+
+Every command reads the list of languages from mkdocs.yml. Exit status: 0 when all is
+well, 1 when problems were found, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sitekit import model, readability, translation  # noqa: E402
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Show, per language and page, whether the translation is done, outdated or missing."""
+    root = args.root
+    catalogue = model.Catalogue.load(root)
+    codes = [lang.code for lang in catalogue.languages]
+    if args.lang and args.lang not in codes:
+        return usage_error(f"unknown language '{args.lang}': the site has {', '.join(codes)}")
+    report = []
+    for lang in catalogue.languages:
+        if args.lang and lang.code != args.lang:
+            continue
+        pages = []
+        for name in catalogue.pages:
+            state = catalogue.state(lang.code, name)
+            score = None
+            if state not in model.SHOWN_IN_ENGLISH:
+                score = readability.score(lang.code, model.read_page(model.page_file(lang.code, name, root)).body)
+            pages.append({"page": name, "state": state, "readability": score})
+        report.append(
+            {
+                "language": lang.code,
+                "name": lang.name,
+                "complete": round(catalogue.share(lang.code) * 100),
+                "published": catalogue.published(lang.code),
+                "readability_formula": readability.formula(lang.code),
+                "pages": pages,
+            }
+        )
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    for entry in report:
+        shown = "shown to readers" if entry["published"] else f"not yet shown to readers (needs {model.PUBLISH_THRESHOLD:.0%})"
+        print(f"\n{entry['language']} — {entry['name']}: {entry['complete']}% complete, {shown}")
+        formula = entry["readability_formula"] or "no formula for this language"
+        rows = [("page", "state", f"readability ({formula})")]
+        rows += [(p["page"], p["state"], "—" if p["readability"] is None else f"{p['readability']:.1f}") for p in entry["pages"]]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for index, row in enumerate(rows):
+            print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            if index == 0:
+                print("  " + "  ".join("-" * width for width in widths))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Show what changed in the English page since the translation's recorded version."""
+    root = args.root
+    catalogue = model.Catalogue.load(root)
+    if args.lang not in [lang.code for lang in catalogue.languages[1:]]:
+        return usage_error(f"'{args.lang}' is not a translated language of the site")
+    name = args.page if args.page.endswith(".md") else f"{args.page}.md"
+    if name not in catalogue.pages:
+        return usage_error(f"no page '{name}': pages are {', '.join(catalogue.pages)}")
+    path = model.page_file(args.lang, name, root)
+    if not path.exists():
+        print(f"{path.relative_to(root)} does not exist yet: translate the whole English page.")
+        return 1
+    digest = model.read_page(path).meta.get("source_hash")
+    english = model.read_page(model.page_file(catalogue.default.code, name, root))
+    if digest == model.source_hash(english):
+        print(f"{path.relative_to(root)} is up to date with the English page.")
+        return 0
+    old = translation.snapshot_path(name, str(digest), root)
+    if not old.exists():
+        print(
+            f"{path.relative_to(root)}: source_hash {digest} is not a recorded version of the English page; compare it with the whole English page."
+        )
+        return 1
+    diff = difflib.unified_diff(
+        old.read_text(encoding="utf-8").splitlines(),
+        translation.snapshot_text(english).splitlines(),
+        f"en/{name} (version {digest}, translated)",
+        f"en/{name} (version {model.source_hash(english)}, now)",
+        lineterm="",
+    )
+    print("\n".join(diff))
+    print(f"\nWhen the translation is updated, set source_hash: {model.source_hash(english)}")
+    return 1
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    """Record the current version of every English page in l10n/history/ (for `diff`)."""
+    root = args.root
+    catalogue = model.Catalogue.load(root)
+    for name in catalogue.pages:
+        page = model.read_page(model.page_file(catalogue.default.code, name, root))
+        target = translation.snapshot_path(name, model.source_hash(page), root)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(translation.snapshot_text(page), encoding="utf-8")
+            print(f"recorded {target.relative_to(root)}")
+    return 0
+
+
+def cmd_new_language(args: argparse.Namespace) -> int:
+    """Start a new language: docs folder of stubs, mkdocs.yml entry, strings and glossary."""
+    root, code = args.root, args.code
+    if not re.fullmatch(r"[a-z]{2}", code):
+        return usage_error(f"'{code}' is not a two-letter ISO 639-1 language code (e.g. fr, pt, ko)")
+    supported = readability.theme_languages()
+    if code not in supported:
+        return usage_error(f"the theme has no interface translation for '{code}'; it has: {', '.join(sorted(supported))}")
+    catalogue = model.Catalogue.load(root)
+    folder = model.docs_dir(root) / code
+    if code in [lang.code for lang in catalogue.languages] or folder.exists() or model.l10n_file(code, "strings", root).parent.exists():
+        print(f"{code} already exists (in mkdocs.yml, docs/{code}/ or l10n/{code}/): nothing was changed.", file=sys.stderr)
+        return 1
+    name = args.name or code
+    english = catalogue.default.code
+    for page_name in catalogue.pages:
+        source = model.read_page(model.page_file(english, page_name, root))
+        stub = model.page_file(code, page_name, root)
+        stub.parent.mkdir(parents=True, exist_ok=True)
+        stub.write_text(
+            "---\n"
+            f"title: {json.dumps(source.meta['title'], ensure_ascii=False)}\n"
+            f"description: {json.dumps(source.meta['description'], ensure_ascii=False)}\n"
+            f"last_reviewed: {source.meta['last_reviewed']}\n"
+            f"next_review: {source.meta['next_review']}\n"
+            "untranslated: true  # UNTRANSLATED STUB: readers see the English page until this page is translated\n"
+            "---\n\n"
+            f"<!-- Translate docs/{english}/{page_name} here; see TRANSLATING.md. -->\n",
+            encoding="utf-8",
+        )
+    l10n = model.l10n_file(code, "strings", root).parent
+    l10n.mkdir(parents=True)
+    model.l10n_file(code, "strings", root).write_text(
+        f"# Interface strings for {name}: translate each value (still English).\n"
+        + model.l10n_file(english, "strings", root).read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    terms = model.glossary(english, root).get("terms") or {}
+    model.l10n_file(code, "glossary", root).write_text(
+        f"# Glossary for {name}: write the approved translation of each term (see TRANSLATING.md).\nterms:\n"
+        + "".join(f'  {json.dumps(term)}: ""\n' for term in terms)
+        + "abbreviations: {}\n",
+        encoding="utf-8",
+    )
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    entries = list(re.finditer(r"^        - locale: .*\n(?:          .*\n)*", text, re.M))
+    entry = f"        - locale: {code}\n          name: {json.dumps(name, ensure_ascii=False)}\n          build: true\n"
+    config.write_text(text[: entries[-1].end()] + entry + text[entries[-1].end() :], encoding="utf-8")
+    print(f"Started {code} ({name}): docs/{code}/ ({len(catalogue.pages)} stubs), l10n/{code}/, and its entry in mkdocs.yml.")
+    print(
+        f"It is 0% translated and stays hidden from readers until every page is translated. Next: `python scripts/docs.py status --lang {code}`."
+    )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check pages (all of docs/ by default): every problem as path:line: what — fix."""
+    root = args.root
+    paths = []
+    for given in args.files or [model.docs_dir(root)]:
+        path = Path(given)
+        if path.is_dir():
+            paths.extend(sorted(path.rglob("*.md")))
+        elif path.exists():
+            paths.append(path)
+        else:
+            return usage_error(f"no such file or folder: {given}")
+    problems = translation.check_files(paths, root)
+    if args.format == "json":
+        print(json.dumps([{**vars(p), "path": str(p.path)} for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            print(problem.format(root), file=sys.stderr)
+    errors = [p for p in problems if p.severity == "error"]
+    if args.format != "json":
+        print(f"{len(paths)} files checked: {len(errors)} errors, {len(problems) - len(errors)} warnings.", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def usage_error(message: str) -> int:
+    print(f"docs.py: {message}", file=sys.stderr)
+    return 2
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="scripts/docs.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    main.add_argument("--root", type=Path, default=model.REPO, help=argparse.SUPPRESS)
+    commands = main.add_subparsers(dest="command", required=True, metavar="command")
+
+    def add(name: str, function, **kwargs) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=function.__doc__.strip().splitlines()[0], description=function.__doc__, **kwargs)
+        sub.set_defaults(run=function)
+        return sub
+
+    status = add("status", cmd_status)
+    status.add_argument("--lang", help="one language only, e.g. es")
+    status.add_argument("--json", action="store_true", help="print JSON for machines")
+    diff = add("diff", cmd_diff)
+    diff.add_argument("lang", help="the translation's language, e.g. es")
+    diff.add_argument("page", help="the page, e.g. trial.md")
+    add("snapshot", cmd_snapshot)
+    new = add("new-language", cmd_new_language)
+    new.add_argument("code", help="two-letter language code, e.g. fr")
+    new.add_argument("--name", help="the language's name in itself, e.g. Français (shown in the switcher)")
+    check = add("check", cmd_check)
+    check.add_argument("files", nargs="*", help="pages or folders to check (default: all of docs/)")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (model.FrontMatterError, OSError, KeyError) as err:
+        print(f"docs.py: {err} — run `python scripts/docs.py check` to see what is wrong", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
