@@ -36,7 +36,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             score = None
             if state not in model.SHOWN_IN_ENGLISH:
                 score = readability.score(lang.code, model.read_page(model.page_file(lang.code, name, root)).body)
-            pages.append({"page": name, "state": state, "readability": score})
+            english_hash = model.source_hash(model.read_page(model.page_file(catalogue.default.code, name, root)))
+            pages.append({"page": name, "state": state, "readability": score, "english_hash": english_hash})
         report.append(
             {
                 "language": lang.code,

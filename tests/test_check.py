@@ -91,7 +91,7 @@ markdown_lines = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     meta=st.dictionaries(
         st.sampled_from(["title", "description", "last_reviewed", "next_review", "source_hash", "translation_review", "x"]),
@@ -115,3 +115,21 @@ def test_check_never_crashes_on_random_pages(tmp_path, meta, body, raw):
     target.write_bytes(f"---\n{front}---\n".encode() + "\n".join(body).encode("utf-8", "surrogatepass") + raw)
     problems = translation.check_files([target], root)
     assert all(isinstance(p, model.Problem) and p.line >= 1 for p in problems)
+
+
+def test_every_english_version_is_recorded_for_diff():
+    missing = [
+        name
+        for name in model.page_names()
+        if not translation.snapshot_path(name, model.source_hash(model.read_page(model.page_file("en", name))), REPO).exists()
+    ]
+    assert not missing, f"English pages changed without a recorded version: {missing} — run `python scripts/docs.py snapshot`"
+
+
+def test_diff_shows_what_changed_since_the_translated_version(checked_project):
+    shutil.copy(CASES / "stale_source_hash" / "trial.md", checked_project / "docs" / "es" / "trial.md")
+    result = run_docs(checked_project, "diff", "es", "trial.md")
+    assert result.returncode == 1
+    assert "-An older version." in result.stdout
+    assert "+The trial phase generally takes place over a few days to a week." in result.stdout
+    assert "set source_hash: 0f5c3e110761" in result.stdout

@@ -75,6 +75,11 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_post_page(output, page, config):
+    """Material sets the direction on <body>; screen readers and print want it on <html> too."""
+    return model.with_direction(output, config.extra["pp_catalogue"].language(config.theme["language"]))
+
+
 def _suggestion(lang: model.Language, root: Path) -> dict[str, str]:
     strings = model.ui_strings(lang.code, root)
     return {

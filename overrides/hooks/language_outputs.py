@@ -28,7 +28,10 @@ def on_post_template(output, template_name, config):
     """Write a non-default language's 404 page into its folder, not over the root one."""
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     language = config.theme["language"]
-    if template_name != "404.html" or language == catalogue.default.code:
+    if template_name != "404.html":
+        return output
+    output = model.with_direction(output, catalogue.language(language))
+    if language == catalogue.default.code:
         return output
     target = Path(config.site_dir) / language / "404.html"
     target.parent.mkdir(parents=True, exist_ok=True)

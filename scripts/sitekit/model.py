@@ -62,6 +62,11 @@ class Language:
         return "rtl" if self.code in RTL_LANGUAGES else "ltr"
 
 
+def with_direction(html: str, language: Language) -> str:
+    """Put the language's direction on <html> (Material sets it on <body> only)."""
+    return html.replace(f'<html lang="{language.code}"', f'<html lang="{language.code}" dir="{language.direction}"', 1)
+
+
 def i18n_plugin_config(config: dict[str, Any]) -> dict[str, Any]:
     for plugin in config.get("plugins", []):
         if isinstance(plugin, dict) and "i18n" in plugin:
@@ -332,7 +337,7 @@ def glossary(lang: str, root: Path = REPO) -> dict[str, Any]:
     return data or {}
 
 
-PUBLISH_THRESHOLD = 1.0  # share of pages translated (outdated ones count) before readers are offered a language
+PUBLISH_THRESHOLD = 0.8  # share of pages translated (outdated ones count) before readers are offered a language
 
 
 @dataclass
@@ -365,5 +370,5 @@ class Catalogue:
         return len(done) / len(self.pages) if self.pages else 0.0
 
     def published(self, lang: str) -> bool:
-        """A language is offered to readers (switcher, hreflang, suggestion) once all its pages are translated."""
+        """A language is offered to readers (switcher, hreflang, suggestion) once PUBLISH_THRESHOLD of its pages are translated."""
         return self.share(lang) >= PUBLISH_THRESHOLD

@@ -1,0 +1,191 @@
+"""What readers of each language meet: complete translations, notices, fallback, lang and
+dir, the switcher, hreflang, per-language search, 404 pages, suggestions, glossary."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import REPO
+from sitekit import model
+
+CATALOGUE = model.Catalogue.load()
+TRANSLATIONS = [lang for lang in CATALOGUE.languages if not lang.default]
+SITE_URL = model.load_mkdocs_config()["site_url"]
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def built_page(site, code, name):
+    return site / model.language_url(code) / model.page_url(name) / "index.html"
+
+
+@pytest.mark.parametrize("lang", [lang.code for lang in TRANSLATIONS])
+def test_every_page_is_translated_and_published(lang):
+    assert {name: CATALOGUE.state(lang, name) for name in CATALOGUE.pages} == dict.fromkeys(CATALOGUE.pages, model.TRANSLATED)
+    assert CATALOGUE.published(lang)
+
+
+@pytest.mark.parametrize("lang", [lang.code for lang in TRANSLATIONS])
+def test_glossary_and_strings_have_the_english_keys(lang):
+    english_terms = model.glossary("en")["terms"].keys()
+    assert model.glossary(lang)["terms"].keys() == english_terms
+    english_strings = model.ui_strings("en").keys()
+    import yaml
+
+    own = yaml.safe_load(model.l10n_file(lang, "strings").read_text(encoding="utf-8"))
+    assert own.keys() == english_strings
+
+
+def test_lang_and_dir_on_every_page_and_404(built_site):
+    for lang in CATALOGUE.languages:
+        for name in CATALOGUE.pages:
+            html = soup(built_page(built_site.site, lang.code, name)).html
+            assert (html["lang"], html["dir"]) == (lang.code, lang.direction), (lang.code, name)
+        notfound = soup(built_site.site / model.language_url(lang.code) / "404.html").html
+        assert (notfound["lang"], notfound["dir"]) == (lang.code, lang.direction)
+
+
+def test_switcher_lists_every_language_and_links_to_the_same_page(built_site):
+    for lang in CATALOGUE.languages:
+        for name in CATALOGUE.pages:
+            page = built_page(built_site.site, lang.code, name)
+            links = soup(page).select("a.md-select__link")
+            assert [a["hreflang"] for a in links] == [lg.code for lg in CATALOGUE.languages]
+            for link in links:
+                target = (page.parent / link["href"]).resolve() / "index.html"
+                assert target == built_page(built_site.site, link["hreflang"], name).resolve()
+
+
+def test_hreflang_alternates_are_absolute_and_include_x_default(built_site):
+    page = soup(built_page(built_site.site, "es", "trial.md"))
+    alternates = {link["hreflang"]: link["href"] for link in page.select('link[rel="alternate"][hreflang]')}
+    expected = {lang.code: SITE_URL + model.language_url(lang.code) + "trial/" for lang in CATALOGUE.languages}
+    assert alternates == {**expected, "x-default": SITE_URL + "trial/"}
+
+
+def test_translated_pages_say_so_and_link_to_english(built_site):
+    for lang in TRANSLATIONS:
+        strings = model.ui_strings(lang.code)
+        notice = soup(built_page(built_site.site, lang.code, "trial.md")).select_one(".pp-notice--translated")
+        assert notice is not None
+        assert strings["translation_statement"] in notice.get_text()
+        assert strings["translation_unreviewed"] in notice.get_text()
+        assert notice.find("a", hreflang="en")
+
+
+def test_abbreviations_expand_in_every_language(built_site):
+    for lang in CATALOGUE.languages:
+        abbreviations = model.glossary(lang.code)["abbreviations"]
+        page = soup(built_page(built_site.site, lang.code, "conditions.md"))
+        found = {abbr.get_text(): abbr["title"] for abbr in page.select("article abbr")}
+        assert found == {short: long for short, long in abbreviations.items() if short in found} and found, lang.code
+
+
+def test_search_index_per_language_holds_only_that_language(built_site):
+    for lang in CATALOGUE.languages:
+        index = json.loads((built_site.site / model.language_url(lang.code) / "search" / "search_index.json").read_text(encoding="utf-8"))
+        locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+        assert locations == {model.page_url(name) for name in CATALOGUE.pages}, lang.code
+        titles = {doc["title"] for doc in index["docs"] if "#" not in doc["location"]}
+        own_titles = {model.read_page(model.page_file(lang.code, name)).meta["title"] for name in CATALOGUE.pages}
+        assert {t.replace("\u200b", "") for t in titles} == own_titles
+        assert len(index["config"]["lang"]) == 1
+
+
+def test_chinese_search_index_is_segmented(built_site):
+    index = json.loads((built_site.site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any("\u200b" in doc["text"] for doc in index["docs"])
+    assert re.compile(index["config"]["separator"]).search("a\u200bb")  # the separator splits on jieba's marks
+
+
+def test_english_visitors_are_offered_translations_without_redirect(built_site):
+    page = soup(built_page(built_site.site, "en", "trial.md"))
+    offers = json.loads(page.select_one("#pp-suggestions").get_text())
+    assert [offer["lang"] for offer in offers] == [lang.code for lang in TRANSLATIONS]
+    spanish = next(offer for offer in offers if offer["lang"] == "es")
+    assert spanish["text"] == "Esta página está disponible en español."
+    assert spanish["url"] == "../es/trial/"
+    assert page.find("meta", attrs={"http-equiv": re.compile("refresh", re.I)}) is None
+
+
+def test_sitemap_lists_every_page_with_its_translations(built_site):
+    sitemap = (built_site.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<url>") == len(CATALOGUE.pages) * len(CATALOGUE.languages)
+    for lang in TRANSLATIONS:
+        assert (built_site.site / lang.code / "sitemap.xml").exists()
+        assert (built_site.site / lang.code / "trial" / "sitemap.xml").exists()
+
+
+# --- an English page changes, a translation goes missing -----------------------------
+
+
+def test_a_changed_english_page_makes_its_translations_outdated(project_copy):
+    english = project_copy.root / "docs" / "en" / "trial.md"
+    english.write_text(english.read_text(encoding="utf-8").replace("a few days to a week", "a few days to two weeks"), encoding="utf-8")
+    assert model.Catalogue.load(project_copy.root).state("es", "trial.md") == model.OUTDATED
+    build = project_copy.build()
+    assert build.returncode == 0, build.output
+    page = soup(build.site / "es" / "trial" / "index.html")
+    notice = page.select_one(".pp-notice--outdated")
+    assert model.ui_strings("es")["outdated_notice"] in notice.get_text()
+    assert notice.find("a", href="../../trial/")
+
+
+def test_a_missing_translation_falls_back_to_english_with_a_notice(project_copy):
+    (project_copy.root / "docs" / "es" / "trial.md").unlink()
+    build = project_copy.build()
+    assert build.returncode == 0, build.output
+    page = soup(build.site / "es" / "trial" / "index.html")
+    assert page.html["lang"] == "es"
+    assert model.ui_strings("es")["fallback_notice"] in page.select_one(".pp-notice--missing").get_text()
+    wrapper = page.select_one('article div[lang="en"]')
+    assert wrapper is not None and wrapper["dir"] == "ltr"
+    assert "The trial phase generally takes place" in wrapper.get_text()
+    assert page.select_one('link[rel="alternate"][hreflang="es"]') is None
+    assert page.select_one('link[rel="canonical"]')["href"] == SITE_URL + "trial/"
+    assert "/es/trial/" not in (build.site / "sitemap.xml").read_text(encoding="utf-8")
+    index = json.loads((build.site / "es" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [doc for doc in index["docs"] if doc["location"].startswith("trial/")]
+
+
+def test_a_new_language_stays_hidden_until_translated(project_copy):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(project_copy.root), "new-language", "fr", "--name", "Français"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    catalogue = model.Catalogue.load(project_copy.root)
+    assert catalogue.share("fr") == 0 and not catalogue.published("fr")
+    status = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(project_copy.root), "status", "--lang", "fr", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(status.stdout)[0]["complete"] == 0
+    assert {page["state"] for page in json.loads(status.stdout)[0]["pages"]} == {"stub"}
+    check = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(project_copy.root), "check"], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+    build = project_copy.build()
+    assert build.returncode == 0, build.output
+    english = soup(build.site / "trial" / "index.html")
+    assert "fr" not in [a["hreflang"] for a in english.select("a.md-select__link")]
+    french = soup(build.site / "fr" / "trial" / "index.html")
+    assert french.html["lang"] == "fr"
+    assert french.select_one(".pp-notice--stub") is not None
+    again = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(project_copy.root), "new-language", "fr"],
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 1 and "nothing was changed" in again.stderr
