@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitekit import model, readability, translation  # noqa: E402
+from sitekit import model, readability, translation
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -38,6 +38,13 @@ def run_build(project: Path, site: Path, env: dict[str, str] | None = None) -> B
     return Build(result.returncode, result.stdout + result.stderr, site)
 
 
+def run_docs(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """The translators' tool, as a translator runs it from the repository's top folder."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(root), *args], capture_output=True, text=True, cwd=root
+    )
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Build:
     build = run_build(REPO, tmp_path_factory.mktemp("site") / "site")

@@ -5,24 +5,16 @@ and the check never crashes, whatever it is fed."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, run_docs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sitekit import model, translation
 
 CASES = FIXTURES / "check"
 SCENARIOS = sorted(p.name for p in CASES.iterdir() if p.is_dir() and p.name != "base")
-
-
-def run_docs(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(root), *args], capture_output=True, text=True, cwd=root
-    )
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO
+from conftest import run_docs
 from sitekit import model
 
 CATALOGUE = model.Catalogue.load()
@@ -154,27 +154,14 @@ def test_a_missing_translation_falls_back_to_english_with_a_notice(project_copy)
 
 
 def test_a_new_language_stays_hidden_until_translated(project_copy):
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(project_copy.root), "new-language", "fr", "--name", "Français"],
-        capture_output=True,
-        text=True,
-    )
+    result = run_docs(project_copy.root, "new-language", "fr", "--name", "Français")
     assert result.returncode == 0, result.stderr
     catalogue = model.Catalogue.load(project_copy.root)
     assert catalogue.share("fr") == 0 and not catalogue.published("fr")
-    status = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(project_copy.root), "status", "--lang", "fr", "--json"],
-        capture_output=True,
-        text=True,
-    )
+    status = run_docs(project_copy.root, "status", "--lang", "fr", "--json")
     assert json.loads(status.stdout)[0]["complete"] == 0
     assert {page["state"] for page in json.loads(status.stdout)[0]["pages"]} == {"stub"}
-    check = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(project_copy.root), "check"], capture_output=True, text=True
-    )
+    check = run_docs(project_copy.root, "check")
     assert check.returncode == 0, check.stderr
     build = project_copy.build()
     assert build.returncode == 0, build.output
@@ -183,9 +170,5 @@ def test_a_new_language_stays_hidden_until_translated(project_copy):
     french = soup(build.site / "fr" / "trial" / "index.html")
     assert french.html["lang"] == "fr"
     assert french.select_one(".pp-notice--stub") is not None
-    again = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(project_copy.root), "new-language", "fr"],
-        capture_output=True,
-        text=True,
-    )
+    again = run_docs(project_copy.root, "new-language", "fr")
     assert again.returncode == 1 and "nothing was changed" in again.stderr

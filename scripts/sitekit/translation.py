@@ -22,8 +22,48 @@ UNSAFE_HTML = [
     (re.compile(r"<[^>]*\sstyle\s*=", re.I), "a style= attribute"),
 ]
 ENGLISH_STOP_WORDS = frozenset(
-    "the and you your is are of to with for will can that this be have or from in it not during over an at on by if may"
-    " what how when about after before some their there which who".split()
+    [
+        "the",
+        "and",
+        "you",
+        "your",
+        "is",
+        "are",
+        "of",
+        "to",
+        "with",
+        "for",
+        "will",
+        "can",
+        "that",
+        "this",
+        "be",
+        "have",
+        "or",
+        "from",
+        "in",
+        "it",
+        "not",
+        "during",
+        "over",
+        "an",
+        "at",
+        "on",
+        "by",
+        "if",
+        "may",
+        "what",
+        "how",
+        "when",
+        "about",
+        "after",
+        "before",
+        "some",
+        "their",
+        "there",
+        "which",
+        "who",
+    ]
 )
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
