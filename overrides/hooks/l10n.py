@@ -41,11 +41,7 @@ def on_page_context(context, page, config, nav):
         return context
     state = catalogue.state(language, name)
     site_url = config.site_url or "/"
-    readable = [
-        lang
-        for lang in catalogue.languages
-        if catalogue.published(lang.code) and catalogue.state(lang.code, name) not in model.SHOWN_IN_ENGLISH
-    ]
+    readable = catalogue.readable(name)
 
     def url(code: str) -> str:
         return model.language_url(code, catalogue.root) + model.page_url(name)

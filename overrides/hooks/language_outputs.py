@@ -86,12 +86,10 @@ def _sitemap_entries(catalogue: model.Catalogue, site_url: str) -> list[dict]:
     """One entry per readable page and language, each listing the page's real translations."""
     entries = []
     for name in catalogue.pages:
-        readable = [
-            lang.code
-            for lang in catalogue.languages
-            if catalogue.published(lang.code) and catalogue.state(lang.code, name) not in model.SHOWN_IN_ENGLISH
+        alternates = [
+            (lang.code, site_url + model.language_url(lang.code, catalogue.root) + model.page_url(name))
+            for lang in catalogue.readable(name)
         ]
-        alternates = [(code, site_url + model.language_url(code, catalogue.root) + model.page_url(name)) for code in readable]
         x_default = site_url + model.page_url(name)
         entries.extend({"lang": code, "loc": loc, "alternates": alternates, "x_default": x_default} for code, loc in alternates)
     return entries

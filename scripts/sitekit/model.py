@@ -369,6 +369,10 @@ class Catalogue:
         done = [name for name in self.pages if self.state(lang, name) not in SHOWN_IN_ENGLISH]
         return len(done) / len(self.pages) if self.pages else 0.0
 
+    def readable(self, name: str) -> list[Language]:
+        """The languages readers are offered this page in, as a real translation (or the source)."""
+        return [lang for lang in self.languages if self.published(lang.code) and self.state(lang.code, name) not in SHOWN_IN_ENGLISH]
+
     def published(self, lang: str) -> bool:
         """A language is offered to readers (switcher, hreflang, suggestion) once PUBLISH_THRESHOLD of its pages are translated."""
         return self.share(lang) >= PUBLISH_THRESHOLD
