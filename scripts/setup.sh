@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# chromium: browser tests, screenshots, Lighthouse; Noto: real glyphs for Chinese and
+# Arabic; nginx: the production-configuration tests. Java (the Nu HTML Checker) and
+# Node (vnu-jar, Lighthouse) are installed from Debian only when the machine has none.
 SYSTEM_PACKAGES=(chromium fonts-noto-core fonts-noto-cjk nginx)
 
 install_system_packages() {
@@ -24,6 +27,8 @@ if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
   install_system_packages python3-venv
 fi
 if [ "${1:-}" = "--system" ]; then
+  command -v java >/dev/null || install_system_packages default-jre-headless
+  command -v npm >/dev/null || install_system_packages nodejs npm
   install_system_packages "${SYSTEM_PACKAGES[@]}"
 fi
 
@@ -36,4 +41,15 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.lock-hash 2>/dev/null)" != "$loc
   site_packages=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   echo "$PWD/scripts" > "$site_packages/painpump-site.pth"
   echo "$lock_hash" > .venv/.lock-hash
+fi
+
+# Node tools pinned in package-lock.json (vnu-jar, lighthouse); only with --system, since
+# serving the site needs none of them. Never a browser download: Lighthouse uses Debian's.
+if [ "${1:-}" = "--system" ]; then
+  npm_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ ! -d node_modules ] || [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$npm_hash" ]; then
+    echo "setup: installing Node tools from package-lock.json into node_modules"
+    npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+    echo "$npm_hash" > node_modules/.lock-hash
+  fi
 fi

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sitekit import model
+from sitekit import browser, model
 
 REPO = model.REPO
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,6 +24,7 @@ class Build:
     returncode: int
     output: str
     site: Path
+    site_url: str = ""
 
 
 def run_build(project: Path, site: Path, env: dict[str, str] | None = None) -> Build:
@@ -46,10 +47,25 @@ def run_docs(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Build:
-    build = run_build(REPO, tmp_path_factory.mktemp("site") / "site")
-    assert build.returncode == 0, build.output
-    return build
+def site_server(tmp_path_factory):
+    """A static server on 127.0.0.1 for the session's build of the real site."""
+    with browser.local_server(tmp_path_factory.mktemp("site") / "site") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def built_site(site_server) -> Build:
+    """One strict build of the real site, made for (and served by) `site_server`: its
+    absolute addresses (canonical, hreflang, QR codes) point at the local server."""
+    result = browser.build(site_server.directory, site_server.origin)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Build(result.returncode, result.stdout + result.stderr, site_server.directory, site_server.origin)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    with browser.chromium() as instance:
+        yield instance
 
 
 @pytest.fixture
