@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium: browser tests, screenshots, Lighthouse; Noto: real glyphs for Chinese and
-# Arabic; nginx: the production-configuration tests. Java (the Nu HTML Checker) and
+# Arabic; nginx: the production-configuration tests; poppler-utils: reading printed PDFs. Java (the Nu HTML Checker) and
 # Node (vnu-jar, Lighthouse) are installed from Debian only when the machine has none.
-SYSTEM_PACKAGES=(chromium fonts-noto-core fonts-noto-cjk nginx)
+SYSTEM_PACKAGES=(chromium fonts-noto-core fonts-noto-cjk nginx poppler-utils)
 
 install_system_packages() {
   local missing=()

@@ -1,6 +1,8 @@
 /* Small enhancements; every page works without them.
  * 1. The language switcher keeps the #section the reader is at.
- * 2. A visitor whose browser prefers another language the site offers gets a small,
+ * 2. The share panel's "copy link" and "print" buttons (hidden without JavaScript;
+ *    the page's address is always shown as text).
+ * 3. A visitor whose browser prefers another language the site offers gets a small,
  *    dismissible suggestion in that language. Never a redirect: a shared link opens
  *    what staff sent. */
 (function () {
@@ -14,6 +16,22 @@
     event.stopPropagation();
     location.href = link.href.split("#")[0] + location.hash;
   }, true);
+
+  var actions = document.querySelector(".pp-share__actions");
+  if (actions) {
+    actions.hidden = false;
+    var status = actions.querySelector(".pp-share__status");
+    actions.querySelector("[data-pp-print]").addEventListener("click", function () { window.print(); });
+    actions.querySelector("[data-pp-copy]").addEventListener("click", function (event) {
+      var url = event.currentTarget.getAttribute("data-pp-copy");
+      var done = function () { status.textContent = status.getAttribute("data-pp-copied"); };
+      var selectAddress = function () {  // no clipboard access: select the address to copy
+        window.getSelection().selectAllChildren(document.querySelector(".pp-share__url"));
+      };
+      if (navigator.clipboard) navigator.clipboard.writeText(url).then(done, selectAddress);
+      else selectAddress();
+    });
+  }
 
   var DISMISSED = "pp-suggestion-dismissed";
   var data = document.getElementById("pp-suggestions");
