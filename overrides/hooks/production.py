@@ -8,7 +8,7 @@
   `_nginx/painpump-headers.conf` (for deploy/nginx/painpump-site.conf); inline code no
   hash can allow (onclick=, javascript: links, style attributes) fails the build;
 - every text file gets a `.gz` and a `.br` beside it, for nginx's gzip_static and
-  brotli_static.
+  brotli_static (not under `mkdocs serve`, where it would only slow each reload).
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from sitekit import serving
 
 log = get_plugin_logger(__name__)
 CLOUDFLARE_LINE_LIMIT = 2000  # characters per _headers line
+_command = {"name": "build"}
+
+
+def on_startup(command, dirty):
+    _command["name"] = command
 
 
 def on_config(config):
@@ -49,4 +54,5 @@ def on_post_build(config):
             f"The Content-Security-Policy is longer than Cloudflare Pages accepts in _headers ({CLOUDFLARE_LINE_LIMIT} "
             "characters): fewer distinct inline scripts (e.g. redirect pages) would shorten it"
         )
-    serving.precompress(site)
+    if _command["name"] != "serve":
+        serving.precompress(site)

@@ -237,16 +237,21 @@ def _cache_dir() -> Path:
     return Path(base) / "painpump-site" / "precompressed"
 
 
+GZIP_LEVEL = 9
+BROTLI_QUALITY = 11
+
+
 def _compress(data: bytes, encoding: str) -> bytes:
     if encoding == "gz":
-        return gzip.compress(data, compresslevel=9, mtime=0)
-    return brotli.compress(data, quality=11)
+        return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    return brotli.compress(data, quality=BROTLI_QUALITY)
 
 
 def _cached_compress(data: bytes, encoding: str, cache: Path | None) -> bytes:
     if cache is None:
         return _compress(data, encoding)
-    entry = cache / f"{hashlib.sha256(data).hexdigest()}.{encoding}"
+    level = GZIP_LEVEL if encoding == "gz" else BROTLI_QUALITY
+    entry = cache / f"{hashlib.sha256(data).hexdigest()}.{level}.{encoding}"
     try:
         return entry.read_bytes()
     except OSError:
