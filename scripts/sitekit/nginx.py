@@ -113,6 +113,7 @@ def nginx_server(site_dir: Path, port: int, timeout: float = 10.0) -> Iterator[s
     yields the origin "http://127.0.0.1:<port>/". Raises NginxUnavailable when nginx is
     not installed, RuntimeError with nginx's own message when it does not start."""
     require_nginx()
+    _require_free(port)  # else the check below would find the other server listening
     workdir = Path(tempfile.mkdtemp(prefix="painpump-nginx-"))
     try:
         conf = render(site_dir, port, workdir)
@@ -133,6 +134,14 @@ def nginx_server(site_dir: Path, port: int, timeout: float = 10.0) -> Iterator[s
                 process.wait()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _require_free(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as err:
+            raise RuntimeError(f"127.0.0.1:{port} is taken ({err.strerror}): reserve another with reserve_port()") from None
 
 
 def _wait_until_listening(process: subprocess.Popen, port: int, timeout: float, log: Path) -> None:
