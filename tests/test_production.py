@@ -395,13 +395,13 @@ def test_the_browser_check_catches_an_inline_script_missing_from_the_policy(prod
 
 def test_a_missing_nginx_is_reported_with_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr(nginx, "NGINX", tmp_path / "nginx")
-    with pytest.raises(nginx.NginxUnavailable, match=r"nginx is missing: run `bash scripts/setup.sh --system`"):
-        with nginx.nginx_server(tmp_path, nginx.reserve_port()):
-            pass
+    missing = pytest.raises(nginx.NginxUnavailable, match=r"nginx is missing: run `bash scripts/setup.sh --system`")
+    with missing, nginx.nginx_server(tmp_path, nginx.reserve_port()):
+        pass
 
 
 def test_a_port_in_use_is_reported(production):
     port = urlsplit(production.origin).port
-    with pytest.raises(RuntimeError, match=rf"127.0.0.1:{port} is taken \(Address already in use\)"):
-        with nginx.nginx_server(production.site, port):
-            pass
+    taken = pytest.raises(RuntimeError, match=rf"127.0.0.1:{port} is taken \(Address already in use\)")
+    with taken, nginx.nginx_server(production.site, port):
+        pass

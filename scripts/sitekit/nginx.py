@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -120,7 +121,10 @@ def nginx_server(site_dir: Path, port: int, timeout: float = 10.0) -> Iterator[s
         log = workdir / "error.log"  # a file, not a pipe nobody reads while nginx runs
         with open(log, "w") as errors:
             process = subprocess.Popen(
-                [str(NGINX), "-e", "stderr", "-p", str(workdir), "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=errors
+                [str(NGINX), "-e", "stderr", "-p", str(workdir), "-c", str(conf)],
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                start_new_session=True,  # its own process group: master and workers stop together
             )
         try:
             _wait_until_listening(process, port, timeout, log)
@@ -130,7 +134,7 @@ def nginx_server(site_dir: Path, port: int, timeout: float = 10.0) -> Iterator[s
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -138,6 +142,7 @@ def nginx_server(site_dir: Path, port: int, timeout: float = 10.0) -> Iterator[s
 
 def _require_free(port: int) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx does: closed connections do not count
         try:
             sock.bind(("127.0.0.1", port))
         except OSError as err:
