@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium: browser tests, screenshots, Lighthouse; Noto: real glyphs for Chinese and
-# Arabic; nginx: the production-configuration tests; poppler-utils: reading printed PDFs. Java (the Nu HTML Checker) and
-# Node (vnu-jar, Lighthouse) are installed from Debian only when the machine has none.
-SYSTEM_PACKAGES=(chromium fonts-noto-core fonts-noto-cjk nginx poppler-utils)
+# Arabic; nginx, its Brotli module and openssl (a test certificate): the production
+# configuration's tests; poppler-utils: reading printed PDFs. Java (the Nu HTML Checker)
+# and Node (vnu-jar, Lighthouse) are installed from Debian only when the machine has none.
+SYSTEM_PACKAGES=(chromium fonts-noto-core fonts-noto-cjk nginx libnginx-mod-http-brotli-static openssl poppler-utils)
 
 install_system_packages() {
   local missing=()

@@ -1,0 +1,310 @@
+"""How the built site is served in production: the HTTP headers (security and caching),
+the Content-Security-Policy computed from the built pages, and the pre-compressed files.
+
+One source of truth for the headers: the build (overrides/hooks/production.py) writes
+them from here into `site/_headers` (Netlify, Cloudflare Pages) and
+`site/_nginx/painpump-headers.conf` (included by deploy/nginx/painpump-site.conf), and the
+tests check the responses of a real nginx against the same values (`header_problems`).
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import brotli
+
+# --- caching ----------------------------------------------------------------------
+
+# Material's fingerprinted files: bundle.79ae519e.min.js, workers/search.2c215733.min.js,
+# main.484c7ddc.min.css, palette.ab4e12ef.min.css and their source maps. Their name
+# changes with their content, so browsers may keep them for a year without asking again.
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)(?:\.map)?$")
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Everything else (HTML, site.css, site.js, the favicon, search indexes, lunr files):
+# the browser may keep a copy but asks the server each time (ETag / Last-Modified, 304).
+REVALIDATE = "no-cache"
+
+
+def is_fingerprinted(path: str) -> bool:
+    return bool(FINGERPRINTED.search(path.split("?", 1)[0]))
+
+
+def cache_control(path: str) -> str:
+    return IMMUTABLE if is_fingerprinted(path) else REVALIDATE
+
+
+# --- security headers ---------------------------------------------------------------
+
+# Sent with every response. Strict-Transport-Security only takes effect when a browser
+# receives it over HTTPS (RFC 6797 §8.1: ignored over plain HTTP), so it is harmless on
+# a test server on http://127.0.0.1; no includeSubDomains, since the clinic's other hosts
+# under the same domain may not all have HTTPS.
+SECURITY_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # patients' reading stays private
+    "Permissions-Policy": (
+        "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), geolocation=(), "
+        "gyroscope=(), interest-cohort=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+    ),
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Strict-Transport-Security": "max-age=31536000",
+}
+
+
+def content_security_policy(script_hashes: Iterable[str], style_hashes: Iterable[str] = ()) -> str:
+    """Only the site's own origin; inline scripts only by hash (never 'unsafe-inline').
+    img-src allows data: for the theme's icons, which its CSS embeds as data: URLs."""
+    scripts = " ".join(["'self'", *sorted(set(script_hashes))])
+    styles = " ".join(["'self'", *sorted(set(style_hashes))])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            f"style-src {styles}",
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ]
+    )
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression for an inline <script> or <style> element's text."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+# --- inline code in the built pages -------------------------------------------------
+
+# A <script> without src runs when its type is missing, empty, "module" or a JavaScript
+# MIME type (HTML standard); any other type (application/json...) is a data block.
+JAVASCRIPT_TYPES = frozenset(
+    {"", "module", "text/javascript", "application/javascript", "application/ecmascript", "application/x-ecmascript"}
+    | {"application/x-javascript", "text/ecmascript", "text/javascript1.0", "text/javascript1.1", "text/javascript1.2"}
+    | {"text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript"}
+    | {"text/x-ecmascript", "text/x-javascript"}
+)
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
+
+
+@dataclass(frozen=True)
+class Inline:
+    """One piece of inline code in a built page: a 'script' or 'style' element (allowed by
+    hash), or something no hash can allow: an event handler attribute ('onclick'), a
+    'javascript:' URL or a 'style' attribute."""
+
+    kind: str
+    path: Path
+    line: int
+    text: str
+
+    @property
+    def hashable(self) -> bool:
+        return self.kind in ("script", "style")
+
+    def problem(self, site: Path) -> str:
+        fixes = {
+            "event handler": "attach the handler in assets/site.js (addEventListener) instead",
+            "javascript: URL": "use a real link, and a click handler in assets/site.js",
+            "style attribute": "give the element a class and style it in assets/site.css",
+        }
+        return (
+            f"{self.path.relative_to(site).as_posix()}:{self.line}: inline {self.kind} '{self.text[:60]}' "
+            f"is blocked by the Content-Security-Policy — {fixes[self.kind]}"
+        )
+
+
+class _InlineFinder(HTMLParser):
+    def __init__(self, path: Path) -> None:
+        super().__init__(convert_charrefs=False)
+        self.path = path
+        self.found: list[Inline] = []
+        self._open: tuple[str, int] | None = None  # ("script" | "style", line) being read
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        values = {name: value or "" for name, value in attrs}
+        for name, value in values.items():
+            if name.startswith("on"):
+                self.found.append(Inline("event handler", self.path, line, f"{name}={value}"))
+            elif name == "style":
+                self.found.append(Inline("style attribute", self.path, line, value))
+            elif name in URL_ATTRIBUTES and re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith("javascript:"):
+                self.found.append(Inline("javascript: URL", self.path, line, value))
+        if tag == "script" and "src" not in values and values.get("type", "").strip().lower() in JAVASCRIPT_TYPES:
+            self._open, self._text = ("script", line), []
+        elif tag == "style":
+            self._open, self._text = ("style", line), []
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and tag == self._open[0]:
+            self.found.append(Inline(tag, self.path, self._open[1], "".join(self._text)))
+            self._open = None
+
+
+def inline_code(site: Path) -> list[Inline]:
+    """Every piece of inline code in every HTML file of the built site."""
+    found: list[Inline] = []
+    for path in sorted(site.rglob("*.html")):
+        finder = _InlineFinder(path)
+        # Browsers turn CRLF into LF before parsing, and hash what they parsed.
+        finder.feed(path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n"))
+        finder.close()
+        found.extend(finder.found)
+    return found
+
+
+def site_policy(site: Path) -> tuple[str, list[str]]:
+    """The Content-Security-Policy the built site needs, and the problems no policy can
+    allow without 'unsafe-inline' / 'unsafe-hashes' (one line each, with the fix)."""
+    found = inline_code(site)
+    scripts = [csp_hash(item.text) for item in found if item.kind == "script"]
+    styles = [csp_hash(item.text) for item in found if item.kind == "style"]
+    problems = [item.problem(site) for item in found if not item.hashable]
+    return content_security_policy(scripts, styles), problems
+
+
+def site_headers(site: Path) -> dict[str, str]:
+    """The headers every response of this build carries (security headers and its CSP)."""
+    policy, _ = site_policy(site)
+    return {"Content-Security-Policy": policy, **SECURITY_HEADERS}
+
+
+# --- files written into the build ---------------------------------------------------
+
+HEADERS_FILE = "_headers"
+NGINX_SNIPPET = "_nginx/painpump-headers.conf"
+
+
+def render_headers_file(site: Path, headers: Mapping[str, str]) -> str:
+    """Netlify / Cloudflare Pages `_headers`: the security headers on every path, a year of
+    caching on each fingerprinted file. Other files keep these hosts' default
+    `Cache-Control: public, max-age=0, must-revalidate` (revalidation, like nginx's no-cache):
+    both hosts join the values of a header set by two matching rules, so Cache-Control is
+    never set on /*."""
+    lines = [
+        "# Generated by the build (overrides/hooks/production.py); do not edit.",
+        "/*",
+        *(f"  {name}: {value}" for name, value in headers.items()),
+    ]
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if path.is_file() and is_fingerprinted(rel):
+            lines += [f"/{rel}", f"  Cache-Control: {IMMUTABLE}"]
+    return "\n".join(lines) + "\n"
+
+
+def render_nginx_snippet(headers: Mapping[str, str]) -> str:
+    """`add_header` lines for nginx, `always`: 404 and 405 responses carry them too."""
+    lines = [
+        "# Generated by the build (overrides/hooks/production.py) from this build's pages; do not edit.",
+        "# The Content-Security-Policy allows exactly the inline scripts these pages contain, so",
+        "# install this file with the site it came from: /etc/nginx/snippets/painpump-headers.conf,",
+        "# then `nginx -t && systemctl reload nginx` (see README, Deploying).",
+        *(f'add_header {name} "{value}" always;' for name, value in headers.items()),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- pre-compression ----------------------------------------------------------------
+
+# Text types worth compressing. Source maps (.map) are left out: only developer tools
+# fetch them, and they are the largest files.
+COMPRESSED_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".webmanifest"})
+# Theme files are identical from one build to the next: their compressed forms are kept
+# in a cache by content, so a build compresses only what changed (mostly its HTML).
+CACHED_SUFFIXES = frozenset({".css", ".js", ".svg"})
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "painpump-site" / "precompressed"
+
+
+GZIP_LEVEL = 9
+BROTLI_QUALITY = 11
+
+
+def _compress(data: bytes, encoding: str) -> bytes:
+    if encoding == "gz":
+        return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    return brotli.compress(data, quality=BROTLI_QUALITY)
+
+
+def _cached_compress(data: bytes, encoding: str, cache: Path | None) -> bytes:
+    if cache is None:
+        return _compress(data, encoding)
+    level = GZIP_LEVEL if encoding == "gz" else BROTLI_QUALITY
+    entry = cache / f"{hashlib.sha256(data).hexdigest()}.{level}.{encoding}"
+    try:
+        return entry.read_bytes()
+    except OSError:
+        pass
+    result = _compress(data, encoding)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        partial.write_bytes(result)
+        partial.replace(entry)  # atomic: parallel builds never read half a file
+    except OSError:
+        pass  # no writable cache: compress every time
+    return result
+
+
+def precompress(site: Path) -> dict[str, int]:
+    """Write `file.gz` and `file.br` beside every text file they make smaller, for nginx's
+    gzip_static / brotli_static. Returns the total bytes written per encoding."""
+    totals = {"raw": 0, "gz": 0, "br": 0}
+    for path in sorted(site.rglob("*")):
+        if not path.is_file() or path.suffix not in COMPRESSED_SUFFIXES:
+            continue
+        data = path.read_bytes()
+        totals["raw"] += len(data)
+        cache = _cache_dir() if path.suffix in CACHED_SUFFIXES else None
+        for encoding in ("gz", "br"):
+            packed = _cached_compress(data, encoding, cache)
+            target = path.with_name(f"{path.name}.{encoding}")
+            if len(packed) < len(data):
+                target.write_bytes(packed)
+                totals[encoding] += len(packed)
+            else:
+                target.unlink(missing_ok=True)
+                totals[encoding] += len(data)
+    return totals
+
+
+# --- checking responses -------------------------------------------------------------
+
+
+def header_problems(url: str, headers: Mapping[str, str], expected: Mapping[str, str]) -> list[str]:
+    """What a response's headers lack or get wrong: every header of `expected` (the
+    security headers and CSP) with its exact value, the right Cache-Control for the
+    path, and no server version. `headers` is looked up case-insensitively."""
+    got = {name.lower(): value for name, value in headers.items()}
+    problems = []
+    wanted = {**expected, "Cache-Control": cache_control(url)}
+    for name, value in wanted.items():
+        if name.lower() not in got:
+            problems.append(f"{url}: no {name} header (expected '{value}')")
+        elif got[name.lower()] != value:
+            problems.append(f"{url}: {name} is '{got[name.lower()]}', expected '{value}'")
+    server = got.get("server", "")
+    if re.search(r"\d", server):
+        problems.append(f"{url}: the Server header gives a version ('{server}'): set server_tokens off")
+    return problems
