@@ -4,13 +4,16 @@ same section ids in every language."""
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import re
 import subprocess
 import sys
+import types
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, REPO, copy_project
+from conftest import FIXTURES, REPO, copy_project, run_docs
 from sitekit import browser, model, sitecheck, translation, urls
 
 CATALOGUE = model.Catalogue.load()
@@ -102,6 +105,23 @@ def test_redirect_entries_that_cannot_work_are_refused():
     assert urls.expand_redirects({"fine.md": "trial.md#trial-steps"}, CATALOGUE)["/es/fine/"] == "/es/trial/#trial-steps"
 
 
+def test_the_build_refuses_a_redirect_that_cannot_work(caplog):
+    """overrides/hooks/redirects.py logs each bad entry as an error: the strict build stops, naming the line."""
+    spec = importlib.util.spec_from_file_location("redirects_hook", REPO / "overrides" / "hooks" / "redirects.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    plugin = types.SimpleNamespace(config={"redirect_maps": {"es/trial.md": "es/trial-phase.md"}})
+    config = types.SimpleNamespace(
+        plugins={"redirects": plugin}, extra={"pp_catalogue": CATALOGUE}, theme={"language": CATALOGUE.default.code}
+    )
+    with caplog.at_level(logging.ERROR):
+        hook.on_config(config)
+    assert [record.getMessage().split(": ", 1)[1] for record in caplog.records if record.levelno == logging.ERROR] == [
+        "mkdocs.yml:1: redirect 'es/trial.md' names a language folder — write it once with the English file names, without 'es/' "
+        "(e.g. `trial.md: trial-phase.md`): every language gets the redirect"
+    ]
+
+
 # --- the script, on edited copies of the project (no build) -------------------------------------
 
 
@@ -142,7 +162,6 @@ def test_a_new_page_is_added_by_update_and_a_bad_line_is_a_usage_error(project_c
     (project_copy.root / "docs" / "en" / "costs.md").write_text(
         (REPO / "docs" / "en" / "contact.md").read_text(encoding="utf-8").replace("{#", "{#costs-"), encoding="utf-8"
     )
-    assert run_urls(project_copy.root, "check").returncode == 1
     update = run_urls(project_copy.root, "update")
     assert update.returncode == 0, update.stderr
     assert "added /costs/\n" in update.stdout and "added /es/costs/\n" in update.stdout
@@ -153,6 +172,12 @@ def test_a_new_page_is_added_by_update_and_a_bad_line_is_a_usage_error(project_c
     assert bad.returncode == 2
     assert re.search(r"^published-urls\.txt:\d+: 'es/trial/' is not an address", bad.stderr)
     assert run_urls(project_copy.root, "frobnicate").returncode == 2
+
+
+def test_a_language_still_being_translated_adds_no_addresses_yet(project_copy):
+    assert run_docs(project_copy.root, "new-language", "fr", "--name", "Français").returncode == 0
+    check = run_urls(project_copy.root, "check")
+    assert check.returncode == 0, check.stderr
 
 
 # --- a page moved with a redirect: one build of the whole site ------------------------------------
@@ -245,7 +270,7 @@ def test_section_links_are_visible_without_hover(built_site, chromium):
             page.goto(built_site.site_url + model.language_url(lang.code) + "trial/")
             assert page.locator("article .headerlink").count() >= 3
             assert page.evaluate(VISIBILITY) == [], lang.code
-        page.add_style_tag(content=".md-typeset .headerlink { opacity: 0 }")  # the theme's own rule
+        page.add_style_tag(content=".md-typeset .headerlink { opacity: 0; transition: none }")  # the theme's own rule, at once
         assert page.evaluate(VISIBILITY) == ["#trial-phase", "#trial-steps", "#trial-success"]
     finally:
         page.close()

@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
-
 from sitekit import markdown, model
 
 CONTRACT = "published-urls.txt"
@@ -140,8 +138,7 @@ def redirect_problems(maps: dict[str, str], catalogue: model.Catalogue) -> list[
 def expand_redirects(maps: dict[str, str], catalogue: model.Catalogue) -> dict[str, str]:
     """Every language's redirect, as site addresses: {'/es/trial/': '/es/trial-phase/'}."""
     expanded = {}
-    for lang in catalogue.languages:
-        prefix = "/" + model.language_url(lang.code, catalogue.root)
+    for prefix in _prefixes(catalogue).values():
         for old, new in maps.items():
             target, hash_, anchor = new.partition("#")
             expanded[prefix + model.page_url(old)] = prefix + model.page_url(target) + hash_ + anchor
@@ -160,22 +157,27 @@ class SiteView:
     hashless: set[str] = field(default_factory=set)  # redirect pages that drop the visitor's #section
 
     def urls(self) -> set[str]:
-        return {page for page in self.pages} | {f"{page}#{id_}" for page, ids in self.pages.items() for id_ in ids}
+        return set(self.pages) | {f"{page}#{id_}" for page, ids in self.pages.items() for id_ in ids}
 
 
-def page_ids(catalogue: model.Catalogue, lang: str, name: str) -> set[str]:
+def page_ids(catalogue: model.Catalogue, lang: str, name: str, docs: Path | None = None) -> set[str]:
     """The section ids readers of `lang` get on the page: the translation's, or the English page's where they get English."""
-    shown = catalogue.default.code if catalogue.state(lang, name) in model.SHOWN_IN_ENGLISH else lang
-    page = model.read_page(model.page_file(shown, name, catalogue.root))
+    docs = docs or model.docs_dir(catalogue.root)
+    page = model.read_page(docs / catalogue.content_language(lang, name) / name)
     return {heading.id for heading in markdown.headings(page.body) if heading.id}
+
+
+def _prefixes(catalogue: model.Catalogue) -> dict[str, str]:
+    """Each language's folder as an address: {'en': '/', 'es': '/es/', ...}."""
+    return {lang.code: "/" + model.language_url(lang.code, catalogue.root) for lang in catalogue.languages}
 
 
 def from_sources(catalogue: model.Catalogue) -> SiteView:
     """The site as the Markdown and mkdocs.yml describe it, without building it."""
-    view = SiteView()
-    for lang in catalogue.languages:
+    view, docs = SiteView(), model.docs_dir(catalogue.root)
+    for code, prefix in _prefixes(catalogue).items():
         for name in catalogue.pages:
-            view.pages["/" + model.language_url(lang.code, catalogue.root) + model.page_url(name)] = page_ids(catalogue, lang.code, name)
+            view.pages[prefix + model.page_url(name)] = page_ids(catalogue, code, name, docs)
     maps = redirect_maps(model.load_mkdocs_config(catalogue.root))
     view.redirects = {old: new for old, new in expand_redirects(maps, catalogue).items() if old not in view.pages}
     return view
@@ -183,6 +185,8 @@ def from_sources(catalogue: model.Catalogue) -> SiteView:
 
 def from_site(site: Path) -> SiteView:
     """The site as built: every HTML page (404 pages aside), its headings' ids, and the redirect pages."""
+    from bs4 import BeautifulSoup  # only the tests read the built site: the script starts quicker without it
+
     view = SiteView()
     for path in sorted(site.rglob("*.html")):
         if path.name == "404.html":
@@ -202,7 +206,7 @@ def from_site(site: Path) -> SiteView:
     return view
 
 
-def keeps_hash(soup: BeautifulSoup) -> bool:
+def keeps_hash(soup: Any) -> bool:
     """A redirect page carries the visitor's #section forward (only a script can: a meta refresh drops it)."""
     for script in soup.find_all("script"):
         if str(script.get("src", "")).endswith(REDIRECT_SCRIPT) or "location.hash" in script.get_text():
@@ -214,9 +218,15 @@ def keeps_hash(soup: BeautifulSoup) -> bool:
 
 
 def unlisted(listed: list[str], view: SiteView, catalogue: model.Catalogue) -> list[str]:
-    """Addresses of the site missing from the list, in the list's order (language, page, section)."""
+    """Addresses of the site missing from the list, in the list's order (language, page, section).
+
+    Only languages offered to readers count: a language still being translated is built
+    but not announced, so nobody shares its addresses yet.
+    """
     codes = [lang.code for lang in catalogue.languages]
-    return sorted(view.urls() - set(listed), key=lambda url: sort_key(url, codes))
+    offered = {code for code in codes if catalogue.published(code)}
+    missing = [url for url in view.urls() - set(listed) if _split(url.partition("#")[0], codes)[0] in offered]
+    return sorted(missing, key=lambda url: sort_key(url, codes))
 
 
 def unlisted_message(missing: list[str]) -> str:
@@ -286,8 +296,7 @@ def _split(path: str, codes: list[str]) -> tuple[str, str]:
 
 
 def _source_file(catalogue: model.Catalogue, lang: str, name: str) -> str:
-    shown = catalogue.default.code if catalogue.state(lang, name) in model.SHOWN_IN_ENGLISH else lang
-    return posixpath.join("docs", shown, name)
+    return posixpath.join("docs", catalogue.content_language(lang, name), name)
 
 
 def _sample(urls: list[str]) -> str:
