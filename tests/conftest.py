@@ -16,7 +16,7 @@ from sitekit import browser, model
 
 REPO = model.REPO
 FIXTURES = Path(__file__).parent / "fixtures"
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "l10n")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "l10n", "published-urls.txt")
 
 
 @dataclass
@@ -34,7 +34,7 @@ def run_build(project: Path, site: Path, env: dict[str, str] | None = None) -> B
         cwd=project,
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **model.BUILD_ENV, **(env or {})},
     )
     return Build(result.returncode, result.stdout + result.stderr, site)
 
@@ -81,14 +81,19 @@ def project_copy(tmp_path):
         def build(self, env: dict[str, str] | None = None) -> Build:
             return run_build(self.root, tmp_path / "site", env)
 
-    Project.root.mkdir()
+    copy_project(Project.root)
+    return Project()
+
+
+def copy_project(root: Path) -> None:
+    """The parts of the project a build and the scripts read, copied into `root`."""
+    root.mkdir(parents=True)
     for part in PROJECT_PARTS:
         source = REPO / part
         if source.is_dir():
-            shutil.copytree(source, Project.root / part)
+            shutil.copytree(source, root / part)
         else:
-            shutil.copy2(source, Project.root / part)
-    return Project()
+            shutil.copy2(source, root / part)
 
 
 def pytest_terminal_summary(terminalreporter):

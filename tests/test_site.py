@@ -99,15 +99,25 @@ def test_a_broken_link_and_anchor_are_caught():
 
 
 def test_every_page_has_title_description_lang_and_review_dates(built_site):
-    assert sitecheck.metadata_problems(built_site.site) == []
+    assert sitecheck.metadata_problems(built_site.site, built_site.site_url, model.Catalogue.load()) == []
 
 
 def test_missing_metadata_is_caught():
-    assert sitecheck.metadata_problems(FIXTURES / "html_missing_metadata") == [
+    assert sitecheck.metadata_problems(FIXTURES / "html_missing_metadata", "https://painpump.example.org/", model.Catalogue.load()) == [
         "index.html: no <title>",
         "index.html: no meta description",
         "index.html: <html> has no lang attribute",
         "index.html: no review dates (last reviewed, next review due)",
+        "index.html: no canonical link",
+        "index.html: no hreflang 'x-default' link (the English page, for readers of any other language)",
+        "index.html: no hreflang link for en, es, zh, vi, ar, though the page is translated into each",
+        'index.html: no <meta property="og:type">',
+        'index.html: no <meta property="og:site_name">',
+        'index.html: no <meta property="og:title">',
+        'index.html: no <meta property="og:description">',
+        'index.html: no <meta property="og:url">',
+        'index.html: no <meta property="og:locale">',
+        "index.html: og:locale:alternate is [], expected [ar_EG, es_US, vi_VN, zh_CN] (the page's other languages)",
     ]
 
 

@@ -100,6 +100,4 @@ def _state(config, name: str) -> str:
 
 def _content_language(page, config) -> str:
     """The language the page's text is in: English for a fallback or a stub."""
-    if _state(config, _name(page)) in model.SHOWN_IN_ENGLISH:
-        return config.extra["pp_catalogue"].default.code
-    return config.theme["language"]
+    return config.extra["pp_catalogue"].content_language(config.theme["language"], _name(page))

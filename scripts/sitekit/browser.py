@@ -73,7 +73,7 @@ def build(site: Path, site_url: str, project: Path = model.REPO, extra_env: dict
         cwd=project,
         capture_output=True,
         text=True,
-        env={**os.environ, "SITE_URL": site_url, **(extra_env or {})},
+        env={**os.environ, **model.BUILD_ENV, "SITE_URL": site_url, **(extra_env or {})},
     )
 
 

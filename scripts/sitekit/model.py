@@ -19,6 +19,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 PLACEHOLDER_PREFIX = "PLACEHOLDER"
+# mkdocs-redirects 1.2.3 prints a "switch to ProperDocs" banner on every `mkdocs` run;
+# builds started by the project's scripts and tests silence it (it is no build warning).
+BUILD_ENV = {"DISABLE_MKDOCS_2_WARNING": "true"}
 DESCRIPTION_MAX = 160
 REVIEW_STATES = ("unreviewed", "reviewed")
 
@@ -281,6 +284,26 @@ def l10n_file(lang: str, kind: str, root: Path = REPO) -> Path:
     return root / "l10n" / lang / f"{kind}.yml"
 
 
+OPTIONAL_STRINGS = frozenset({"og_locale"})  # keys of l10n/<lang>/strings.yml that only some languages set
+
+
+def og_locale(lang: str, root: Path = REPO) -> str:
+    """The Open Graph locale (language_TERRITORY) of a language's pages, for link previews.
+
+    The language's own `og_locale` in l10n/<lang>/strings.yml when it sets one (it is not
+    inherited from English); otherwise the territory CLDR finds most likely for the
+    language (en_US, es_ES, zh_CN, vi_VN, ar_EG), so a new language needs no entry.
+    """
+    path = l10n_file(lang, "strings", root)
+    own = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    if isinstance(own, dict) and isinstance(own.get("og_locale"), str):
+        return own["og_locale"]
+    from babel.core import get_global
+
+    likely = str(get_global("likely_subtags").get(lang, lang)).split("_")
+    return f"{likely[0]}_{likely[-1]}" if len(likely) > 1 else lang
+
+
 def ui_strings(lang: str, root: Path = REPO) -> dict[str, str]:
     """Interface strings for a language; keys it lacks fall back to English."""
     strings: dict[str, str] = {}
@@ -372,6 +395,10 @@ class Catalogue:
     def readable(self, name: str) -> list[Language]:
         """The languages readers are offered this page in, as a real translation (or the source)."""
         return [lang for lang in self.languages if self.published(lang.code) and self.state(lang.code, name) not in SHOWN_IN_ENGLISH]
+
+    def content_language(self, lang: str, name: str) -> str:
+        """The language of the page's text for readers of `lang`: English where they are shown the English page."""
+        return self.default.code if self.state(lang, name) in SHOWN_IN_ENGLISH else lang
 
     def published(self, lang: str) -> bool:
         """A language is offered to readers (switcher, hreflang, suggestion) once PUBLISH_THRESHOLD of its pages are translated."""

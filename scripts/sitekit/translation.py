@@ -216,7 +216,7 @@ def _translation_problems(
 ) -> list[model.Problem]:
     source = english[name]
     problems = _broken_links(page, english)
-    problems += _heading_problems(page, source)
+    problems += heading_problems(page, source)
     problems += _list_problems(page, source)
     problems += _link_problems(page, source)
     problems += _number_problems(page, source)
@@ -226,7 +226,8 @@ def _translation_problems(
     return problems
 
 
-def _heading_problems(page: model.PageSource, source: model.PageSource) -> list[model.Problem]:
+def heading_problems(page: model.PageSource, source: model.PageSource) -> list[model.Problem]:
+    """A translation's headings against its English page's: the same ids, at the same levels."""
     problems = []
     mine = markdown.headings(page.body, page.body_line)
     theirs = markdown.headings(source.body)

@@ -1,0 +1,36 @@
+"""What search engines and link previews read: Open Graph tags for every page
+(partials/open-graph.html, included in the page's head), and robots.txt at the site's
+root pointing at the absolute sitemap. The canonical and hreflang links come from
+hooks/l10n.py, the sitemaps from hooks/language_outputs.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from sitekit import model
+
+
+def on_page_context(context, page, config, nav):
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    name = getattr(page.file, "norm_src_uri", page.file.src_uri)
+    if name not in catalogue.pages:
+        return context
+    language = catalogue.content_language(config.theme["language"], name)
+    context["pp_og"] = {
+        "title": page.meta.get("title") or page.title,
+        "description": page.meta.get("description") or config.site_description,
+        "locale": model.og_locale(language, catalogue.root),
+        "alternates": [model.og_locale(lang.code, catalogue.root) for lang in catalogue.readable(name) if lang.code != language],
+    }
+    return context
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
+def on_post_build(config):
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and i18n.building:
+        return  # a nested language build: wait for the last one
+    sitemap = (config.site_url or "/") + "sitemap.xml"
+    robots = f"# Generated at build time from site_url (overrides/hooks/metadata.py).\nUser-agent: *\nDisallow:\n\nSitemap: {sitemap}\n"
+    Path(config.site_dir, "robots.txt").write_text(robots, encoding="utf-8")

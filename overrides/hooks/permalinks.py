@@ -1,0 +1,36 @@
+"""Section links: the ¶ link the toc extension puts after every heading gets an
+accessible name in the language of the page's text ("Link to this section: Steps of the
+trial procedure"), instead of toc's one English `permalink_title`. docs/assets/site.css
+keeps the link visible: phones have no hover."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from sitekit import model
+
+PERMALINK = re.compile(
+    r'(?P<open><h(?P<level>[1-6]) id="(?P<id>[^"]+)"[^>]*>)(?P<text>.*?)'
+    r'<a class="headerlink" href="#(?P=id)" title="[^"]*">(?P<mark>[^<]*)</a>(?P<close></h(?P=level)>)',
+    re.S,
+)
+TAG = re.compile(r"<[^>]+>")
+
+
+def on_page_content(content, page, config, files):
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    name = getattr(page.file, "norm_src_uri", page.file.src_uri)
+    language = catalogue.content_language(config.theme["language"], name)
+    template = model.ui_strings(language, Path(config.config_file_path).parent)["section_link"]
+
+    def labelled(match: re.Match) -> str:
+        heading = " ".join(html.unescape(TAG.sub("", match["text"])).split())
+        label = html.escape(template.format(section=heading), quote=True)
+        return (
+            f'{match["open"]}{match["text"]}<a class="headerlink" href="#{match["id"]}" title="{label}" aria-label="{label}">'
+            f"{match['mark']}</a>{match['close']}"
+        )
+
+    return PERMALINK.sub(labelled, content)

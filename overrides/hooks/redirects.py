@@ -1,0 +1,66 @@
+"""Redirects for moved pages, in every language (the mkdocs-redirects plugin).
+
+mkdocs.yml lists each move once, with the English file names:
+
+    plugins:
+      - redirects:
+          redirect_maps:
+            trial.md: trial-phase.md
+
+Under mkdocs-static-i18n the plugin alone cannot serve this: it sees the files before
+the i18n plugin places them, so a redirect at the site's root points into `en/`, and
+each other language would need its own `es/trial.md: es/trial-phase.md` line. This hook
+hands the plugin, in each language's build, that language's redirects and pages; it
+also makes the redirect pages carry the visitor's #section with assets/redirect.js
+instead of the plugin's inline script (the Content-Security-Policy allows no inline
+script), and stops the build on an entry that would not work, naming its line."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs_redirects.plugin import get_html_path
+from sitekit import model, urls
+
+log = get_plugin_logger(__name__)
+INLINE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
+
+
+@event_priority(-150)  # after mkdocs-static-i18n (-100) has set this build's language
+def on_config(config):
+    plugin = config.plugins.get("redirects")
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    if plugin is not None and config.theme["language"] == catalogue.default.code:
+        for problem in urls.redirect_problems(plugin.config["redirect_maps"], catalogue):
+            log.error(problem.format(catalogue.root))
+    return config
+
+
+@event_priority(-150)  # after mkdocs-static-i18n (-100) has placed this language's files
+def on_files(files, config):
+    plugin = config.plugins.get("redirects")
+    if plugin is None:
+        return files
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    prefix = model.language_url(config.theme["language"], catalogue.root)
+    maps = {old: new for old, new in plugin.config["redirect_maps"].items() if old not in catalogue.pages}
+    plugin.redirects = {prefix + old: new for old, new in maps.items()}
+    plugin.doc_pages = {getattr(file, "norm_src_uri", file.src_uri): file for file in files.documentation_pages()}
+    return files
+
+
+@event_priority(-50)  # after the plugin (0) wrote this language's redirect pages
+def on_post_build(config):
+    plugin = config.plugins.get("redirects")
+    if plugin is None:
+        return
+    for old in getattr(plugin, "redirects", {}):
+        page = get_html_path(old, config.use_directory_urls)
+        path = Path(config.site_dir) / page
+        if path.exists():
+            script = posixpath.relpath(urls.REDIRECT_SCRIPT, posixpath.dirname(page))
+            html = INLINE_SCRIPT.sub(f'<script src="{script}"></script>', path.read_text(encoding="utf-8"))
+            path.write_text(html, encoding="utf-8")
