@@ -1,0 +1,56 @@
+"""scripts/screenshots.py: a PNG per page and language at phone width, for reviewers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+from PIL import Image
+from sitekit import browser, model
+
+SCRIPT = REPO / "scripts" / "screenshots.py"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, cwd=REPO)
+
+
+@pytest.mark.browser
+def test_writes_a_full_page_phone_screenshot(built_site, tmp_path):
+    result = run("--site", str(built_site.site), "--out", str(tmp_path), "--lang", "es", "--page", "trial")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.png")] == ["es/trial.png"]
+    with Image.open(tmp_path / "es" / "trial.png") as image:
+        width, height = image.size
+        colours = image.convert("L").getextrema()
+    assert width == browser.PHONE["width"]
+    assert height > browser.PHONE["height"]  # the full page, not just the first screen
+    assert colours[0] < 100 < colours[1], colours  # not a blank picture
+    assert "es        trial.md  es/trial.png" in result.stdout
+    assert "1 screenshot(s) at 390 px wide" in result.stdout
+
+
+@pytest.mark.browser
+def test_a_page_that_does_not_load_fails_the_run(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>only a home page</title>", encoding="utf-8")
+    result = run("--site", str(site), "--out", str(tmp_path / "out"), "--lang", "es", "--page", "trial")
+    assert result.returncode == 1
+    assert "HTTP 404" in result.stdout
+    assert not list((tmp_path / "out").rglob("*.png"))
+
+
+def test_usage_errors_exit_2_with_a_clear_message(tmp_path, capsys):
+    import screenshots  # scripts/ is on the path (scripts/setup.sh)
+
+    codes = ", ".join(lang.code for lang in model.languages())
+    for args, message in [
+        (["--lang", "xx"], f"unknown language xx: the site has {codes}"),
+        (["--page", "nosuch"], "no page 'nosuch': pages are"),
+        (["--site", str(tmp_path)], "no index.html there"),
+    ]:
+        assert screenshots.main(args) == 2, args
+        assert message in capsys.readouterr().err
