@@ -155,7 +155,7 @@ def test_keyboard_alone_reaches_skip_link_search_switcher_and_navigation(open_pa
     state = focused(page)
     assert "md-skip" in state["cls"] and state["visible"] and state["outline"], state
     page.keyboard.press("Enter")
-    assert page.url.endswith("#trial-phase")
+    page.wait_for_url(re.compile("#trial-phase$"))
 
     # Search: the field is reached by Tab, results are reached and opened by keyboard.
     goto(page, root + "trial/")

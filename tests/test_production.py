@@ -20,7 +20,7 @@ import brotli
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs_redirects.plugin import HTML_TEMPLATE as REDIRECT_PAGE
-from sitekit import browser, model, nginx, serving
+from sitekit import browser, model, nginx, serving, urls
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -227,6 +227,14 @@ def test_every_text_file_has_its_compressed_forms(production):
 
 def test_every_page_in_every_language_returns_200(production):
     failures = [(url, status) for _, _, url in browser.page_urls(production.origin) if (status := fetch(url).status) != 200]
+    assert failures == []
+
+
+def test_every_published_address_is_served(production):
+    """Every address staff may have shared (published-urls.txt) answers 200 from nginx: the
+    page itself or, after a move, its redirect page (test_links checks where that leads)."""
+    paths = sorted({address.split("#")[0] for address in urls.read_contract(urls.contract_path())})
+    failures = [(path, status) for path in paths if (status := fetch(production.origin + path.lstrip("/")).status) != 200]
     assert failures == []
 
 
