@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from sitekit import model
+from sitekit import jinja_cache, model
 
 MARKER = "<p>{{ clinic_details }}</p>"
 
@@ -35,7 +35,7 @@ def on_env(env, config, files):
 def on_page_content(html, page, config, files):
     if MARKER not in html:
         return html
-    env = on_env(config.theme.get_env(), config, files)
+    env = on_env(jinja_cache.theme_env(config), config, files)
     card = env.get_template("partials/clinic.html").module.clinic_card(
         config.extra.get("clinic") or {}, model.ui_strings(config.theme["language"], Path(config.config_file_path).parent)
     )

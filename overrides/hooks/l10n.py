@@ -11,7 +11,13 @@ from sitekit import model
 
 
 def on_config(config):
-    config.extra["pp_catalogue"] = model.Catalogue.load(_root(config))
+    """Read every page's translation state once per build: mkdocs-static-i18n runs the
+    whole build again for each language with the same config, which keeps the catalogue.
+    `mkdocs serve` loads a new config, hence a new catalogue, for every rebuild."""
+    i18n = config.plugins.get("i18n")
+    nested = i18n is not None and getattr(i18n, "building", False)
+    if not (nested and isinstance(config.extra.get("pp_catalogue"), model.Catalogue)):
+        config.extra["pp_catalogue"] = model.Catalogue.load(_root(config))
     return config
 
 
@@ -44,13 +50,13 @@ def on_page_context(context, page, config, nav):
     readable = catalogue.readable(name)
 
     def url(code: str) -> str:
-        return model.language_url(code, catalogue.root) + model.page_url(name)
+        return catalogue.url(code, name)
 
     context["pp_page"] = {
         "state": state,
         "review": page.meta.get("translation_review"),
         "english_url": url(catalogue.default.code),
-        "language_root": get_relative_url(model.language_url(language, catalogue.root) or ".", page.url),
+        "language_root": get_relative_url(catalogue.language_url(language) or ".", page.url),
     }
     context["pp_switcher"] = [
         {"code": lang.code, "name": lang.name, "url": url(lang.code), "current": lang.code == language}
@@ -58,7 +64,7 @@ def on_page_context(context, page, config, nav):
         if catalogue.published(lang.code) or lang.code == language
     ]
     context["pp_suggestions"] = [
-        {"lang": lang.code, "url": get_relative_url(url(lang.code) or ".", page.url), **_suggestion(lang, catalogue.root)}
+        {"lang": lang.code, "url": get_relative_url(url(lang.code) or ".", page.url), **_suggestion(lang, catalogue)}
         for lang in readable
         if lang.code != language
     ]
@@ -76,8 +82,8 @@ def on_post_page(output, page, config):
     return model.with_direction(output, config.extra["pp_catalogue"].language(config.theme["language"]))
 
 
-def _suggestion(lang: model.Language, root: Path) -> dict[str, str]:
-    strings = model.ui_strings(lang.code, root)
+def _suggestion(lang: model.Language, catalogue: model.Catalogue) -> dict[str, str]:
+    strings = catalogue.strings(lang.code)
     return {
         "text": strings["language_suggestion"].format(language=lang.name),
         "action": strings["language_suggestion_action"].format(language=lang.name),

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority
-from sitekit import model
+from sitekit import jinja_cache, model
 
 
 def on_template_context(context, template_name, config):
@@ -20,7 +20,8 @@ def on_template_context(context, template_name, config):
         root_path = urlsplit(config.site_url or "/").path
         context["pp_language_root"] = root_path + model.language_url(config.theme["language"], catalogue.root)
     if template_name == "sitemap.xml":
-        context["pp_sitemap"] = _sitemap_entries(catalogue, config.site_url or "/")
+        # This language's pages only: on_post_build writes every sitemap once all are built.
+        context["pp_sitemap"] = _sitemap_entries(catalogue, config.site_url or "/", config.theme["language"])
     return context
 
 
@@ -53,6 +54,7 @@ def on_post_build(config):
 def _write_search_indexes(site: Path, catalogue: model.Catalogue, config) -> None:
     combined = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     others = tuple(model.language_url(lang.code, catalogue.root) for lang in catalogue.languages[1:])
+    translate = _translator(config)
     for lang in catalogue.languages:
         prefix = model.language_url(lang.code, catalogue.root)
         shown = {model.page_url(name) for name in catalogue.pages if catalogue.state(lang.code, name) not in model.SHOWN_IN_ENGLISH}
@@ -64,45 +66,61 @@ def _write_search_indexes(site: Path, catalogue: model.Catalogue, config) -> Non
             local = location[len(prefix) :]
             if local.split("#", 1)[0] in shown:
                 docs.append({**doc, "location": local})
-        index = {"config": {**combined["config"], **_search_config(config, lang.code)}, "docs": docs}
+        index = {"config": {**combined["config"], **_search_config(translate, lang.code)}, "docs": docs}
         target = site / prefix / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _search_config(config, language: str) -> dict:
+def _translator(config):
+    """Material's `t(key)` for a language: its partials/language.html, compiled once."""
+    template = jinja_cache.theme_env(config).get_template("partials/language.html")
+
+    def translate(language: str):
+        saved = config.theme["language"]
+        config.theme["language"] = language
+        try:
+            return template.make_module({"config": config}).t
+        finally:
+            config.theme["language"] = saved
+
+    return translate
+
+
+def _search_config(translate, language: str) -> dict:
     """Material's own search settings for the language (lunr language, separator, pipeline)."""
-    saved = config.theme["language"]
-    config.theme["language"] = language
-    try:
-        translate = config.theme.get_env().get_template("partials/language.html", globals={"config": config}).module.t
-        pipeline = [step for step in translate("search.config.pipeline").replace(" ", "").split(",") if step]
-        return {"lang": [translate("search.config.lang")], "separator": translate("search.config.separator"), "pipeline": pipeline}
-    finally:
-        config.theme["language"] = saved
+    t = translate(language)
+    pipeline = [step for step in t("search.config.pipeline").replace(" ", "").split(",") if step]
+    return {"lang": [t("search.config.lang")], "separator": t("search.config.separator"), "pipeline": pipeline}
 
 
-def _sitemap_entries(catalogue: model.Catalogue, site_url: str) -> list[dict]:
-    """One entry per readable page and language, each listing the page's real translations."""
+def _sitemap_entries(catalogue: model.Catalogue, site_url: str, language: str | None = None) -> list[dict]:
+    """One entry per readable page and language (or only `language`), each listing the page's real translations."""
     entries = []
     for name in catalogue.pages:
-        alternates = [
-            (lang.code, site_url + model.language_url(lang.code, catalogue.root) + model.page_url(name))
-            for lang in catalogue.readable(name)
-        ]
+        readable = catalogue.readable(name)
+        if language is not None and language not in {lang.code for lang in readable}:
+            continue
+        alternates = [(lang.code, site_url + catalogue.url(lang.code, name)) for lang in readable]
         x_default = site_url + model.page_url(name)
-        entries.extend({"lang": code, "loc": loc, "alternates": alternates, "x_default": x_default} for code, loc in alternates)
+        entries.extend(
+            {"lang": code, "loc": loc, "alternates": alternates, "x_default": x_default}
+            for code, loc in alternates
+            if language in (None, code)
+        )
     return entries
 
 
 def _write_sitemaps(site: Path, catalogue: model.Catalogue, config) -> None:
     """Per language folder (its pages) and beside every page (that page): the theme's
     language switcher fetches `sitemap.xml` relative to each hreflang link."""
-    template = config.theme.get_env().get_template("sitemap.xml")
+    template = jinja_cache.theme_env(config).get_template("sitemap.xml")
     entries = _sitemap_entries(catalogue, config.site_url or "/")
     site_path = urlsplit(config.site_url or "/").path
     for entry in entries:
         folder = site / urlsplit(entry["loc"]).path[len(site_path) :]
+        if not folder.is_dir():
+            continue  # a language not built this time (`build: false` in mkdocs.yml)
         (folder / "sitemap.xml").write_text(template.render(pp_sitemap=[entry]), encoding="utf-8")
     for lang in catalogue.languages[1:]:
         mine = [entry for entry in entries if entry["lang"] == lang.code]

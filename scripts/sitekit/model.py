@@ -7,9 +7,11 @@ reads it from there.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,9 +51,28 @@ _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
+_parsed: dict[tuple[str, Path], tuple[bytes, Any]] = {}
+
+
+def parsed_file(path: Path, parse: Callable[[str], Any], *, mutable: bool = True) -> Any:
+    """`parse(text of path)`, parsed again only when the file's bytes changed: the hooks
+    ask for the languages and strings hundreds of times per build, and `mkdocs serve`
+    must never see stale data. Callers get their own copy, unless the result is immutable."""
+    data = path.read_bytes()
+    key = (parse.__qualname__, path)
+    cached = _parsed.get(key)
+    if cached is None or cached[0] != data:
+        cached = (data, parse(data.decode("utf-8")))
+        _parsed[key] = cached
+    return copy.deepcopy(cached[1]) if mutable else cached[1]
+
+
+def _parse_config(text: str) -> dict[str, Any]:
+    return yaml.load(text, Loader=_ConfigLoader)
+
+
 def load_mkdocs_config(root: Path = REPO) -> dict[str, Any]:
-    with open(root / "mkdocs.yml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_ConfigLoader)
+    return parsed_file(root / "mkdocs.yml", _parse_config)
 
 
 @dataclass(frozen=True)
@@ -77,13 +98,17 @@ def i18n_plugin_config(config: dict[str, Any]) -> dict[str, Any]:
     raise KeyError("mkdocs.yml has no i18n plugin")
 
 
-def languages(root: Path = REPO) -> list[Language]:
-    """The site's languages, default (English) first, as mkdocs.yml lists them."""
+def _parse_languages(text: str) -> tuple[Language, ...]:
     langs = [
         Language(code=entry["locale"], name=entry["name"], default=bool(entry.get("default")))
-        for entry in i18n_plugin_config(load_mkdocs_config(root))["languages"]
+        for entry in i18n_plugin_config(_parse_config(text))["languages"]
     ]
-    return sorted(langs, key=lambda lang: not lang.default)
+    return tuple(sorted(langs, key=lambda lang: not lang.default))
+
+
+def languages(root: Path = REPO) -> list[Language]:
+    """The site's languages, default (English) first, as mkdocs.yml lists them."""
+    return list(parsed_file(root / "mkdocs.yml", _parse_languages, mutable=False))
 
 
 def default_language(root: Path = REPO) -> Language:
@@ -310,8 +335,12 @@ def ui_strings(lang: str, root: Path = REPO) -> dict[str, str]:
     for code in dict.fromkeys([default_language(root).code, lang]):
         path = l10n_file(code, "strings", root)
         if path.exists():
-            strings.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            strings.update(parsed_file(path, _read_yaml) or {})
     return strings
+
+
+def _read_yaml(text: str) -> Any:
+    return yaml.safe_load(text)
 
 
 # --- translation state ---------------------------------------------------------------
@@ -320,11 +349,12 @@ SOURCE, TRANSLATED, OUTDATED, MISSING, STUB = "source", "translated", "outdated"
 SHOWN_IN_ENGLISH = (MISSING, STUB)  # readers get the English page with a notice
 
 
-def translation_state(lang: str, name: str, root: Path = REPO) -> str:
+def translation_state(lang: str, name: str, root: Path = REPO, english_hash: str | None = None) -> str:
     """source (English), translated, outdated (English changed since), missing or stub.
 
     A page whose front matter cannot be read counts as missing: the build and
-    `scripts/docs.py check` report why.
+    `scripts/docs.py check` report why. `english_hash`: the English page's source_hash,
+    when the caller already has it.
     """
     if lang == default_language(root).code:
         return SOURCE
@@ -337,8 +367,9 @@ def translation_state(lang: str, name: str, root: Path = REPO) -> str:
         return MISSING
     if page.meta.get("untranslated"):
         return STUB
-    english = read_page(page_file(default_language(root).code, name, root))
-    return TRANSLATED if page.meta.get("source_hash") == source_hash(english) else OUTDATED
+    if english_hash is None:
+        english_hash = source_hash(read_page(page_file(default_language(root).code, name, root)))
+    return TRANSLATED if page.meta.get("source_hash") == english_hash else OUTDATED
 
 
 def page_url(name: str) -> str:
@@ -351,12 +382,16 @@ def page_url(name: str) -> str:
 
 def language_url(lang: str, root: Path = REPO) -> str:
     """The language's folder in the site: '' for the default language, 'es/' for Spanish."""
-    return "" if lang == default_language(root).code else f"{lang}/"
+    return _folder(lang, default_language(root).code)
+
+
+def _folder(lang: str, default: str) -> str:
+    return "" if lang == default else f"{lang}/"
 
 
 def glossary(lang: str, root: Path = REPO) -> dict[str, Any]:
     path = l10n_file(lang, "glossary", root)
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    data = parsed_file(path, _read_yaml) if path.exists() else None
     return data or {}
 
 
@@ -371,11 +406,14 @@ class Catalogue:
     languages: list[Language]
     pages: list[str]
     states: dict[tuple[str, str], str]
+    _shares: dict[str, float] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _strings: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, root: Path = REPO) -> Catalogue:
         langs, pages = languages(root), page_names(root)
-        states = {(lang.code, name): translation_state(lang.code, name, root) for lang in langs for name in pages}
+        hashes = {name: source_hash(read_page(page_file(langs[0].code, name, root))) for name in pages}
+        states = {(lang.code, name): translation_state(lang.code, name, root, hashes[name]) for lang in langs for name in pages}
         return cls(root, langs, pages, states)
 
     @property
@@ -388,9 +426,25 @@ class Catalogue:
     def state(self, lang: str, name: str) -> str:
         return self.states.get((lang, name), MISSING)
 
+    def language_url(self, lang: str) -> str:
+        """As model.language_url, without reading mkdocs.yml again."""
+        return _folder(lang, self.default.code)
+
+    def url(self, lang: str, name: str) -> str:
+        """The page's address in the language, from the site's root: 'es/trial/'."""
+        return _folder(lang, self.default.code) + page_url(name)
+
+    def strings(self, lang: str) -> dict[str, str]:
+        """The language's interface strings (model.ui_strings), read once. Do not modify."""
+        if lang not in self._strings:
+            self._strings[lang] = ui_strings(lang, self.root)
+        return self._strings[lang]
+
     def share(self, lang: str) -> float:
-        done = [name for name in self.pages if self.state(lang, name) not in SHOWN_IN_ENGLISH]
-        return len(done) / len(self.pages) if self.pages else 0.0
+        if lang not in self._shares:  # asked for every page of every language: counted once
+            done = [name for name in self.pages if self.state(lang, name) not in SHOWN_IN_ENGLISH]
+            self._shares[lang] = len(done) / len(self.pages) if self.pages else 0.0
+        return self._shares[lang]
 
     def readable(self, name: str) -> list[Language]:
         """The languages readers are offered this page in, as a real translation (or the source)."""

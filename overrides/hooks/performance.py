@@ -1,0 +1,47 @@
+"""What keeps the build quick and the pages light: one compiled copy of each template for
+all the per-language builds (sitekit.jinja_cache), no work whose result the site does not
+use, and pages without the indentation the templates leave (a fifth of a page's bytes)."""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+
+from mkdocs.plugins import event_priority
+from sitekit import jinja_cache
+
+# Whitespace-sensitive elements, kept as they are; elsewhere a line break followed by
+# indentation reads the same as a line break.
+_KEPT = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
+_INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+
+
+def on_config(config):
+    """mkdocs-static-i18n 1.3.1 works out, in every language's build, each page's version in
+    every language: its cost grows with languages³ × pages (two thirds of a 30-language
+    build). The result only feeds the theme's own language switcher, which hooks/l10n.py
+    replaces (switcher, hreflang, sitemaps): skipped for this build's plugin, in the
+    version whose code was checked (the site's files are byte for byte the same)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and version("mkdocs-static-i18n") == "1.3.1":
+        i18n.reconfigure_files_alternates = _skip
+    return config
+
+
+def _skip(*args, **kwargs) -> None:
+    return None
+
+
+def on_env(env, config, files):
+    return jinja_cache.shared(env)
+
+
+@event_priority(-100)  # after the other hooks have finished the page
+def on_post_page(output, page, config):
+    return trim(output)
+
+
+def trim(html: str) -> str:
+    parts = _KEPT.split(html)
+    # re.split with two groups yields: text, whole kept element, tag name, text, ...
+    return "".join(part if index % 3 else _INDENT.sub("\n", part) for index, part in enumerate(parts) if index % 3 != 2)
