@@ -1,0 +1,195 @@
+"""The benchmark's own logic (scripts/benchmark.py), without running the slow parts, and
+the build caches it led to: each check has the case it must catch."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+
+import benchmark
+import jinja2
+import pytest
+import yaml
+from conftest import REPO
+from sitekit import jinja_cache, model
+
+
+def resource(url: str, kind: str, compressed: int = 1000) -> dict:
+    return {
+        "url": url,
+        "kind": kind,
+        "status": 200,
+        "raw": 3 * compressed,
+        "transfer": 0,
+        "encoding": "",
+        "gzip": compressed,
+        "brotli": compressed,
+        "compressed": compressed,
+    }
+
+
+def weight_page(first: list[dict], search_use: list[dict], language: str = "es", results: int = 3) -> dict:
+    return {
+        "page": f"{language} home",
+        "language": language,
+        "first_visit": benchmark.totals([benchmark.Resource(**r) for r in first]),
+        "first_visit_resources": first,
+        "search_use_resources": search_use,
+        "search_results": results,
+    }
+
+
+ORIGIN = "http://127.0.0.1:8000"
+PAGE = [resource(f"{ORIGIN}/es/", "html", 5000), resource(f"{ORIGIN}/assets/javascripts/bundle.js", "js", 30000)]
+SEARCH = [
+    resource(f"{ORIGIN}/es/search/search_index.json", "search"),
+    resource(f"{ORIGIN}/assets/javascripts/workers/search.2c215733.min.js", "search"),
+    resource(f"{ORIGIN}/assets/javascripts/lunr/min/lunr.stemmer.support.min.js", "search"),
+    resource(f"{ORIGIN}/assets/javascripts/lunr/min/lunr.es.min.js", "search"),
+]
+
+
+def verdicts(weight: dict) -> dict[str, bool]:
+    return {budget.name: budget.met for budget in benchmark.budgets({"weight": weight})}
+
+
+def test_search_loaded_only_when_used_and_only_for_the_readers_language_passes():
+    assert all(verdicts({"pages": [weight_page(PAGE, SEARCH)]}).values())
+
+
+@pytest.mark.parametrize(
+    ("first", "search_use", "results"),
+    [
+        (PAGE + SEARCH, [], 3),  # the index and search code on the first visit
+        (PAGE, [*SEARCH, resource(f"{ORIGIN}/assets/javascripts/lunr/min/lunr.zh.min.js", "search")], 3),  # another language
+        (PAGE, [*SEARCH, resource(f"{ORIGIN}/assets/javascripts/lunr/min/lunr.multi.min.js", "search")], 3),  # several languages
+        (PAGE, SEARCH, 0),  # search shows nothing
+    ],
+)
+def test_search_budget_catches_early_foreign_or_broken_search(first, search_use, results):
+    found = verdicts({"pages": [weight_page(first, search_use, results=results)]})
+    assert found["search code: reader's language only, only when used"] is False
+
+
+def test_weight_and_font_budgets_catch_a_heavy_page_and_a_web_font():
+    heavy = [*PAGE, resource(f"{ORIGIN}/assets/big.js", "js", 40000)]
+    found = verdicts({"pages": [weight_page(heavy, SEARCH)]})
+    assert found["first visit ≤ 60 KiB compressed"] is False
+    assert verdicts({"pages": [weight_page(PAGE, SEARCH)]})["first visit ≤ 60 KiB compressed"] is True
+    font = [*PAGE, resource(f"{ORIGIN}/assets/fonts/noto.woff2", benchmark.kind_of(f"{ORIGIN}/assets/fonts/noto.woff2"))]
+    assert verdicts({"pages": [weight_page(font, SEARCH)]})["no web fonts downloaded"] is False
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("/es/", "html"),
+        ("/es/search/search_index.json", "search"),
+        ("/assets/javascripts/workers/search.2c215733.min.js", "search"),
+        ("/assets/javascripts/lunr/wordcut.js", "search"),
+        ("/assets/stylesheets/main.484c7ddc.min.css", "css"),
+        ("/assets/site.js", "js"),
+        ("/assets/fonts/x.woff2", "font"),
+        ("/assets/favicon.svg", "other"),
+    ],
+)
+def test_downloads_are_sorted_by_kind(url, kind):
+    assert benchmark.kind_of(ORIGIN + url) == kind
+
+
+def test_build_ratio_and_scaling_budgets():
+    build = {"ratio": 1.5}
+    scaling = {"points": [{"languages": 5, "ms_per_page_language": 10.0}, {"languages": 30, "ms_per_page_language": 20.0}], "growth": 2.0}
+    assert [b.met for b in benchmark.budgets({"build": build, "scaling": scaling})] == [False, False]
+    build["ratio"], scaling["growth"] = 1.1, 1.1
+    assert [b.met for b in benchmark.budgets({"build": build, "scaling": scaling})] == [True, True]
+
+
+def test_lighthouse_summary_lists_the_audits_not_passed():
+    def ref(audit_id):
+        return {"id": audit_id, "weight": 1}
+
+    report = {
+        "categories": {key: {"score": 1, "auditRefs": [ref(f"{key}-audit")]} for key in benchmark.LIGHTHOUSE_CATEGORIES},
+        "audits": {f"{key}-audit": {"score": 1, "scoreDisplayMode": "binary"} for key in benchmark.LIGHTHOUSE_CATEGORIES},
+    }
+    report["categories"]["accessibility"]["score"] = 0.93
+    report["audits"]["accessibility-audit"]["score"] = 0
+    summary = benchmark.lighthouse_summary(report)
+    assert summary["scores"]["accessibility"] == 93 and summary["scores"]["seo"] == 100
+    assert summary["failing"] == ["accessibility-audit"]
+    perfect = {"pages": [{"language": "en", "scores": dict.fromkeys(benchmark.LIGHTHOUSE_CATEGORIES, 100)}]}
+    assert benchmark.budgets({"lighthouse": perfect})[0].met
+    perfect["pages"][0]["scores"]["seo"] = 99
+    assert not benchmark.budgets({"lighthouse": perfect})[0].met
+
+
+def test_search_words_come_from_titles_in_every_script():
+    index = {"docs": [{"title": "The trial phase"}, {"title": "镇痛\u200b泵\u200b植入"}, {"title": "زرع مضخة الألم"}]}
+    words = benchmark.search_words(index, 10)
+    assert {"trial", "phase", "镇痛", "植入", "مضخة", "الألم"} <= set(words)
+    assert "the" not in words and "泵" not in words
+
+
+def test_english_only_config_builds_english_alone():
+    config = yaml.safe_load(benchmark.config_for(REPO, build_only="en"))
+    builds = {entry["locale"]: entry["build"] for entry in model.i18n_plugin_config(config)["languages"]}
+    assert builds == {code: code == "en" for code in builds} and len(builds) == len(model.languages())
+    assert config["hooks"] == model.load_mkdocs_config()["hooks"]
+
+
+def test_synthetic_site_counts_every_page_as_translated(tmp_path):
+    languages = benchmark.synthetic_languages(7, model.Catalogue.load())
+    assert languages[:5] == [lang.code for lang in model.languages()] and len(set(languages)) == 7
+    benchmark.make_synthetic_site(tmp_path, languages[:3] + languages[5:6], 9)
+    catalogue = model.Catalogue.load(tmp_path)
+    assert [lang.code for lang in catalogue.languages] == languages[:3] + languages[5:6]
+    assert len(catalogue.pages) == 9
+    assert set(yaml.safe_load((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]) == set(catalogue.pages)
+    assert all(catalogue.published(lang.code) for lang in catalogue.languages)
+    assert set(catalogue.states.values()) == {model.SOURCE, model.TRANSLATED}
+    assert (tmp_path / "l10n" / languages[5] / "strings.yml").exists()
+    assert (tmp_path / "docs" / "assets" / "site.css").exists() and not (tmp_path / "docs" / "vi").exists()
+
+
+def test_command_line_usage_errors_exit_2_and_help_exits_0():
+    for bad in (["--only", "speed"], ["--runs", "0"], ["--scaling-languages", "five"]):
+        with pytest.raises(SystemExit) as exit_info:
+            benchmark.parse_args(bad)
+        assert exit_info.value.code == 2
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "benchmark.py"), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "--only" in result.stdout and "Exit status" in result.stdout
+
+
+def test_parsed_files_are_read_again_when_they_change(tmp_path):
+    path = tmp_path / "strings.yml"
+    path.write_text("greeting: hello\n", encoding="utf-8")
+    first = model.parsed_file(path, model._read_yaml)
+    first["greeting"] = "changed by a caller"
+    assert model.parsed_file(path, model._read_yaml) == {"greeting": "hello"}  # callers get copies
+    path.write_text("greeting: hallo\n", encoding="utf-8")  # same size, at once: still seen
+    assert model.parsed_file(path, model._read_yaml) == {"greeting": "hallo"}
+
+
+def test_shared_template_cache_compiles_an_edited_template_again(tmp_path):
+    (tmp_path / "page.html").write_text("one", encoding="utf-8")
+
+    def render() -> str:
+        env = jinja_cache.shared(jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path))))
+        return env.get_template("page.html").render()
+
+    assert render() == "one" and render() == "one"
+    (tmp_path / "page.html").write_text("two", encoding="utf-8")
+    assert render() == "two"
+
+
+def test_page_trimming_keeps_preformatted_text():
+    spec = importlib.util.spec_from_file_location("performance_hook", REPO / "overrides" / "hooks" / "performance.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    html = '<div>\n    <p>one\n\n      two</p>\n  <pre><code>a\n    b</code></pre>\n  <script type="application/json">\n  {"a": 1}</script>\n</div>'
+    assert (
+        hook.trim(html)
+        == '<div>\n<p>one\ntwo</p>\n<pre><code>a\n    b</code></pre>\n<script type="application/json">\n  {"a": 1}</script>\n</div>'
+    )
