@@ -63,6 +63,7 @@ BUILD_RATIO_BUDGET = 1.2  # full build / (languages × English-only build)
 SCALING_TOLERANCE = 1.25  # time per page-language, largest site / smallest site
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LIGHTHOUSE = model.REPO / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE_ATTEMPTS = 3
 PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "l10n")
 KINDS = ("html", "css", "js", "search", "font", "other")
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", "/")
@@ -541,10 +542,14 @@ def run_lighthouse(url: str) -> dict[str, Any]:
         f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
         f"--chrome-flags={' '.join(browser.CHROMIUM_ARGS)}",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": browser.CHROMIUM}, timeout=300)
-    if result.returncode != 0:
-        raise SetupError(f"Lighthouse failed on {url}:\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout)
+    errors = []
+    for _ in range(LIGHTHOUSE_ATTEMPTS):  # Lighthouse 12 with headless Chromium now and then loses its trace (NO_NAVSTART)
+        result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": browser.CHROMIUM}, timeout=300)
+        report = json.loads(result.stdout) if result.returncode == 0 and result.stdout.strip() else {}
+        if report and not report.get("runtimeError"):
+            return report
+        errors.append((report.get("runtimeError") or {}).get("message") or (result.stderr.strip().splitlines() or ["no output"])[-1])
+    raise SetupError(f"Lighthouse failed {LIGHTHOUSE_ATTEMPTS} times on {url}: {errors}")
 
 
 def lighthouse_summary(report: dict[str, Any]) -> dict[str, Any]:
@@ -913,10 +918,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Measure the parts asked for, printing each part's table as soon as it is done."""
+def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
+    """Measure the parts asked for into `figures`, printing each part's table when it is done."""
     catalogue = model.Catalogue.load()
-    figures: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "load": os.getloadavg()}, "runs": args.runs}
+    figures.update({"machine": {"cpus": os.cpu_count(), "load": os.getloadavg()}, "runs": args.runs})
     printers: dict[str, Callable[[dict[str, Any]], None]] = {
         "weight": print_weight,
         "search": print_search,
@@ -946,20 +951,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             done("build", measure_build(workdir, args.runs, catalogue))
         if "scaling" in args.parts:
             done("scaling", measure_scaling(workdir, args.sizes, args.scaling_pages, catalogue))
-    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    figures: dict[str, Any] = {}
     try:
-        figures = run(args)
-    except (SetupError, RuntimeError, ImportError) as err:  # sitekit.browser: RuntimeError when Chromium is missing
-        print(f"benchmark: {err}", file=sys.stderr)
-        return 2
+        run(args, figures)
     except Exception as err:
-        if not type(err).__module__.startswith("playwright"):
+        # sitekit.browser raises RuntimeError when Chromium is missing; Playwright its own errors.
+        if not isinstance(err, SetupError | RuntimeError | ImportError) and not type(err).__module__.startswith("playwright"):
             raise
-        print(f"benchmark: a browser step failed (is the site broken?): {str(err).splitlines()[0]}\n{err}", file=sys.stderr)
+        print(f"benchmark: {str(err).strip()}", file=sys.stderr)
+        if args.json:
+            figures["error"] = str(err)
+            args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+            print(f"the figures measured before the error are in {args.json}", file=sys.stderr)
         return 2
     found = budgets(figures)
     figures["budgets"] = [asdict(b) for b in found]

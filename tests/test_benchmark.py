@@ -4,15 +4,18 @@ the build caches it led to: each check has the case it must catch."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
+from dataclasses import asdict
+from pathlib import Path
 
 import benchmark
 import jinja2
 import pytest
 import yaml
 from conftest import REPO
-from sitekit import jinja_cache, model
+from sitekit import browser, jinja_cache, model
 
 
 def resource(url: str, kind: str, compressed: int = 1000) -> dict:
@@ -125,6 +128,24 @@ def test_lighthouse_summary_lists_the_audits_not_passed():
     assert not benchmark.budgets({"lighthouse": perfect})[0].met
 
 
+def test_lighthouse_is_tried_again_when_it_loses_its_trace(monkeypatch):
+    outcomes = []
+
+    def fake_run(command, **kwargs):
+        failed = outcomes.pop(0)
+        stdout = json.dumps({"runtimeError": {"code": "NO_NAVSTART", "message": "no trace"}} if failed else {"categories": {}})
+        return subprocess.CompletedProcess(command, 1 if failed else 0, stdout, "Runtime error encountered")
+
+    monkeypatch.setattr(benchmark, "LIGHTHOUSE", Path(sys.executable))
+    monkeypatch.setattr(benchmark.browser, "CHROMIUM", sys.executable)
+    monkeypatch.setattr(benchmark.subprocess, "run", fake_run)
+    outcomes[:] = [True, True, False]
+    assert benchmark.run_lighthouse("http://127.0.0.1:1/") == {"categories": {}}
+    outcomes[:] = [True, True, True]
+    with pytest.raises(benchmark.SetupError, match="3 times"):
+        benchmark.run_lighthouse("http://127.0.0.1:1/")
+
+
 def test_search_words_come_from_titles_in_every_script():
     index = {"docs": [{"title": "The trial phase"}, {"title": "镇痛\u200b泵\u200b植入"}, {"title": "زرع مضخة الألم"}]}
     words = benchmark.search_words(index, 10)
@@ -193,3 +214,26 @@ def test_page_trimming_keeps_preformatted_text():
         hook.trim(html)
         == '<div>\n<p>one\ntwo</p>\n<pre><code>a\n    b</code></pre>\n<script type="application/json">\n  {"a": 1}</script>\n</div>'
     )
+
+
+@pytest.mark.browser
+def test_search_files_load_only_once_search_is_opened(built_site, chromium):
+    """The benchmark's check, on the session's build: nothing of search on the first visit;
+    opening search loads the reader's language's index and search code, and finds."""
+    served = benchmark.Served(built_site.site, built_site.site_url, "test server", False)
+    context = chromium.new_context(viewport=browser.PHONE, locale="es")
+    page = context.new_page()
+    with benchmark.recording(context, served) as first:
+        page.goto(built_site.site_url + "es/")
+        benchmark.settle(page)
+    with benchmark.recording(context, served) as searching:
+        benchmark.open_search(page)
+        benchmark.enter_query(page, "dolor")
+        benchmark.settle(page)
+        results = page.locator(f"{benchmark.RESULT_LIST} > li").count()
+    context.close()
+    entry = {"page": "es home", "language": "es", "first_visit_resources": [asdict(r) for r in first]}
+    entry |= {"search_use_resources": [asdict(r) for r in searching], "search_results": results}
+    budget = benchmark.search_on_demand({"pages": [entry]})
+    assert budget.met, budget.figure
+    assert any(r.url.endswith("/es/search/search_index.json") for r in searching)
