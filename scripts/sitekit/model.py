@@ -320,7 +320,7 @@ def og_locale(lang: str, root: Path = REPO) -> str:
     language (en_US, es_ES, zh_CN, vi_VN, ar_EG), so a new language needs no entry.
     """
     path = l10n_file(lang, "strings", root)
-    own = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    own = parsed_file(path, _read_yaml, mutable=False) if path.exists() else None  # asked per page and language
     if isinstance(own, dict) and isinstance(own.get("og_locale"), str):
         return own["og_locale"]
     from babel.core import get_global
