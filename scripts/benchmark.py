@@ -13,11 +13,11 @@ Parts (all by default; pick some with --only weight,search,...):
   scaling     synthetic sites (many languages × pages) made from the project: time per
               page-language as the site grows
 
-The site is served by the production nginx configuration when sitekit.nginx exists
-(compressed sizes: what it sends a browser accepting Brotli and gzip), otherwise by a
-plain local server that compresses nothing (compressed sizes: each downloaded file
-gzipped, labelled so). Build times are CPU seconds of the build process (steadier than
-wall time on a busy machine); wall time is shown beside. Needs Chromium and Lighthouse:
+The site is served by the production nginx configuration when nginx (with its Brotli
+module) is installed (compressed sizes: what it sends a browser accepting Brotli and
+gzip), otherwise by a plain local server that compresses nothing (compressed sizes: each
+downloaded file gzipped, labelled so). Build times are CPU seconds of the build process
+(steadier than wall time on a busy machine); wall time is shown beside. Needs Chromium and Lighthouse:
 `bash scripts/setup.sh --system`.
 
 Budgets (checked for the parts run): first visit ≤ 60 KiB compressed; search files
@@ -32,7 +32,6 @@ Exit status: 0 every budget measured is met, 1 a budget is missed, 2 a setup err
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import re
@@ -53,9 +52,9 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import brotli
 import yaml
-from sitekit import browser, model
+from sitekit import browser, model, nginx, serving
+from sitekit.project import copy_project, strict_build
 
 PARTS = ("weight", "search", "lighthouse", "build", "scaling")
 FIRST_VISIT_BUDGET = 60 * 1024  # bytes, compressed
@@ -64,7 +63,6 @@ SCALING_TOLERANCE = 1.25  # time per page-language, largest site / smallest site
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LIGHTHOUSE = model.REPO / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_ATTEMPTS = 3
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "l10n")
 KINDS = ("html", "css", "js", "search", "font", "other")
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", "/")
 SEARCH_PATHS = ("/search/search_index.json", "/assets/javascripts/workers/search.", "/assets/javascripts/lunr/")
@@ -102,26 +100,14 @@ def heading(text: str) -> None:
 
 
 def gzip_size(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=9, mtime=0))
+    return len(serving.compress(data, "gz"))  # the levels the build's own .gz files use
 
 
 def brotli_size(data: bytes) -> int:
-    return len(brotli.compress(data, quality=11))
+    return len(serving.compress(data, "br"))
 
 
 # --- the site and its server ---------------------------------------------------------------
-
-
-def copy_project(target: Path, root: Path = model.REPO) -> Path:
-    """The parts of the project a build reads, copied to `target`."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = root / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, dirs_exist_ok=True)
-        else:
-            shutil.copy2(source, target / part)
-    return target
 
 
 def checked_build(site: Path, site_url: str, project: Path = model.REPO) -> None:
@@ -141,22 +127,19 @@ class Served:
 @contextmanager
 def served_site(workdir: Path) -> Iterator[Served]:
     """Build the site for its server's address and serve it: the production nginx
-    configuration when sitekit.nginx is there, else the plain local server."""
+    configuration when nginx is installed, else the plain local server."""
     site = workdir / "site"
     try:
-        from sitekit import nginx  # type: ignore[attr-defined]
-    except ImportError:
-        nginx = None
-    if nginx is not None:
-        workdir.chmod(0o755)  # nginx's workers run as another user
-        port = nginx.reserve_port()
-        checked_build(site, f"http://127.0.0.1:{port}/")
-        with nginx.nginx_server(site, port) as origin:
-            yield Served(site, str(getattr(origin, "origin", origin)), "nginx (production configuration)", True)
-    else:
+        nginx.require_nginx()
+    except nginx.NginxUnavailable:
         with browser.local_server(site) as server:
             checked_build(site, server.origin)
             yield Served(site, server.origin, "local server without compression (compressed sizes computed)", False)
+        return
+    port = nginx.reserve_port()
+    checked_build(site, f"http://127.0.0.1:{port}/")
+    with nginx.nginx_server(site, port) as origin:
+        yield Served(site, origin, "nginx (production configuration)", True)
 
 
 def pages_to_weigh(served: Served, catalogue: model.Catalogue) -> list[tuple[str, str, str]]:
@@ -628,12 +611,8 @@ class Timing:
 
 def timed_build(project: Path, site: Path) -> Timing:
     before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={key: value for key, value in os.environ.items() if key not in ("SITE_URL", "PRODUCTION")},
+    result = strict_build(
+        project, site, base_env={key: value for key, value in os.environ.items() if key not in ("SITE_URL", "PRODUCTION")}
     )
     wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:

@@ -4,7 +4,6 @@ that builds a modified copy of the project (a scenario) for the failing cases.""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 import sys
@@ -12,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sitekit import browser, model
+from sitekit import browser, model, project
 
 REPO = model.REPO
 FIXTURES = Path(__file__).parent / "fixtures"
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "l10n", "published-urls.txt")
 
 
 @dataclass
@@ -27,15 +25,9 @@ class Build:
     site_url: str = ""
 
 
-def run_build(project: Path, site: Path, env: dict[str, str] | None = None) -> Build:
+def run_build(project_root: Path, site: Path, env: dict[str, str] | None = None) -> Build:
     """The real MkDocs build, strict (mkdocs.yml sets strict: true), never with -q."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **model.BUILD_ENV, **(env or {})},
-    )
+    result = project.strict_build(project_root, site, env)
     return Build(result.returncode, result.stdout + result.stderr, site)
 
 
@@ -86,14 +78,8 @@ def project_copy(tmp_path):
 
 
 def copy_project(root: Path) -> None:
-    """The parts of the project a build and the scripts read, copied into `root`."""
-    root.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, root / part)
-        else:
-            shutil.copy2(source, root / part)
+    root.mkdir(parents=True)  # a fresh copy, never over an existing one
+    project.copy_project(root)
 
 
 def pytest_terminal_summary(terminalreporter):

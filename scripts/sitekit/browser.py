@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitekit import model
+from sitekit.project import strict_build
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps trying hosts this machine cannot
@@ -67,14 +66,8 @@ def local_server(directory: Path) -> Iterator[LocalServer]:
 
 
 def build(site: Path, site_url: str, project: Path = model.REPO, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """The real strict build (never with -q: it hides warnings from strict mode) for `site_url`."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **model.BUILD_ENV, "SITE_URL": site_url, **(extra_env or {})},
-    )
+    """The real strict build of `project`, for `site_url` (absolute links point at it)."""
+    return strict_build(project, site, {"SITE_URL": site_url, **(extra_env or {})})
 
 
 @contextmanager

@@ -21,9 +21,6 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 PLACEHOLDER_PREFIX = "PLACEHOLDER"
-# mkdocs-redirects 1.2.3 prints a "switch to ProperDocs" banner on every `mkdocs` run;
-# builds started by the project's scripts and tests silence it (it is no build warning).
-BUILD_ENV = {"DISABLE_MKDOCS_2_WARNING": "true"}
 DESCRIPTION_MAX = 160
 REVIEW_STATES = ("unreviewed", "reviewed")
 

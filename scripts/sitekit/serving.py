@@ -241,7 +241,8 @@ GZIP_LEVEL = 9
 BROTLI_QUALITY = 11
 
 
-def _compress(data: bytes, encoding: str) -> bytes:
+def compress(data: bytes, encoding: str) -> bytes:
+    """`encoding` "gz" or "br", at the levels of the build's precompressed files."""
     if encoding == "gz":
         return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
     return brotli.compress(data, quality=BROTLI_QUALITY)
@@ -249,14 +250,14 @@ def _compress(data: bytes, encoding: str) -> bytes:
 
 def _cached_compress(data: bytes, encoding: str, cache: Path | None) -> bytes:
     if cache is None:
-        return _compress(data, encoding)
+        return compress(data, encoding)
     level = GZIP_LEVEL if encoding == "gz" else BROTLI_QUALITY
     entry = cache / f"{hashlib.sha256(data).hexdigest()}.{level}.{encoding}"
     try:
         return entry.read_bytes()
     except OSError:
         pass
-    result = _compress(data, encoding)
+    result = compress(data, encoding)
     try:
         cache.mkdir(parents=True, exist_ok=True)
         partial = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")

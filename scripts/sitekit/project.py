@@ -1,0 +1,45 @@
+"""The project as a build sees it: which parts a copy needs, and the one way the tests,
+the scripts and the benchmark run the real MkDocs build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from sitekit import model
+
+# What a build and the scripts read: a copy with these builds and checks like the original.
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "l10n", "published-urls.txt")
+# mkdocs-redirects 1.2.3 prints a "switch to ProperDocs" banner on every `mkdocs` run;
+# builds started by the project's scripts and tests silence it (it is no build warning).
+BUILD_ENV = {"DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def copy_project(target: Path, root: Path = model.REPO) -> Path:
+    """The parts of the project a build reads, copied into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = root / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def strict_build(
+    project: Path, site: Path, env: Mapping[str, str] | None = None, base_env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """The real build, strict (never with -q: it hides warnings from strict mode), of the
+    project in `project` into `site`; `env` is added to `base_env` (default: this process's)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**(os.environ if base_env is None else base_env), **BUILD_ENV, **(env or {})},
+    )
