@@ -218,11 +218,16 @@ def test_precompressed_brotli_and_gzip_are_served_smaller(production, kind):
 
 
 def test_every_text_file_has_its_compressed_forms(production):
-    missing = []
+    missing, crawler_brotli = [], []
     for path in production.site.rglob("*"):
         if path.suffix in serving.COMPRESSED_SUFFIXES and path.stat().st_size > 1024:
-            missing += [f"{path.name}.{e}" for e in ("gz", "br") if not path.with_name(f"{path.name}.{e}").exists()]
+            for_crawlers = path.suffix in serving.GZIP_ONLY_SUFFIXES
+            wanted = ("gz",) if for_crawlers else ("gz", "br")
+            missing += [f"{path.name}.{e}" for e in wanted if not path.with_name(f"{path.name}.{e}").exists()]
+            if for_crawlers and path.with_name(f"{path.name}.br").exists():
+                crawler_brotli.append(f"{path.name}.br")
     assert missing == []
+    assert crawler_brotli == [], "sitemaps and robots.txt need no Brotli copy: only crawlers read them"
 
 
 # --- addresses, 404s, methods -----------------------------------------------------------

@@ -1,7 +1,7 @@
 """Files each language gets of its own, written once mkdocs-static-i18n has built every
 language: a 404 page in the language's folder (the root one stays in the default
-language), a search index with that language's pages only, and sitemaps that list each
-page with its real translations (also one beside every page, where the theme looks)."""
+language), a search index with that language's pages only, and sitemaps (the site's and
+one per language folder) that list each page with its real translations."""
 
 from __future__ import annotations
 
@@ -112,16 +112,13 @@ def _sitemap_entries(catalogue: model.Catalogue, site_url: str, language: str | 
 
 
 def _write_sitemaps(site: Path, catalogue: model.Catalogue, config) -> None:
-    """Per language folder (its pages) and beside every page (that page): the theme's
-    language switcher fetches `sitemap.xml` relative to each hreflang link."""
+    """The site's sitemap (every page in every language, named by robots.txt) and one per
+    language folder (its pages). None beside each page: the theme's language switcher would
+    fetch one there, but assets/site.js follows the switcher's links itself and
+    assets/search-on-demand.js stops those fetches (at 30 languages they were a fifth of
+    the bytes a build writes)."""
     template = jinja_cache.theme_env(config).get_template("sitemap.xml")
     entries = _sitemap_entries(catalogue, config.site_url or "/")
-    site_path = urlsplit(config.site_url or "/").path
-    for entry in entries:
-        folder = site / urlsplit(entry["loc"]).path[len(site_path) :]
-        if not folder.is_dir():
-            continue  # a language not built this time (`build: false` in mkdocs.yml)
-        (folder / "sitemap.xml").write_text(template.render(pp_sitemap=[entry]), encoding="utf-8")
     for lang in catalogue.languages[1:]:
         mine = [entry for entry in entries if entry["lang"] == lang.code]
         (site / lang.code).mkdir(exist_ok=True)

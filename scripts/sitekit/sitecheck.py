@@ -258,8 +258,7 @@ def heading_id_problems(site: Path, catalogue: model.Catalogue) -> list[str]:
 
 def sitemap_problems(site: Path, site_url: str, catalogue: model.Catalogue) -> list[str]:
     """The root sitemap lists each page readers get in each language, with its real translations
-    (absolute, plus x-default); every language folder has its own sitemap, and each listed page
-    has one beside it (the theme fetches sitemap.xml next to every hreflang address)."""
+    (absolute, plus x-default); every language folder has its own sitemap of its pages."""
     expected: dict[str, dict[str, str]] = {}
     for name in catalogue.pages:
         readable = catalogue.readable(name)
@@ -281,8 +280,6 @@ def sitemap_problems(site: Path, site_url: str, catalogue: model.Catalogue) -> l
         folder = site / loc[len(site_url) :]
         if not (folder / "index.html").exists():
             problems.append(f"sitemap.xml: {loc} is not a page of the built site")
-        elif not (folder / "sitemap.xml").exists():
-            problems.append(f"{loc[len(site_url) :]}sitemap.xml is missing (the theme fetches it beside every hreflang address)")
     for lang in catalogue.languages[1:]:
         prefix = site_url + model.language_url(lang.code, catalogue.root)
         mine = {loc for loc in expected if loc.startswith(prefix)}
