@@ -1,6 +1,6 @@
 """Readable without JavaScript: every page in every language, at phone and desktop width,
 shows its article and offers its navigation (site nav, previous/next, language
-switcher), and the links lead to real pages."""
+switcher), the links lead to real pages, and nothing makes the page scroll sideways."""
 
 from __future__ import annotations
 
@@ -65,6 +65,11 @@ BROKEN = {
         '<footer class="md-footer">',
         '<footer class="md-footer" hidden>',
         ["footer 'prev' link is not displayed", "footer 'next' link is not displayed"],
+    ),
+    "element wider than the screen": (
+        '<article class="md-content__inner md-typeset">',
+        '<article class="md-content__inner md-typeset"><p style="width: 900px">wide</p>',
+        ["scrolls sideways"],
     ),
     # Without the checkbox the menu button opens nothing: no site nav on a phone.
     "no drawer checkbox": (

@@ -1,6 +1,7 @@
 """Readable without JavaScript: in a browser context with JavaScript disabled, a page's
 article is on screen and its navigation (site nav, previous/next links, language
-switcher) can be reached and leads to real pages. Material's phone drawer is a CSS
+switcher) can be reached and leads to real pages, and nothing makes the page scroll
+sideways. Material's phone drawer is a CSS
 checkbox hack and the switcher opens on focus, so both work without scripts.
 
 Playwright still evaluates its own probes in such a page (no timers: the page's event
@@ -185,6 +186,11 @@ def check_page(page, url: str, expected: Expected, phone: bool) -> PageReport:
                 usable.append(link["href"])
         report.links["languages"] = usable
         problems += [f"language switcher: no usable link to {url}" for url in sorted(expected.languages - set(usable))]
+
+    # Nothing reaches past the screen's edge, the open language list included (WCAG 1.4.10).
+    wide, screen = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    if wide > screen:
+        problems.append(f"page is {wide} px wide on a {screen} px screen: it scrolls sideways")
 
     # The site nav: on a phone in the drawer, opened by the header's menu button (a label
     # for the #__drawer checkbox).
