@@ -1,8 +1,8 @@
 """Readable without JavaScript: in a browser context with JavaScript disabled, a page's
 article is on screen and its navigation (site nav, previous/next links, language
 switcher) can be reached and leads to real pages, and nothing makes the page scroll
-sideways. Material's phone drawer is a CSS
-checkbox hack and the switcher opens on focus, so both work without scripts.
+sideways. Material's phone drawer is a CSS checkbox hack and the switcher opens on
+focus, so both work without scripts.
 
 Playwright still evaluates its own probes in such a page (no timers: the page's event
 loop is off); the page's own scripts never run. Contexts are made with
