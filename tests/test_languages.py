@@ -40,6 +40,17 @@ def test_glossary_and_strings_have_the_english_keys(lang):
     assert own.keys() - model.OPTIONAL_STRINGS == english_strings
 
 
+def test_labels_end_in_the_languages_own_colon(built_site):
+    """Chinese writes "电话：", not "电话:" (l10n/<lang>/strings.yml, label_colon)."""
+    assert model.ui_strings("zh")["label_colon"] == "："
+    for lang in CATALOGUE.languages:
+        strings = model.ui_strings(lang.code)
+        html = built_page(built_site.site, lang.code, "index.md").read_text(encoding="utf-8")
+        for key in ("page_last_reviewed", "next_review_due", "clinic_phone", "clinic_address", "clinic_hours"):
+            assert f"{strings[key]}{strings['label_colon']}" in html, (lang.code, key)
+        assert f"{strings['page_address']}{strings['label_colon'].strip()}<br>" in html, lang.code
+
+
 def test_lang_and_dir_on_every_page_and_404(built_site):
     for lang in CATALOGUE.languages:
         for name in CATALOGUE.pages:
