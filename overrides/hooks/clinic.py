@@ -4,8 +4,6 @@ in the footer. Placeholders are marked on the page; a production build
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mkdocs.exceptions import PluginError
 from sitekit import jinja_cache, model
 
@@ -37,6 +35,6 @@ def on_page_content(html, page, config, files):
         return html
     env = on_env(jinja_cache.theme_env(config), config, files)
     card = env.get_template("partials/clinic.html").module.clinic_card(
-        config.extra.get("clinic") or {}, model.ui_strings(config.theme["language"], Path(config.config_file_path).parent)
+        config.extra.get("clinic") or {}, config.extra["pp_catalogue"].strings(config.theme["language"])
     )
     return html.replace(MARKER, str(card))

@@ -14,9 +14,7 @@ def on_config(config):
     """Read every page's translation state once per build: mkdocs-static-i18n runs the
     whole build again for each language with the same config, which keeps the catalogue.
     `mkdocs serve` loads a new config, hence a new catalogue, for every rebuild."""
-    i18n = config.plugins.get("i18n")
-    nested = i18n is not None and getattr(i18n, "building", False)
-    if not (nested and isinstance(config.extra.get("pp_catalogue"), model.Catalogue)):
+    if not (model.nested_language_build(config) and isinstance(config.extra.get("pp_catalogue"), model.Catalogue)):
         config.extra["pp_catalogue"] = model.Catalogue.load(_root(config))
     return config
 
@@ -34,7 +32,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    if _state(config, _name(page)) in model.SHOWN_IN_ENGLISH:
+    if _state(config, model.page_name(page.file)) in model.SHOWN_IN_ENGLISH:
         english = config.extra["pp_catalogue"].default
         return f'<div lang="{english.code}" dir="{english.direction}">{html}</div>'
     return html
@@ -42,7 +40,7 @@ def on_page_content(html, page, config, files):
 
 def on_page_context(context, page, config, nav):
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    language, name = config.theme["language"], _name(page)
+    language, name = config.theme["language"], model.page_name(page.file)
     if name not in catalogue.pages:
         return context
     state = catalogue.state(language, name)
@@ -96,14 +94,10 @@ def _root(config) -> Path:
     return Path(config.config_file_path).parent
 
 
-def _name(page) -> str:
-    return getattr(page.file, "norm_src_uri", page.file.src_uri)
-
-
 def _state(config, name: str) -> str:
     return config.extra["pp_catalogue"].state(config.theme["language"], name)
 
 
 def _content_language(page, config) -> str:
     """The language the page's text is in: English for a fallback or a stub."""
-    return config.extra["pp_catalogue"].content_language(config.theme["language"], _name(page))
+    return config.extra["pp_catalogue"].content_language(config.theme["language"], model.page_name(page.file))

@@ -18,7 +18,7 @@ def on_template_context(context, template_name, config):
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     if template_name == "404.html":
         root_path = urlsplit(config.site_url or "/").path
-        context["pp_language_root"] = root_path + model.language_url(config.theme["language"], catalogue.root)
+        context["pp_language_root"] = root_path + catalogue.language_url(config.theme["language"])
     if template_name == "sitemap.xml":
         # This language's pages only: on_post_build writes every sitemap once all are built.
         context["pp_sitemap"] = _sitemap_entries(catalogue, config.site_url or "/", config.theme["language"])
@@ -42,9 +42,8 @@ def on_post_template(output, template_name, config):
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
 def on_post_build(config):
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and i18n.building:
-        return  # a nested language build: wait for the last one
+    if model.nested_language_build(config):
+        return  # wait for the last language's build
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     site = Path(config.site_dir)
     _write_search_indexes(site, catalogue, config)
@@ -53,10 +52,10 @@ def on_post_build(config):
 
 def _write_search_indexes(site: Path, catalogue: model.Catalogue, config) -> None:
     combined = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    others = tuple(model.language_url(lang.code, catalogue.root) for lang in catalogue.languages[1:])
+    others = tuple(catalogue.language_url(lang.code) for lang in catalogue.languages[1:])
     translate = _translator(config)
     for lang in catalogue.languages:
-        prefix = model.language_url(lang.code, catalogue.root)
+        prefix = catalogue.language_url(lang.code)
         shown = {model.page_url(name) for name in catalogue.pages if catalogue.state(lang.code, name) not in model.SHOWN_IN_ENGLISH}
         docs = []
         for doc in combined["docs"]:

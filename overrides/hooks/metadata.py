@@ -13,7 +13,7 @@ from sitekit import model
 
 def on_page_context(context, page, config, nav):
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    name = getattr(page.file, "norm_src_uri", page.file.src_uri)
+    name = model.page_name(page.file)
     if name not in catalogue.pages:
         return context
     language = catalogue.content_language(config.theme["language"], name)
@@ -28,9 +28,8 @@ def on_page_context(context, page, config, nav):
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
 def on_post_build(config):
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and i18n.building:
-        return  # a nested language build: wait for the last one
+    if model.nested_language_build(config):
+        return  # wait for the last language's build
     sitemap = (config.site_url or "/") + "sitemap.xml"
     robots = f"# Generated at build time from site_url (overrides/hooks/metadata.py).\nUser-agent: *\nDisallow:\n\nSitemap: {sitemap}\n"
     Path(config.site_dir, "robots.txt").write_text(robots, encoding="utf-8")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 from sitekit import model
 
@@ -21,9 +20,9 @@ TAG = re.compile(r"<[^>]+>")
 
 def on_page_content(content, page, config, files):
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    name = getattr(page.file, "norm_src_uri", page.file.src_uri)
+    name = model.page_name(page.file)
     language = catalogue.content_language(config.theme["language"], name)
-    template = model.ui_strings(language, Path(config.config_file_path).parent)["section_link"]
+    template = catalogue.strings(language)["section_link"]
 
     def labelled(match: re.Match) -> str:
         heading = " ".join(html.unescape(TAG.sub("", match["text"])).split())

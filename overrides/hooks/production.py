@@ -7,8 +7,9 @@
   with the other security headers to `_headers` (Netlify, Cloudflare Pages) and to
   `_nginx/painpump-headers.conf` (for deploy/nginx/painpump-site.conf); inline code no
   hash can allow (onclick=, javascript: links, style attributes) fails the build;
-- every text file gets a `.gz` and a `.br` beside it, for nginx's gzip_static and
-  brotli_static (not under `mkdocs serve`, where it would only slow each reload).
+- every text file gets a `.gz` and a `.br` beside it (sitemaps and robots.txt only a
+  `.gz`), for nginx's gzip_static and brotli_static (not under `mkdocs serve`, where it
+  would only slow each reload).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority, get_plugin_logger
-from sitekit import serving
+from sitekit import model, serving
 
 log = get_plugin_logger(__name__)
 CLOUDFLARE_LINE_LIMIT = 2000  # characters per _headers line
@@ -37,14 +38,13 @@ def on_config(config):
 
 @event_priority(-300)  # after mkdocs-static-i18n (-100) and hooks/language_outputs.py (-200)
 def on_post_build(config):
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and i18n.building:
-        return  # a nested language build: wait for the last one
+    if model.nested_language_build(config):
+        return  # wait for the last language's build
     site = Path(config.site_dir)
     policy, problems = serving.site_policy(site)
     for problem in problems:
         log.error(problem)
-    headers = {"Content-Security-Policy": policy, **serving.SECURITY_HEADERS}
+    headers = serving.response_headers(policy)
     (site / serving.HEADERS_FILE).write_text(serving.render_headers_file(site, headers), encoding="utf-8")
     snippet = site / serving.NGINX_SNIPPET
     snippet.parent.mkdir(parents=True, exist_ok=True)

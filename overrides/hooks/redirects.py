@@ -45,10 +45,10 @@ def on_files(files, config):
     if plugin is None:
         return files
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    prefix = model.language_url(config.theme["language"], catalogue.root)
+    prefix = catalogue.language_url(config.theme["language"])
     maps = {old: new for old, new in plugin.config["redirect_maps"].items() if old not in catalogue.pages}
     plugin.redirects = {prefix + old: new for old, new in maps.items()}
-    plugin.doc_pages = {getattr(file, "norm_src_uri", file.src_uri): file for file in files.documentation_pages()}
+    plugin.doc_pages = {model.page_name(file): file for file in files.documentation_pages()}
     return files
 
 

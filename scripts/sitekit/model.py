@@ -340,6 +340,22 @@ def _read_yaml(text: str) -> Any:
     return yaml.safe_load(text)
 
 
+# --- inside a build (the hooks) -----------------------------------------------------
+
+
+def page_name(file: Any) -> str:
+    """A page file's name inside its language folder ('trial.md') in any language's build:
+    mkdocs-static-i18n keeps it as `norm_src_uri`."""
+    return getattr(file, "norm_src_uri", file.src_uri)
+
+
+def nested_language_build(config: Any) -> bool:
+    """True in mkdocs-static-i18n's build of one language before the last: work on the
+    whole site (sitemaps, search indexes, headers) waits for the last build."""
+    i18n = config.plugins.get("i18n")
+    return i18n is not None and bool(getattr(i18n, "building", False))
+
+
 # --- translation state ---------------------------------------------------------------
 
 SOURCE, TRANSLATED, OUTDATED, MISSING, STUB = "source", "translated", "outdated", "missing", "stub"

@@ -180,10 +180,14 @@ def site_policy(site: Path) -> tuple[str, list[str]]:
     return content_security_policy(scripts, styles), problems
 
 
+def response_headers(policy: str) -> dict[str, str]:
+    """The headers every response carries: the Content-Security-Policy and the security headers."""
+    return {"Content-Security-Policy": policy, **SECURITY_HEADERS}
+
+
 def site_headers(site: Path) -> dict[str, str]:
     """The headers every response of this build carries (security headers and its CSP)."""
-    policy, _ = site_policy(site)
-    return {"Content-Security-Policy": policy, **SECURITY_HEADERS}
+    return response_headers(site_policy(site)[0])
 
 
 # --- files written into the build ---------------------------------------------------
