@@ -302,9 +302,7 @@ def _production_config(site: Path, workdir: Path, production_conf: str) -> Path:
             check=True,
             capture_output=True,
         )
-    site_conf = workdir / "painpump-site.conf"
-    text = nginx.SITE_CONF.read_text(encoding="utf-8").replace(nginx.INSTALLED_HEADERS, str(site / serving.NGINX_SNIPPET))
-    site_conf.write_text(text, encoding="utf-8")
+    site_conf = nginx.install_site_conf(site, workdir)
     server = (
         production_conf.replace(nginx.INSTALLED_SITE_CONF, str(site_conf))
         .replace("/etc/letsencrypt/live/painpump.example.org/fullchain.pem", str(cert))

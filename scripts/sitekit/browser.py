@@ -88,8 +88,4 @@ def chromium():
 def page_urls(origin: str, catalogue: model.Catalogue | None = None) -> list[tuple[str, str, str]]:
     """(language, page name, absolute URL) for every page in every language, 404s excluded."""
     catalogue = catalogue or model.Catalogue.load()
-    return [
-        (lang.code, name, origin + model.language_url(lang.code, catalogue.root) + model.page_url(name))
-        for lang in catalogue.languages
-        for name in catalogue.pages
-    ]
+    return [(lang.code, name, origin + catalogue.url(lang.code, name)) for lang in catalogue.languages for name in catalogue.pages]

@@ -82,21 +82,28 @@ http {{
 """
 
 
-def render(site_dir: Path, port: int, workdir: Path) -> Path:
-    """Write into `workdir` an nginx.conf serving `site_dir` on 127.0.0.1:`port` with the
-    checked-in deploy/nginx/painpump-site.conf and the build's header snippet."""
+def install_site_conf(site_dir: Path, workdir: Path) -> Path:
+    """The checked-in deploy/nginx/painpump-site.conf as installed into `workdir`, including
+    the header snippet the build of `site_dir` wrote."""
     headers = site_dir.resolve() / serving.NGINX_SNIPPET
     if not headers.is_file():
         raise FileNotFoundError(f"{headers} is missing: {site_dir} was not built with overrides/hooks/production.py")
     site_conf = SITE_CONF.read_text(encoding="utf-8")
     if INSTALLED_HEADERS not in site_conf:
         raise ValueError(f"{SITE_CONF} no longer includes {INSTALLED_HEADERS}: update scripts/sitekit/nginx.py with it")
-    (workdir / "painpump-site.conf").write_text(site_conf.replace(INSTALLED_HEADERS, str(headers)), encoding="utf-8")
+    installed = workdir / "painpump-site.conf"
+    installed.write_text(site_conf.replace(INSTALLED_HEADERS, str(headers)), encoding="utf-8")
+    return installed
+
+
+def render(site_dir: Path, port: int, workdir: Path) -> Path:
+    """Write into `workdir` an nginx.conf serving `site_dir` on 127.0.0.1:`port` with the
+    checked-in deploy/nginx/painpump-site.conf and the build's header snippet."""
     server = f"""    server {{
         listen 127.0.0.1:{port};
         server_name 127.0.0.1;
         root {site_dir.resolve()};
-        include {workdir / "painpump-site.conf"};
+        include {install_site_conf(site_dir, workdir)};
     }}"""
     conf = workdir / "nginx.conf"
     conf.write_text(main_config(workdir, server), encoding="utf-8")

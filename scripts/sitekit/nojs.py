@@ -116,7 +116,7 @@ def expectations(origin: str, catalogue: model.Catalogue | None = None) -> dict[
     order = [name for name in nav_order(catalogue.root) if name in catalogue.pages]
 
     def url(code: str, name: str) -> str:
-        return origin + model.language_url(code, catalogue.root) + model.page_url(name)
+        return origin + catalogue.url(code, name)
 
     shown = [lang.code for lang in catalogue.languages if catalogue.published(lang.code)]
     result = {}

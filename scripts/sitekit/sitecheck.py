@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from sitekit import model
+from sitekit import model, urls
 
 SKIPPED_SCHEMES = ("http:", "https:", "mailto:", "tel:", "data:")
 
@@ -136,11 +136,7 @@ def metadata_problems(site: Path, site_url: str, catalogue: model.Catalogue) -> 
 def _page_of(page: HtmlPage, catalogue: model.Catalogue) -> tuple[str, str]:
     """(language, page file name) of a built page: 'es/trial/index.html' -> ('es', 'trial.md')."""
     folder = page.rel[: -len("index.html")] if page.rel.endswith("index.html") else page.rel
-    codes = [lang.code for lang in catalogue.languages]
-    parts = folder.strip("/").split("/")
-    lang = parts[0] if parts[0] in codes[1:] else codes[0]
-    rest = "/".join(parts[1:] if lang != codes[0] else parts)
-    return lang, f"{rest}.md" if rest else "index.md"
+    return urls.page_of(folder, [lang.code for lang in catalogue.languages])
 
 
 def _head_problems(page: HtmlPage, site_url: str, catalogue: model.Catalogue, og_locale) -> list[str]:
@@ -148,7 +144,7 @@ def _head_problems(page: HtmlPage, site_url: str, catalogue: model.Catalogue, og
     known = name in catalogue.pages
 
     def address(code: str) -> str:
-        return site_url + model.language_url(code, catalogue.root) + model.page_url(name)
+        return site_url + catalogue.url(code, name)
 
     content = catalogue.content_language(lang, name)
     problems = []
@@ -231,8 +227,6 @@ def permalink_problems(site: Path) -> list[str]:
 
 def heading_id_problems(site: Path, catalogue: model.Catalogue) -> list[str]:
     """Each page has the same set of heading ids in every language (the English page's)."""
-    from sitekit import urls
-
     pages = urls.from_site(site).pages
     problems = []
     for name in catalogue.pages:
@@ -240,7 +234,7 @@ def heading_id_problems(site: Path, catalogue: model.Catalogue) -> list[str]:
         if english is None:
             continue
         for lang in catalogue.languages[1:]:
-            address = "/" + model.language_url(lang.code, catalogue.root) + model.page_url(name)
+            address = "/" + catalogue.url(lang.code, name)
             ids = pages.get(address)
             if ids is None or ids == english:
                 continue
@@ -262,7 +256,7 @@ def sitemap_problems(site: Path, site_url: str, catalogue: model.Catalogue) -> l
     expected: dict[str, dict[str, str]] = {}
     for name in catalogue.pages:
         readable = catalogue.readable(name)
-        alternates = {lang.code: site_url + model.language_url(lang.code, catalogue.root) + model.page_url(name) for lang in readable}
+        alternates = {lang.code: site_url + catalogue.url(lang.code, name) for lang in readable}
         alternates["x-default"] = site_url + model.page_url(name)
         for lang in readable:
             expected[alternates[lang.code]] = alternates
@@ -281,7 +275,7 @@ def sitemap_problems(site: Path, site_url: str, catalogue: model.Catalogue) -> l
         if not (folder / "index.html").exists():
             problems.append(f"sitemap.xml: {loc} is not a page of the built site")
     for lang in catalogue.languages[1:]:
-        prefix = site_url + model.language_url(lang.code, catalogue.root)
+        prefix = site_url + catalogue.language_url(lang.code)
         mine = {loc for loc in expected if loc.startswith(prefix)}
         listed = set(_sitemap(site, f"{lang.code}/sitemap.xml", problems))
         if listed != mine and (site / lang.code / "sitemap.xml").exists():

@@ -169,7 +169,7 @@ def page_ids(catalogue: model.Catalogue, lang: str, name: str, docs: Path | None
 
 def _prefixes(catalogue: model.Catalogue) -> dict[str, str]:
     """Each language's folder as an address: {'en': '/', 'es': '/es/', ...}."""
-    return {lang.code: "/" + model.language_url(lang.code, catalogue.root) for lang in catalogue.languages}
+    return {lang.code: "/" + catalogue.language_url(lang.code) for lang in catalogue.languages}
 
 
 def from_sources(catalogue: model.Catalogue) -> SiteView:
@@ -225,7 +225,7 @@ def unlisted(listed: list[str], view: SiteView, catalogue: model.Catalogue) -> l
     """
     codes = [lang.code for lang in catalogue.languages]
     offered = {code for code in codes if catalogue.published(code)}
-    missing = [url for url in view.urls() - set(listed) if _split(url.partition("#")[0], codes)[0] in offered]
+    missing = [url for url in view.urls() - set(listed) if page_of(url.partition("#")[0], codes)[0] in offered]
     return sorted(missing, key=lambda url: sort_key(url, codes))
 
 
@@ -249,7 +249,7 @@ def broken(listed: list[str], view: SiteView, catalogue: model.Catalogue) -> lis
             )
             continue
         if final is None:
-            gone[_split(path, codes)[1]].append(url)
+            gone[page_of(path, codes)[1]].append(url)
             continue
         wanted = fragment or target_fragment
         if not wanted:
@@ -257,7 +257,7 @@ def broken(listed: list[str], view: SiteView, catalogue: model.Catalogue) -> lis
         if fragment and not kept:
             other.append(f"{url}: the redirect page drops the #section — redirect pages must load {REDIRECT_SCRIPT}")
         elif wanted not in view.pages[final]:
-            lang, name = _split(final, codes)
+            lang, name = page_of(final, codes)
             lost[(name, wanted)].append((url, lang))
     problems = [_gone_message(name, urls, listed, view, codes) for name, urls in gone.items()]
     for (name, id_), found in lost.items():
@@ -287,7 +287,7 @@ def _resolve(path: str, view: SiteView) -> tuple[str | None, str, bool, str | No
     return path, fragment, kept, None
 
 
-def _split(path: str, codes: list[str]) -> tuple[str, str]:
+def page_of(path: str, codes: list[str]) -> tuple[str, str]:
     """(language, page file name) of a page address: '/es/trial/' -> ('es', 'trial.md')."""
     parts = path.strip("/").split("/")
     lang = parts[0] if parts[0] in codes[1:] else codes[0]
@@ -314,12 +314,12 @@ def _gone_message(name: str, urls: list[str], listed: list[str], view: SiteView,
 def _new_home(name: str, listed: list[str], view: SiteView, codes: list[str]) -> str:
     """The page that most likely took over a gone page: a new page holding its section ids."""
     old_ids = {
-        url.partition("#")[2] for url in listed if url.partition("#")[2] and _split(url.partition("#")[0], codes) == (codes[0], name)
+        url.partition("#")[2] for url in listed if url.partition("#")[2] and page_of(url.partition("#")[0], codes) == (codes[0], name)
     }
     candidates = [
-        (len(ids & old_ids), _split(page, codes)[1])
+        (len(ids & old_ids), page_of(page, codes)[1])
         for page, ids in view.pages.items()
-        if page not in listed and _split(page, codes)[0] == codes[0]
+        if page not in listed and page_of(page, codes)[0] == codes[0]
     ]
     best = max(candidates, default=(0, ""))
     if best[0] or len(candidates) == 1:
