@@ -53,7 +53,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import yaml
-from sitekit import browser, model, nginx, serving
+from sitekit import browser, model, nginx, serving, tables
 from sitekit.project import copy_project, strict_build
 
 PARTS = ("weight", "search", "lighthouse", "build", "scaling")
@@ -64,7 +64,7 @@ LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo"
 LIGHTHOUSE = model.REPO / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_ATTEMPTS = 3
 KINDS = ("html", "css", "js", "search", "font", "other")
-COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", "/")
+COMPRESSIBLE = (*serving.COMPRESSED_SUFFIXES, "/")  # what a compressing server would send compressed
 SEARCH_PATHS = ("/search/search_index.json", "/assets/javascripts/workers/search.", "/assets/javascripts/lunr/")
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf", ".eot")
 WORD_SEPARATOR = re.compile(r"[\s\u200b\u3000\-、。，．？！；:,.()]+")
@@ -86,13 +86,8 @@ def kib(size: float) -> str:
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table: first column left-aligned, the others right-aligned."""
-    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(row) for row in rows)])
+    """First column left-aligned, the figures right-aligned."""
+    return tables.table(headers, rows, right=range(1, len(headers)))
 
 
 def heading(text: str) -> None:
@@ -144,15 +139,15 @@ def served_site(workdir: Path) -> Iterator[Served]:
 
 def pages_to_weigh(served: Served, catalogue: model.Catalogue) -> list[tuple[str, str, str]]:
     """(label, language, URL): each language's home page, and the largest page of the site."""
-    pages = [
-        (f"{lang.code} home", lang.code, served.origin + model.language_url(lang.code, catalogue.root)) for lang in catalogue.languages
-    ]
-    largest = max(
-        browser.page_urls(served.origin, catalogue),
-        key=lambda entry: file_for(served.site, entry[2]).stat().st_size if file_for(served.site, entry[2]) else 0,
-    )
+    pages = [(f"{lang.code} home", lang.code, served.origin + catalogue.language_url(lang.code)) for lang in catalogue.languages]
+
+    def size(entry: tuple[str, str, str]) -> int:
+        path = file_for(served.site, entry[2])
+        return path.stat().st_size if path else 0
+
+    largest = max(browser.page_urls(served.origin, catalogue), key=size)
     lang, name, url = largest
-    pages.append((f"largest: {model.language_url(lang, catalogue.root)}{model.page_url(name)}", lang, url))
+    pages.append((f"largest: {catalogue.url(lang, name)}", lang, url))
     return pages
 
 
@@ -294,8 +289,9 @@ def search_words(index: dict[str, Any], count: int = 3) -> list[str]:
     return sorted(words, key=len, reverse=True)[:count]
 
 
-def language_index(site: Path, lang: str, root: Path = model.REPO) -> dict[str, Any]:
-    return json.loads((site / model.language_url(lang, root) / "search" / "search_index.json").read_text(encoding="utf-8"))
+def index_file(site: Path, catalogue: model.Catalogue, lang: str) -> Path:
+    """The language's own search index in the built site."""
+    return site / catalogue.language_url(lang) / "search" / "search_index.json"
 
 
 SEARCH_TOGGLE = "label.md-header__button[for=__search]"
@@ -373,7 +369,7 @@ def measure_weight(served: Served, chromium: Any, catalogue: model.Catalogue) ->
         with recording(context, served) as second:
             page.goto(url, wait_until="load")
             settle(page)
-        query = (search_words(language_index(served.site, lang, catalogue.root), 1) or ["pump"])[0]
+        query = (search_words(json.loads(index_file(served.site, catalogue, lang).read_bytes()), 1) or ["pump"])[0]
         with recording(context, served) as searching:
             open_search(page)
             enter_query(page, query)
@@ -462,13 +458,12 @@ def print_weight(result: dict[str, Any]) -> None:
 def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, runs: int) -> dict[str, Any]:
     languages = []
     for lang in catalogue.languages:
-        path = served.site / model.language_url(lang.code, catalogue.root) / "search" / "search_index.json"
-        data = path.read_bytes()
+        data = index_file(served.site, catalogue, lang.code).read_bytes()
         index = json.loads(data)
         queries = search_words(index, max(3, runs))
         context = chromium.new_context(viewport=browser.PHONE, locale=lang.code)
         page = context.new_page()
-        page.goto(served.origin + model.language_url(lang.code, catalogue.root), wait_until="load")
+        page.goto(served.origin + catalogue.language_url(lang.code), wait_until="load")
         settle(page)
         first = first_search(page, queries[0]) if queries else None
         times = [t for t in (timed_query(page, q) for q in queries) if t is not None]
@@ -564,7 +559,7 @@ def lighthouse_summary(report: dict[str, Any]) -> dict[str, Any]:
 def measure_lighthouse(served: Served, catalogue: model.Catalogue, runs: int) -> dict[str, Any]:
     pages = []
     for lang in catalogue.languages:
-        url = served.origin + model.language_url(lang.code, catalogue.root)
+        url = served.origin + catalogue.language_url(lang.code)
         summaries = [lighthouse_summary(run_lighthouse(url)) for _ in range(runs)]
         scores = {key: int(median([s["scores"][key] for s in summaries])) for key in LIGHTHOUSE_CATEGORIES}
         failing = sorted({audit for s in summaries for audit in s["failing"]})

@@ -12,11 +12,12 @@ import difflib
 import json
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitekit import model, readability, translation
+from sitekit import model, readability, tables, translation
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -55,13 +56,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         shown = "shown to readers" if entry["published"] else f"not yet shown to readers (needs {model.PUBLISH_THRESHOLD:.0%})"
         print(f"\n{entry['language']} — {entry['name']}: {entry['complete']}% complete, {shown}")
         formula = entry["readability_formula"] or "no formula for this language"
-        rows = [("page", "state", f"readability ({formula})")]
-        rows += [(p["page"], p["state"], "—" if p["readability"] is None else f"{p['readability']:.1f}") for p in entry["pages"]]
-        widths = [max(len(row[i]) for row in rows) for i in range(3)]
-        for index, row in enumerate(rows):
-            print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-            if index == 0:
-                print("  " + "  ".join("-" * width for width in widths))
+        rows = [(p["page"], p["state"], "—" if p["readability"] is None else f"{p['readability']:.1f}") for p in entry["pages"]]
+        print(textwrap.indent(tables.table(("page", "state", f"readability ({formula})"), rows), "  "))
     return 0
 
 

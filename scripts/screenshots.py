@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitekit import browser, model
+from sitekit import browser, model, tables
 
 SETUP_HINT = "run `bash scripts/setup.sh --system`"
 # Scripts whose glyphs must come from Debian's Noto fonts, not a fallback of boxes.
@@ -89,13 +89,6 @@ def take(out: Path, targets: list[tuple[str, str, str]]) -> list[Shot]:
     return shots
 
 
-def table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
-
-
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="scripts/screenshots.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     main.add_argument("--site", type=Path, help="an existing build to photograph (default: build the site now)")
@@ -142,11 +135,11 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         shots = take(args.out, targets)
 
-    rows = [("language", "page", "file", "height (px)", "status")]
+    rows = []
     for shot in shots:
         shown = shot.path.relative_to(args.out).as_posix()
         rows.append((shot.lang, shot.page, shown, str(shot.height or "—"), "ok" if shot.ok else f"HTTP {shot.status}"))
-    print(table(rows))
+    print(tables.table(("language", "page", "file", "height (px)", "status"), rows))
     failed = [shot for shot in shots if not shot.ok]
     written = len(shots) - len(failed)
     print(f"\n{written} screenshot(s) at {browser.PHONE['width']} px wide in {args.out} ({time.monotonic() - started:.1f} s)")
