@@ -217,17 +217,32 @@ def test_precompressed_brotli_and_gzip_are_served_smaller(production, kind):
     assert sizes["br"] < sizes["gzip"] < sizes["raw"] / 2
 
 
-def test_every_text_file_has_its_compressed_forms(production):
-    missing, crawler_brotli = [], []
-    for path in production.site.rglob("*"):
+def compressed_form_problems(site: Path) -> list[str]:
+    """Text files over 1 KiB without their .gz (and, unless only crawlers read them, .br),
+    and crawlers' files with a .br nobody fetches."""
+    problems = []
+    for path in sorted(site.rglob("*")):
         if path.suffix in serving.COMPRESSED_SUFFIXES and path.stat().st_size > 1024:
             for_crawlers = path.suffix in serving.GZIP_ONLY_SUFFIXES
             wanted = ("gz",) if for_crawlers else ("gz", "br")
-            missing += [f"{path.name}.{e}" for e in wanted if not path.with_name(f"{path.name}.{e}").exists()]
+            problems += [f"{path.name}.{e} is missing" for e in wanted if not path.with_name(f"{path.name}.{e}").exists()]
             if for_crawlers and path.with_name(f"{path.name}.br").exists():
-                crawler_brotli.append(f"{path.name}.br")
-    assert missing == []
-    assert crawler_brotli == [], "sitemaps and robots.txt need no Brotli copy: only crawlers read them"
+                problems.append(f"{path.name}.br: only crawlers read {path.name}, and a .gz is all they need")
+    return problems
+
+
+def test_every_text_file_has_its_compressed_forms(production):
+    assert compressed_form_problems(production.site) == []
+
+
+def test_compression_check_catches_a_missing_copy_and_a_brotli_sitemap(tmp_path):
+    text = "x" * 2000
+    for name in ("index.html", "index.html.gz", "sitemap.xml", "sitemap.xml.gz", "sitemap.xml.br"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert compressed_form_problems(tmp_path) == [
+        "index.html.br is missing",
+        "sitemap.xml.br: only crawlers read sitemap.xml, and a .gz is all they need",
+    ]
 
 
 # --- addresses, 404s, methods -----------------------------------------------------------
