@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitekit import model, readability, tables, translation
+from sitekit import gate, model, readability, tables, translation
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -179,7 +179,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             paths.append(path)
         else:
             return usage_error(f"no such file or folder: {given}")
-    problems = translation.check_files(paths, root)
+    problems = gate.check_paths(paths, root)
     if args.format == "json":
         print(json.dumps([{**vars(p), "path": str(p.path)} for p in problems], ensure_ascii=False, indent=2))
     else:

@@ -20,13 +20,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitekit import model, urls
+from sitekit.gate import Gate
 
 
 def problems(root: Path, listed: list[str]) -> tuple[list[str], list[str], model.Catalogue]:
     """(configuration and broken-address problems, unlisted addresses, catalogue)."""
-    catalogue = model.Catalogue.load(root)
-    found = [p.format(root) for p in urls.redirect_problems(urls.redirect_maps(model.load_mkdocs_config(root)), catalogue)]
-    view = urls.from_sources(catalogue)
+    gate = Gate.for_project(root)
+    catalogue = gate.catalogue
+    found = [p.format(root) for p in urls.redirect_problems(urls.redirect_maps(model.load_mkdocs_config(root)), gate)]
+    view = urls.from_sources(gate)
     return found + urls.broken(listed, view, catalogue), urls.unlisted(listed, view, catalogue), catalogue
 
 

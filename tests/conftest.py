@@ -4,6 +4,7 @@ that builds a modified copy of the project (a scenario) for the failing cases.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 import sys
@@ -70,11 +71,31 @@ def project_copy(tmp_path):
         def overlay(self, name: str) -> None:
             shutil.copytree(FIXTURES / name, self.root, dirs_exist_ok=True)
 
+        def use_docs(self, name: str) -> None:
+            """Replace the copy's pages with those of tests/fixtures/<name>/ (its docs/, l10n/):
+            mkdocs.yml's languages and nav follow them, so the fixture's messages do not
+            change when the real site gains a page or a language."""
+            use_fixture_docs(self.root, FIXTURES / name)
+
         def build(self, env: dict[str, str] | None = None) -> Build:
             return run_build(self.root, tmp_path / "site", env)
 
     copy_project(Project.root)
     return Project()
+
+
+def use_fixture_docs(root: Path, fixture: Path) -> None:
+    docs = root / "docs"
+    for folder in docs.iterdir():
+        if folder.is_dir() and folder.name != "assets":
+            shutil.rmtree(folder)
+    shutil.copytree(fixture, root, dirs_exist_ok=True)
+    languages = {folder.name for folder in docs.iterdir() if folder.is_dir() and folder.name != "assets"}
+    pages = sorted((p.relative_to(docs / "en").as_posix() for p in (docs / "en").rglob("*.md")), key=lambda p: (p != "index.md", p))
+    config = root / "mkdocs.yml"
+    text = re.sub(r"^nav:\n(?:  - .*\n)+", "nav:\n" + "".join(f"  - {page}\n" for page in pages), config.read_text(encoding="utf-8"), flags=re.M)
+    entry = re.compile(r"^        - locale: (\w+)\n(?:          .*\n)*", re.M)
+    config.write_text(entry.sub(lambda m: m.group(0) if m.group(1) in languages else "", text), encoding="utf-8")
 
 
 def copy_project(root: Path) -> None:
