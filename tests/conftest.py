@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,21 +105,30 @@ def copy_project(root: Path) -> None:
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Overdue reviews are reported, never failed: a clinic must not lose its site over them."""
+    """States a clinic must hear about but that never fail the suite: overdue reviews, and
+    translations that are outdated, missing or not yet offered to readers."""
     today = dt.date.today()
-    overdue = []
-    for lang in model.languages():
-        for name in model.page_names():
+    catalogue = model.Catalogue.load()
+    overdue, behind = [], []
+    for lang in catalogue.languages:
+        for name in catalogue.pages:
             path = model.page_file(lang.code, name)
             if not path.exists():
                 continue
             try:
                 due = model.review_date(model.read_page(path).meta, "next_review")
-            except model.FrontMatterError:
+            except model.PageError:
                 continue
             if due is not None and due < today:
                 overdue.append(f"{path.relative_to(REPO)} (due {due.isoformat()})")
-    if overdue:
-        terminalreporter.section("pages due for review")
-        for line in overdue:
-            terminalreporter.write_line(line)
+    for lang in catalogue.languages[1:]:
+        counts = Counter(catalogue.state(lang.code, name) for name in catalogue.pages)
+        if set(counts) != {model.TRANSLATED}:
+            shown = "offered to readers" if catalogue.published(lang.code) else f"not offered to readers until {model.PUBLISH_THRESHOLD:.0%} is translated"
+            states = ", ".join(f"{count} {state}" for state, count in sorted(counts.items()))
+            behind.append(f"{lang.code}: {states} ({shown}) — `python scripts/docs.py status --lang {lang.code}`")
+    for title, lines in (("pages due for review", overdue), ("translations behind the English pages", behind)):
+        if lines:
+            terminalreporter.section(title)
+            for line in lines:
+                terminalreporter.write_line(line)

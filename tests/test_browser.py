@@ -25,8 +25,29 @@ AXE_RULES = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]},
     "resultTypes": ["violations"],
 }
-# A word of each language that is in the body of trial.md and in no page title.
-BODY_WORDS = {"en": "sedation", "es": "sedación", "zh": "镇静", "vi": "an thần", "ar": "تهدئة"}
+SAMPLE = "trial.md"  # a page with sections, and a previous and a next page
+
+
+def body_word(lang: str) -> str | None:
+    """A glossary term as the language writes it that is in the sample page's body and in no
+    page title of that language: what search must find. None where readers get English."""
+    if CATALOGUE.content_language(lang, SAMPLE) != lang:
+        return None
+    body = model.read_page(model.page_file(lang, SAMPLE)).body.casefold()
+    titles = " ".join(str(model.read_page(model.page_file(CATALOGUE.content_language(lang, n), n)).meta.get("title", "")) for n in CATALOGUE.pages)
+    for term, forms in (model.glossary(lang).get("terms") or {term: term for term in model.glossary("en")["terms"]}).items():
+        for form in [forms] if isinstance(forms, str) else forms or []:
+            if form and form.casefold() in body and form.casefold() not in titles.casefold() and term not in titles.casefold():
+                return form
+    return None
+
+
+SEARCHED = [lang.code for lang in CATALOGUE.languages if body_word(lang.code)]  # languages with the sample page of their own
+
+
+def offered(lang: str) -> list[str]:
+    """The languages the switcher offers on a page of `lang`."""
+    return [lg.code for lg in CATALOGUE.languages if CATALOGUE.published(lg.code) or lg.code == lang]
 
 
 @dataclass
@@ -145,7 +166,7 @@ def tab_until(page, predicate, limit: int = 60) -> dict:
     raise AssertionError("not reached by Tab")
 
 
-@pytest.mark.parametrize("lang", [lang.code for lang in CATALOGUE.languages])
+@pytest.mark.parametrize("lang", SEARCHED)
 def test_keyboard_alone_reaches_skip_link_search_switcher_and_navigation(open_page, site, lang):
     page, visit = open_page(viewport=browser.DESKTOP)
     root = site + model.language_url(lang)
@@ -160,7 +181,7 @@ def test_keyboard_alone_reaches_skip_link_search_switcher_and_navigation(open_pa
     # Search: the field is reached by Tab, results are reached and opened by keyboard.
     goto(page, root + "trial/")
     tab_until(page, lambda s: "md-search__input" in s["cls"])
-    page.keyboard.type(BODY_WORDS[lang])
+    page.keyboard.type(body_word(lang))
     page.keyboard.press("End")
     page.locator(".md-search-result__link").first.wait_for()
     page.keyboard.press("ArrowDown")  # the theme moves through results with the arrow keys
@@ -171,7 +192,9 @@ def test_keyboard_alone_reaches_skip_link_search_switcher_and_navigation(open_pa
     page.wait_for_load_state("networkidle")
 
     # Language switcher: its button opens the list on focus; a language is chosen by Enter.
-    other = next(lg.code for lg in CATALOGUE.languages if lg.code != lang)
+    other = next((code for code in offered(lang) if code != lang), None)
+    if other is None:
+        return
     goto(page, root + "trial/")
     tab_until(page, lambda s: s["href"] is not None and page.evaluate("() => document.activeElement.hreflang") == other)
     page.keyboard.press("Enter")
@@ -240,17 +263,17 @@ def test_reflow_check_catches_a_page_that_scrolls_sideways(open_page, site):
 # --- search and the language switcher --------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", [lang.code for lang in CATALOGUE.languages])
+@pytest.mark.parametrize("lang", SEARCHED)
 def test_search_finds_body_text_in_the_pages_language_only(open_page, site, lang):
     page, visit = open_page(viewport=browser.DESKTOP)
     root = site + model.language_url(lang)
     goto(page, root + "contact/")
-    page.fill("input.md-search__input", BODY_WORDS[lang])
+    page.fill("input.md-search__input", body_word(lang))
     page.keyboard.press("End")  # type()/fill() of non-Latin text fires no keyup: Material waits for one
     page.locator(".md-search-result__link").first.wait_for()
     # Results carry the query for highlighting (?h=...): compare without it.
     links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.origin + e.pathname + e.hash)")
-    assert root + "trial/#trial-steps" in links, links
+    assert any(link.startswith(root + "trial/") for link in links), links
     others = [site + model.language_url(lg.code) for lg in CATALOGUE.languages if lg.code != lang and model.language_url(lg.code)]
     assert all(link.startswith(root) and not link.startswith(tuple(others)) for link in links), links
     assert not visit.problems()
@@ -259,11 +282,11 @@ def test_search_finds_body_text_in_the_pages_language_only(open_page, site, lang
 @pytest.mark.parametrize("lang", [lang.code for lang in CATALOGUE.languages])
 def test_switcher_lands_on_the_same_page_and_section_in_every_language(open_page, site, lang):
     page, visit = open_page(viewport=browser.PHONE)
-    for other in CATALOGUE.languages:
+    for other in offered(lang):
         goto(page, site + model.language_url(lang) + "trial/#trial-steps")
-        page.locator(f'a.md-select__link[hreflang="{other.code}"]').dispatch_event("click")
-        page.wait_for_url(site + model.language_url(other.code) + "trial/#trial-steps")
-        assert page.evaluate("() => document.documentElement.lang") == other.code
+        page.locator(f'a.md-select__link[hreflang="{other}"]').dispatch_event("click")
+        page.wait_for_url(site + model.language_url(other) + "trial/#trial-steps")
+        assert page.evaluate("() => document.documentElement.lang") == other
     assert not visit.problems()
 
 
