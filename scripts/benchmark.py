@@ -640,7 +640,7 @@ def measure_build(workdir: Path, runs: int, catalogue: model.Catalogue) -> dict[
 
 
 def print_build(result: dict[str, Any]) -> None:
-    heading(f"Build time (median of {len(result['runs'])} strict builds, each a whole `mkdocs build` process)")
+    heading(f"Build time (median of {len(result['runs'])} strict builds, each a whole `properdocs build` process)")
     count, pages = result["languages"], result["pages"]
     print(
         table(
