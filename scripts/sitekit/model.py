@@ -18,7 +18,11 @@ from typing import Any
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+# The project's folder, the default `root` of scripts and tests: the checkout this module is
+# in (scripts/setup.sh installs the package editable), else the current folder (a
+# non-editable install puts this module in site-packages). Hooks never use it: they take
+# the folder of the MkDocs config (config.config_file_path).
+REPO = next((p for p in (Path(__file__).resolve().parents[2], Path.cwd()) if (p / "mkdocs.yml").is_file()), Path.cwd())
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 PLACEHOLDER_PREFIX = "PLACEHOLDER"
 DESCRIPTION_MAX = 160
