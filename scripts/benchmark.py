@@ -50,18 +50,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import yaml
 from sitekit import browser, model, nginx, serving, tables
 from sitekit.project import copy_project, strict_build
+
+ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
 PARTS = ("weight", "search", "lighthouse", "build", "scaling")
 FIRST_VISIT_BUDGET = 60 * 1024  # bytes, compressed
 BUILD_RATIO_BUDGET = 1.2  # full build / (languages × English-only build)
 SCALING_TOLERANCE = 1.25  # time per page-language, largest site / smallest site
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-LIGHTHOUSE = model.REPO / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_ATTEMPTS = 3
 KINDS = ("html", "css", "js", "search", "font", "other")
 COMPRESSIBLE = (*serving.COMPRESSED_SUFFIXES, "/")  # what a compressing server would send compressed
@@ -105,7 +105,7 @@ def brotli_size(data: bytes) -> int:
 # --- the site and its server ---------------------------------------------------------------
 
 
-def checked_build(site: Path, site_url: str, project: Path = model.REPO) -> None:
+def checked_build(site: Path, site_url: str, project: Path = ROOT) -> None:
     result = browser.build(site, site_url, project)
     if result.returncode != 0:
         raise SetupError(f"the strict build failed:\n{(result.stdout + result.stderr)[-3000:]}")
@@ -617,8 +617,8 @@ def timed_build(project: Path, site: Path) -> Timing:
 
 def measure_build(workdir: Path, runs: int, catalogue: model.Catalogue) -> dict[str, Any]:
     full, english = workdir / "full", workdir / "english"
-    copy_project(full)
-    copy_project(english)
+    copy_project(full, ROOT)
+    copy_project(english, ROOT)
     (full / "mkdocs.yml").write_text(config_for(full), encoding="utf-8")
     (english / "mkdocs.yml").write_text(config_for(english, build_only=catalogue.default.code), encoding="utf-8")
     full_times, english_times = [], []
@@ -640,7 +640,7 @@ def measure_build(workdir: Path, runs: int, catalogue: model.Catalogue) -> dict[
 
 
 def print_build(result: dict[str, Any]) -> None:
-    heading(f"Build time (median of {len(result['runs'])} strict builds, each a whole `mkdocs build` process)")
+    heading(f"Build time (median of {len(result['runs'])} strict builds, each a whole `properdocs build` process)")
     count, pages = result["languages"], result["pages"]
     print(
         table(
@@ -695,7 +695,7 @@ def synthetic_languages(count: int, catalogue: model.Catalogue) -> list[str]:
     return chosen
 
 
-def make_synthetic_site(target: Path, languages: list[str], pages: int, root: Path = model.REPO) -> None:
+def make_synthetic_site(target: Path, languages: list[str], pages: int, root: Path = ROOT) -> None:
     """A copy of the project with `languages` × `pages`: the English pages, then copies of
     them with new titles; every other language holds translated pages (copies of the
     English text whose source_hash matches), so each counts as translated."""
@@ -894,7 +894,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
     """Measure the parts asked for into `figures`, printing each part's table when it is done."""
-    catalogue = model.Catalogue.load()
+    catalogue = model.Catalogue.load(ROOT)
     figures.update({"machine": {"cpus": os.cpu_count(), "load": os.getloadavg()}, "runs": args.runs})
     printers: dict[str, Callable[[dict[str, Any]], None]] = {
         "weight": print_weight,

@@ -15,9 +15,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from sitekit import gate, model, readability, tables, translation
+
+ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -198,7 +198,7 @@ def usage_error(message: str) -> int:
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="scripts/docs.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    main.add_argument("--root", type=Path, default=model.REPO, help=argparse.SUPPRESS)
+    main.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     commands = main.add_subparsers(dest="command", required=True, metavar="command")
 
     def add(name: str, function, **kwargs) -> argparse.ArgumentParser:

@@ -19,9 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from sitekit import browser, model, tables
+
+ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
 SETUP_HINT = "run `bash scripts/setup.sh --system`"
 # Scripts whose glyphs must come from Debian's Noto fonts, not a fallback of boxes.
@@ -92,7 +92,7 @@ def take(out: Path, targets: list[tuple[str, str, str]]) -> list[Shot]:
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="scripts/screenshots.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     main.add_argument("--site", type=Path, help="an existing build to photograph (default: build the site now)")
-    main.add_argument("--out", type=Path, default=model.REPO / "screenshots", help="folder for the PNGs (default: screenshots/)")
+    main.add_argument("--out", type=Path, default=ROOT / "screenshots", help="folder for the PNGs (default: screenshots/)")
     main.add_argument("--lang", action="append", help="only this language, e.g. es (repeatable)")
     main.add_argument("--page", action="append", help="only this page, e.g. trial or index (repeatable)")
     return main
@@ -100,12 +100,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    codes = [lang.code for lang in model.languages()]
+    codes = [lang.code for lang in model.languages(ROOT)]
     unknown = [code for code in args.lang or [] if code not in codes]
     if unknown:
         return usage_error(f"unknown language {', '.join(unknown)}: the site has {', '.join(codes)}")
     try:
-        pages = {page_name(value, model.page_names()) for value in args.page or []}
+        pages = {page_name(value, model.page_names(ROOT)) for value in args.page or []}
     except ValueError as err:
         return usage_error(str(err))
     if args.site and not (args.site / "index.html").is_file():
@@ -122,14 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     ):
         if not args.site:
             print(f"building the site for {server.origin} ...", flush=True)
-            build = browser.build(server.directory, server.origin)
+            build = browser.build(server.directory, server.origin, ROOT)
             if build.returncode != 0:
                 print(build.stdout + build.stderr, file=sys.stderr)
                 print("the build failed: fix the problems above, then run this again", file=sys.stderr)
                 return 1
         targets = [
             (code, name, url)
-            for code, name, url in browser.page_urls(server.origin)
+            for code, name, url in browser.page_urls(server.origin, model.Catalogue.load(ROOT))
             if (not args.lang or code in args.lang) and (not pages or name in pages)
         ]
         started = time.monotonic()

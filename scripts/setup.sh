@@ -33,15 +33,24 @@ if [ "${1:-}" = "--system" ]; then
   install_system_packages "${SYSTEM_PACKAGES[@]}"
 fi
 
-lock_hash=$(sha256sum requirements.lock | cut -d' ' -f1)
-if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.lock-hash 2>/dev/null)" != "$lock_hash" ]; then
-  echo "setup: installing Python dependencies from requirements.lock into .venv"
-  python3 -m venv .venv
-  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
-  # Make the shared module (scripts/sitekit) importable by hooks, scripts and tests.
-  site_packages=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-  echo "$PWD/scripts" > "$site_packages/painpump-site.pth"
-  echo "$lock_hash" > .venv/.lock-hash
+# The virtual environment is made again, from scratch, whenever requirements.lock or
+# pyproject.toml changes (or it was made by an older version of this script): nothing
+# of an older install lingers. The project's own package (scripts/sitekit) goes in
+# second, editable, so edits to its code need no reinstall; pip refuses a folder under
+# --require-hashes, hence two steps.
+stamp="requirements.lock+pyproject.toml $(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
+installed() {  # the lock installed, and `sitekit` imported from this checkout
+  [ -x .venv/bin/python ] && [ "$(cat .venv/.lock-hash 2>/dev/null)" = "$stamp" ] &&
+    [ "$(.venv/bin/python -c 'import sitekit; print(sitekit.__file__)' 2>/dev/null)" = "$PWD/scripts/sitekit/__init__.py" ]
+}
+if ! installed; then
+  echo "setup: installing Python dependencies from requirements.lock, and the project's package, into .venv"
+  python3 -m venv --clear .venv
+  pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+  "${pip[@]}" --require-hashes -r requirements.lock
+  # hatchling (the build backend) comes from the lock: no unpinned download.
+  "${pip[@]}" --no-deps --no-build-isolation -e .
+  echo "$stamp" > .venv/.lock-hash
 fi
 
 # Node tools pinned in package-lock.json (vnu-jar, lighthouse); only with --system, since

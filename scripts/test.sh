@@ -3,8 +3,6 @@
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k links`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# mkdocs-redirects 1.2.3 prints a "switch to ProperDocs" banner on every mkdocs run: silence it.
-export DISABLE_MKDOCS_2_WARNING=true
 bash scripts/setup.sh --system
 .venv/bin/ruff check scripts overrides tests
 exec .venv/bin/pytest "$@"

@@ -17,10 +17,10 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from sitekit import model, urls
 from sitekit.gate import Gate
+
+ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
 
 def problems(root: Path, listed: list[str]) -> tuple[list[str], list[str], model.Catalogue]:
@@ -60,7 +60,7 @@ def cmd_update(root: Path, listed: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/urls.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", type=Path, default=model.REPO, help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     parser.add_argument("command", choices=["check", "update"], help="check (change nothing) or update (add new addresses)")
     args = parser.parse_args(argv)
     path = urls.contract_path(args.root)

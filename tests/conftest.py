@@ -4,6 +4,7 @@ that builds a modified copy of the project (a scenario) for the failing cases.""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -11,11 +12,12 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from sitekit import browser, model, project
 
-REPO = model.REPO
+REPO = Path(__file__).resolve().parents[1]  # the project: the tests live in its tests/ folder
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -31,6 +33,15 @@ def run_build(project_root: Path, site: Path, env: dict[str, str] | None = None)
     """The real MkDocs build, strict (mkdocs.yml sets strict: true), never with -q."""
     result = project.strict_build(project_root, site, env)
     return Build(result.returncode, result.stdout + result.stderr, site)
+
+
+def load_module(path: Path) -> ModuleType:
+    """A script or hook file as a module: they are files of the project, not of the sitekit package."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_docs(root: Path, *args: str) -> subprocess.CompletedProcess:

@@ -10,12 +10,13 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-import benchmark
 import jinja2
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, load_module
 from sitekit import browser, jinja_cache, model
+
+benchmark = load_module(REPO / "scripts" / "benchmark.py")
 
 
 def resource(url: str, kind: str, compressed: int = 1000) -> dict:

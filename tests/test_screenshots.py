@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from conftest import REPO, load_module
 from PIL import Image
 from sitekit import browser, model
 
@@ -44,8 +44,7 @@ def test_a_page_that_does_not_load_fails_the_run(tmp_path):
 
 
 def test_usage_errors_exit_2_with_a_clear_message(tmp_path, capsys):
-    import screenshots  # scripts/ is on the path (scripts/setup.sh)
-
+    screenshots = load_module(SCRIPT)
     codes = ", ".join(lang.code for lang in model.languages())
     for args, message in [
         (["--lang", "xx"], f"unknown language xx: the site has {codes}"),

@@ -35,10 +35,26 @@ def source_sentences() -> list[str]:
 # --- the build -----------------------------------------------------------------
 
 
+# What the notices of Material ("end of life", "MkDocs 2.0") and of mkdocs-redirects'
+# ProperDocs ("switch to ProperDocs") print, boxed or not: none belongs in a build's output.
+BANNER_MARKERS = ("│", "end of life", "MkDocs 2.0", "ProperDocs", "Zensical", "MKDOCS_2_WARNING")
+
+
 def test_strict_build_passes_with_clean_output(built_site):
     assert "WARNING" not in built_site.output
     assert "ERROR" not in built_site.output
-    assert "end of life" not in built_site.output.lower()
+    assert [marker for marker in BANNER_MARKERS if marker in built_site.output] == []
+
+
+def test_a_real_warning_still_fails_the_strict_build(project_copy):
+    """No banner is silenced by hiding output: a link to a missing page still stops the build, named."""
+    page = project_copy.root / "docs" / "en" / "trial.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [the old page](no-such-page.md).\n", encoding="utf-8")
+    build = project_copy.build()
+    assert build.returncode != 0
+    assert re.search(r"WARNING +- +Doc file 'en/trial.md' contains a link 'no-such-page.md', but the target 'en/no-such-page.md' is not found", build.output)
+    assert "Aborted with 1 warnings in strict mode!" in build.output
+    assert [marker for marker in BANNER_MARKERS if marker in build.output] == []
 
 
 def test_mkdocs_yml_keeps_the_agreed_settings():

@@ -19,9 +19,19 @@ from typing import Any
 
 import yaml
 
-# The project's folder: the one this package sits in, unless PAINPUMP_ROOT names another
-# (the tests' scenario runs point the whole suite at an edited copy of the project).
-REPO = Path(os.environ.get("PAINPUMP_ROOT") or Path(__file__).resolve().parents[2])
+
+def _project_folder() -> Path:
+    """The project's folder, the default `root` of scripts and tests: PAINPUMP_ROOT when set
+    (the tests' scenario runs point the whole suite at an edited copy of the project), else
+    the checkout this module is in (scripts/setup.sh installs the package editable), else
+    the current folder (a non-editable install puts this module in site-packages). Hooks
+    never use it: they take the folder of the MkDocs config (config.config_file_path)."""
+    if os.environ.get("PAINPUMP_ROOT"):
+        return Path(os.environ["PAINPUMP_ROOT"])
+    return next((p for p in (Path(__file__).resolve().parents[2], Path.cwd()) if (p / "mkdocs.yml").is_file()), Path.cwd())
+
+
+REPO = _project_folder()
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 PLACEHOLDER_PREFIX = "PLACEHOLDER"
 DESCRIPTION_MAX = 160

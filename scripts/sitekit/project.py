@@ -1,5 +1,6 @@
 """The project as a build sees it: which parts a copy needs, and the one way the tests,
-the scripts and the benchmark run the real MkDocs build."""
+the scripts and the benchmark run the real build (ProperDocs, the maintained MkDocs 1.6:
+see the README's Dependencies section)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from sitekit import model
 
 # What a build and the scripts read: a copy with these builds and checks like the original.
 PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "l10n", "published-urls.txt")
-# mkdocs-redirects 1.2.3 prints a "switch to ProperDocs" banner on every `mkdocs` run;
-# builds started by the project's scripts and tests silence it (it is no build warning).
-BUILD_ENV = {"DISABLE_MKDOCS_2_WARNING": "true"}
+# The build engine's command, as `python -m ENGINE`. Run as `properdocs`, neither Material's
+# end-of-life notice nor the "switch to ProperDocs" notice of mkdocs-redirects is printed
+# (both print only under the `mkdocs` command): nothing needs silencing.
+ENGINE = "properdocs"
 
 
 def copy_project(target: Path, root: Path = model.REPO) -> Path:
@@ -37,9 +39,9 @@ def strict_build(
     """The real build, strict (never with -q: it hides warnings from strict mode), of the
     project in `project` into `site`; `env` is added to `base_env` (default: this process's)."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        [sys.executable, "-m", ENGINE, "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
         cwd=project,
         capture_output=True,
         text=True,
-        env={**(os.environ if base_env is None else base_env), **BUILD_ENV, **(env or {})},
+        env={**(os.environ if base_env is None else base_env), **(env or {})},
     )
