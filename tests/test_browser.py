@@ -29,17 +29,19 @@ SAMPLE = "trial.md"  # a page with sections, and a previous and a next page
 
 
 def body_word(lang: str) -> str | None:
-    """A glossary term as the language writes it that is in the sample page's body and in no
-    page title of that language: what search must find. None where readers get English."""
+    """A glossary term, as the language writes it, that is in the sample page's body, in no
+    page title, and in as few other pages as can be: what search must find on the sample
+    page. None where readers of the language get the sample page in English."""
     if CATALOGUE.content_language(lang, SAMPLE) != lang:
         return None
-    body = model.read_page(model.page_file(lang, SAMPLE)).body.casefold()
-    titles = " ".join(str(model.read_page(model.page_file(CATALOGUE.content_language(lang, n), n)).meta.get("title", "")) for n in CATALOGUE.pages)
-    for term, forms in (model.glossary(lang).get("terms") or {term: term for term in model.glossary("en")["terms"]}).items():
-        for form in [forms] if isinstance(forms, str) else forms or []:
-            if form and form.casefold() in body and form.casefold() not in titles.casefold() and term not in titles.casefold():
-                return form
-    return None
+    pages = {n: model.read_page(model.page_file(lang, n)) for n in CATALOGUE.pages if CATALOGUE.content_language(lang, n) == lang}
+    titles = " ".join(str(page.meta.get("title", "")) for page in pages.values()).casefold()
+    terms = model.glossary(lang).get("terms") or {}
+    forms = [f for value in terms.values() for f in ([value] if isinstance(value, str) else value or []) if f]
+    if lang == CATALOGUE.default.code:
+        forms = list(model.glossary(lang)["terms"])
+    found = [f for f in forms if f.casefold() in pages[SAMPLE].body.casefold() and f.casefold() not in titles]
+    return min(found, key=lambda f: sum(f.casefold() in page.body.casefold() for page in pages.values()), default=None)
 
 
 SEARCHED = [lang.code for lang in CATALOGUE.languages if body_word(lang.code)]  # languages with the sample page of their own

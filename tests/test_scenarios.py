@@ -23,13 +23,16 @@ import pytest
 from conftest import REPO
 
 pytestmark = pytest.mark.scenario
-LEFT_OUT = {".git", ".venv", "node_modules", "site", "screenshots", ".pytest_cache", ".ruff_cache", ".hypothesis", "__pycache__"}
+TOP_LEVEL_LEFT_OUT = {".git", ".venv", "node_modules", "site", "screenshots", ".pytest_cache", ".ruff_cache", ".hypothesis"}
 SUITE = ["-m", "not browser and not scenario and not fixture_cases", "-n", "0", "-p", "no:cacheprovider", "-q"]
 
 
 def whole_copy(target: Path) -> Path:
     """The repository as a fresh clone has it (the Node tools linked, not copied)."""
-    shutil.copytree(REPO, target, ignore=lambda folder, names: [n for n in names if n in LEFT_OUT])
+    def left_out(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if n == "__pycache__" or (Path(folder) == REPO and n in TOP_LEVEL_LEFT_OUT)]
+
+    shutil.copytree(REPO, target, ignore=left_out)
     if (REPO / "node_modules").exists():
         (target / "node_modules").symlink_to(REPO / "node_modules")
     return target
