@@ -15,7 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from sitekit import model, readability, tables, translation
+from sitekit import gate, model, readability, tables, translation
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
@@ -179,7 +179,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             paths.append(path)
         else:
             return usage_error(f"no such file or folder: {given}")
-    problems = translation.check_files(paths, root)
+    problems = gate.check_paths(paths, root)
     if args.format == "json":
         print(json.dumps([{**vars(p), "path": str(p.path)} for p in problems], ensure_ascii=False, indent=2))
     else:

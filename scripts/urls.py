@@ -18,15 +18,17 @@ import sys
 from pathlib import Path
 
 from sitekit import model, urls
+from sitekit.gate import Gate
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
 
 def problems(root: Path, listed: list[str]) -> tuple[list[str], list[str], model.Catalogue]:
     """(configuration and broken-address problems, unlisted addresses, catalogue)."""
-    catalogue = model.Catalogue.load(root)
-    found = [p.format(root) for p in urls.redirect_problems(urls.redirect_maps(model.load_mkdocs_config(root)), catalogue)]
-    view = urls.from_sources(catalogue)
+    gate = Gate.for_project(root)
+    catalogue = gate.catalogue
+    found = [p.format(root) for p in urls.redirect_problems(urls.redirect_maps(model.load_mkdocs_config(root)), gate)]
+    view = urls.from_sources(gate)
     return found + urls.broken(listed, view, catalogue), urls.unlisted(listed, view, catalogue), catalogue
 
 

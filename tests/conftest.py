@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -81,11 +83,31 @@ def project_copy(tmp_path):
         def overlay(self, name: str) -> None:
             shutil.copytree(FIXTURES / name, self.root, dirs_exist_ok=True)
 
+        def use_docs(self, name: str) -> None:
+            """Replace the copy's pages with those of tests/fixtures/<name>/ (its docs/, l10n/):
+            mkdocs.yml's languages and nav follow them, so the fixture's messages do not
+            change when the real site gains a page or a language."""
+            use_fixture_docs(self.root, FIXTURES / name)
+
         def build(self, env: dict[str, str] | None = None) -> Build:
             return run_build(self.root, tmp_path / "site", env)
 
     copy_project(Project.root)
     return Project()
+
+
+def use_fixture_docs(root: Path, fixture: Path) -> None:
+    docs = root / "docs"
+    for folder in docs.iterdir():
+        if folder.is_dir() and folder.name != "assets":
+            shutil.rmtree(folder)
+    shutil.copytree(fixture, root, dirs_exist_ok=True)
+    languages = {folder.name for folder in docs.iterdir() if folder.is_dir() and folder.name != "assets"}
+    pages = sorted((p.relative_to(docs / "en").as_posix() for p in (docs / "en").rglob("*.md")), key=lambda p: (p != "index.md", p))
+    config = root / "mkdocs.yml"
+    text = re.sub(r"^nav:\n(?:  - .*\n)+", "nav:\n" + "".join(f"  - {page}\n" for page in pages), config.read_text(encoding="utf-8"), flags=re.M)
+    entry = re.compile(r"^        - locale: (\w+)\n(?:          .*\n)*", re.M)
+    config.write_text(entry.sub(lambda m: m.group(0) if m.group(1) in languages else "", text), encoding="utf-8")
 
 
 def copy_project(root: Path) -> None:
@@ -94,21 +116,30 @@ def copy_project(root: Path) -> None:
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Overdue reviews are reported, never failed: a clinic must not lose its site over them."""
+    """States a clinic must hear about but that never fail the suite: overdue reviews, and
+    translations that are outdated, missing or not yet offered to readers."""
     today = dt.date.today()
-    overdue = []
-    for lang in model.languages():
-        for name in model.page_names():
+    catalogue = model.Catalogue.load()
+    overdue, behind = [], []
+    for lang in catalogue.languages:
+        for name in catalogue.pages:
             path = model.page_file(lang.code, name)
             if not path.exists():
                 continue
             try:
                 due = model.review_date(model.read_page(path).meta, "next_review")
-            except model.FrontMatterError:
+            except model.PageError:
                 continue
             if due is not None and due < today:
                 overdue.append(f"{path.relative_to(REPO)} (due {due.isoformat()})")
-    if overdue:
-        terminalreporter.section("pages due for review")
-        for line in overdue:
-            terminalreporter.write_line(line)
+    for lang in catalogue.languages[1:]:
+        counts = Counter(catalogue.state(lang.code, name) for name in catalogue.pages)
+        if set(counts) != {model.TRANSLATED}:
+            shown = "offered to readers" if catalogue.published(lang.code) else f"not offered to readers until {model.PUBLISH_THRESHOLD:.0%} is translated"
+            states = ", ".join(f"{count} {state}" for state, count in sorted(counts.items()))
+            behind.append(f"{lang.code}: {states} ({shown}) — `python scripts/docs.py status --lang {lang.code}`")
+    for title, lines in (("pages due for review", overdue), ("translations behind the English pages", behind)):
+        if lines:
+            terminalreporter.section(title)
+            for line in lines:
+                terminalreporter.write_line(line)

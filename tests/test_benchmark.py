@@ -162,17 +162,19 @@ def test_english_only_config_builds_english_alone():
 
 
 def test_synthetic_site_counts_every_page_as_translated(tmp_path):
-    languages = benchmark.synthetic_languages(7, model.Catalogue.load())
-    assert languages[:5] == [lang.code for lang in model.languages()] and len(set(languages)) == 7
-    benchmark.make_synthetic_site(tmp_path, languages[:3] + languages[5:6], 9)
+    real = [lang.code for lang in model.languages()]
+    languages = benchmark.synthetic_languages(len(real) + 2, model.Catalogue.load())
+    assert languages[: len(real)] == real and len(set(languages)) == len(real) + 2
+    chosen = languages[:2] + languages[len(real) : len(real) + 1]  # two of the site's languages and one it lacks
+    benchmark.make_synthetic_site(tmp_path, chosen, 9)
     catalogue = model.Catalogue.load(tmp_path)
-    assert [lang.code for lang in catalogue.languages] == languages[:3] + languages[5:6]
+    assert [lang.code for lang in catalogue.languages] == chosen
     assert len(catalogue.pages) == 9
     assert set(yaml.safe_load((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]) == set(catalogue.pages)
     assert all(catalogue.published(lang.code) for lang in catalogue.languages)
     assert set(catalogue.states.values()) == {model.SOURCE, model.TRANSLATED}
-    assert (tmp_path / "l10n" / languages[5] / "strings.yml").exists()
-    assert (tmp_path / "docs" / "assets" / "site.css").exists() and not (tmp_path / "docs" / "vi").exists()
+    assert (tmp_path / "l10n" / chosen[-1] / "strings.yml").exists()
+    assert (tmp_path / "docs" / "assets" / "site.css").exists() and not (tmp_path / "docs" / languages[2]).exists()
 
 
 def test_command_line_usage_errors_exit_2_and_help_exits_0():

@@ -25,8 +25,31 @@ AXE_RULES = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]},
     "resultTypes": ["violations"],
 }
-# A word of each language that is in the body of trial.md and in no page title.
-BODY_WORDS = {"en": "sedation", "es": "sedación", "zh": "镇静", "vi": "an thần", "ar": "تهدئة"}
+SAMPLE = "trial.md"  # a page with sections, and a previous and a next page
+
+
+def body_word(lang: str) -> str | None:
+    """A glossary term, as the language writes it, that is in the sample page's body, in no
+    page title, and in as few other pages as can be: what search must find on the sample
+    page. None where readers of the language get the sample page in English."""
+    if CATALOGUE.content_language(lang, SAMPLE) != lang:
+        return None
+    pages = {n: model.read_page(model.page_file(lang, n)) for n in CATALOGUE.pages if CATALOGUE.content_language(lang, n) == lang}
+    titles = " ".join(str(page.meta.get("title", "")) for page in pages.values()).casefold()
+    terms = model.glossary(lang).get("terms") or {}
+    forms = [f for value in terms.values() for f in ([value] if isinstance(value, str) else value or []) if f]
+    if lang == CATALOGUE.default.code:
+        forms = list(model.glossary(lang)["terms"])
+    found = [f for f in forms if f.casefold() in pages[SAMPLE].body.casefold() and f.casefold() not in titles]
+    return min(found, key=lambda f: sum(f.casefold() in page.body.casefold() for page in pages.values()), default=None)
+
+
+SEARCHED = [lang.code for lang in CATALOGUE.languages if body_word(lang.code)]  # languages with the sample page of their own
+
+
+def offered(lang: str) -> list[str]:
+    """The languages the switcher offers on a page of `lang`."""
+    return [lg.code for lg in CATALOGUE.languages if CATALOGUE.published(lg.code) or lg.code == lang]
 
 
 @dataclass
@@ -145,7 +168,7 @@ def tab_until(page, predicate, limit: int = 60) -> dict:
     raise AssertionError("not reached by Tab")
 
 
-@pytest.mark.parametrize("lang", [lang.code for lang in CATALOGUE.languages])
+@pytest.mark.parametrize("lang", SEARCHED)
 def test_keyboard_alone_reaches_skip_link_search_switcher_and_navigation(open_page, site, lang):
     page, visit = open_page(viewport=browser.DESKTOP)
     root = site + model.language_url(lang)
@@ -160,7 +183,7 @@ def test_keyboard_alone_reaches_skip_link_search_switcher_and_navigation(open_pa
     # Search: the field is reached by Tab, results are reached and opened by keyboard.
     goto(page, root + "trial/")
     tab_until(page, lambda s: "md-search__input" in s["cls"])
-    page.keyboard.type(BODY_WORDS[lang])
+    page.keyboard.type(body_word(lang))
     page.keyboard.press("End")
     page.locator(".md-search-result__link").first.wait_for()
     page.keyboard.press("ArrowDown")  # the theme moves through results with the arrow keys
@@ -171,7 +194,9 @@ def test_keyboard_alone_reaches_skip_link_search_switcher_and_navigation(open_pa
     page.wait_for_load_state("networkidle")
 
     # Language switcher: its button opens the list on focus; a language is chosen by Enter.
-    other = next(lg.code for lg in CATALOGUE.languages if lg.code != lang)
+    other = next((code for code in offered(lang) if code != lang), None)
+    if other is None:
+        return
     goto(page, root + "trial/")
     tab_until(page, lambda s: s["href"] is not None and page.evaluate("() => document.activeElement.hreflang") == other)
     page.keyboard.press("Enter")
@@ -240,17 +265,17 @@ def test_reflow_check_catches_a_page_that_scrolls_sideways(open_page, site):
 # --- search and the language switcher --------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", [lang.code for lang in CATALOGUE.languages])
+@pytest.mark.parametrize("lang", SEARCHED)
 def test_search_finds_body_text_in_the_pages_language_only(open_page, site, lang):
     page, visit = open_page(viewport=browser.DESKTOP)
     root = site + model.language_url(lang)
     goto(page, root + "contact/")
-    page.fill("input.md-search__input", BODY_WORDS[lang])
+    page.fill("input.md-search__input", body_word(lang))
     page.keyboard.press("End")  # type()/fill() of non-Latin text fires no keyup: Material waits for one
     page.locator(".md-search-result__link").first.wait_for()
     # Results carry the query for highlighting (?h=...): compare without it.
     links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.origin + e.pathname + e.hash)")
-    assert root + "trial/#trial-steps" in links, links
+    assert any(link.startswith(root + "trial/") for link in links), links
     others = [site + model.language_url(lg.code) for lg in CATALOGUE.languages if lg.code != lang and model.language_url(lg.code)]
     assert all(link.startswith(root) and not link.startswith(tuple(others)) for link in links), links
     assert not visit.problems()
@@ -259,11 +284,11 @@ def test_search_finds_body_text_in_the_pages_language_only(open_page, site, lang
 @pytest.mark.parametrize("lang", [lang.code for lang in CATALOGUE.languages])
 def test_switcher_lands_on_the_same_page_and_section_in_every_language(open_page, site, lang):
     page, visit = open_page(viewport=browser.PHONE)
-    for other in CATALOGUE.languages:
+    for other in offered(lang):
         goto(page, site + model.language_url(lang) + "trial/#trial-steps")
-        page.locator(f'a.md-select__link[hreflang="{other.code}"]').dispatch_event("click")
-        page.wait_for_url(site + model.language_url(other.code) + "trial/#trial-steps")
-        assert page.evaluate("() => document.documentElement.lang") == other.code
+        page.locator(f'a.md-select__link[hreflang="{other}"]').dispatch_event("click")
+        page.wait_for_url(site + model.language_url(other) + "trial/#trial-steps")
+        assert page.evaluate("() => document.documentElement.lang") == other
     assert not visit.problems()
 
 

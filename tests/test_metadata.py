@@ -31,24 +31,29 @@ def test_each_kind_of_bad_head_is_caught():
     ]
 
 
-def test_open_graph_tags_of_a_translated_page(built_site):
-    soup = BeautifulSoup((built_site.site / "es" / "trial" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    og = {}
-    for tag in soup.find_all("meta", property=True):
-        og.setdefault(tag["property"], []).append(tag["content"])
-    assert og["og:url"] == [built_site.site_url + "es/trial/"]
-    assert og["og:title"] == [model.read_page(model.page_file("es", "trial.md")).meta["title"]]
-    spanish = next(entry for entry in model.i18n_plugin_config(model.load_mkdocs_config())["languages"] if entry["locale"] == "es")
-    assert og["og:site_name"] == [spanish["site_name"]]
-    assert og["og:locale"] == ["es_US"]
-    assert og["og:locale:alternate"] == ["en_US", "zh_CN", "vi_VN", "ar_EG"]
+def test_open_graph_tags_of_every_page(built_site):
+    languages = {entry["locale"]: entry for entry in model.i18n_plugin_config(model.load_mkdocs_config())["languages"]}
+    for lang in CATALOGUE.languages:
+        for name in CATALOGUE.pages:
+            path = built_site.site / CATALOGUE.url(lang.code, name) / "index.html"
+            og = {}
+            for tag in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all("meta", property=True):
+                og.setdefault(tag["property"], []).append(tag["content"])
+            shown = CATALOGUE.content_language(lang.code, name)
+            assert og["og:title"] == [model.read_page(model.page_file(shown, name)).meta["title"]]
+            assert og["og:site_name"] == [languages[lang.code].get("site_name") or model.load_mkdocs_config()["site_name"]]
+            assert og["og:locale"] == [model.og_locale(shown)]
+            assert og.get("og:locale:alternate", []) == [model.og_locale(lg.code) for lg in CATALOGUE.readable(name) if lg.code != shown]
+            assert og["og:url"] == [built_site.site_url + CATALOGUE.url(shown, name)]
 
 
 def test_og_locale_comes_from_cldr_unless_the_language_sets_its_own(project_copy):
-    assert [model.og_locale(lang.code) for lang in CATALOGUE.languages] == ["en_US", "es_US", "zh_CN", "vi_VN", "ar_EG"]
     strings = model.l10n_file("es", "strings", project_copy.root)
-    strings.write_text(strings.read_text(encoding="utf-8").replace("og_locale: es_US\n", ""), encoding="utf-8")
+    strings.write_text(strings.read_text(encoding="utf-8") + "og_locale: es_MX\n", encoding="utf-8")
+    assert model.og_locale("es", project_copy.root) == "es_MX"
+    strings.write_text(strings.read_text(encoding="utf-8").replace("og_locale: es_MX\n", "").replace("og_locale: es_US\n", ""), encoding="utf-8")
     assert model.og_locale("es", project_copy.root) == "es_ES"
+    assert model.og_locale("vi", project_copy.root) == "vi_VN"
     assert "og_locale" not in model.ui_strings("en"), "English must not set it: every new language would inherit en_US"
 
 

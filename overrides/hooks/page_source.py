@@ -1,7 +1,10 @@
-"""Page sources: every page's front matter is validated and raw HTML that could run code
-is refused (all problems listed, with file and line, before strict mode stops the
-build); review dates are shown in the page's language; a review that is due is reported
-without failing the build; an untranslated stub is read as its English page."""
+"""Page sources and the publishing gate: every page of the language being built passes
+the same checks as `scripts/docs.py check` (sitekit/gate.py), each problem logged as
+`path:line: problem — fix` (errors stop the strict build; an outdated translation is
+reported, not refused); files the build would drop are refused once per build. Pages are
+read as MkDocs reads them (UTF-8 with or without a byte order mark, any line endings).
+Review dates are shown in the page's language; a review that is due is reported without
+failing the build; an untranslated stub is read as its English page."""
 
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ from pathlib import Path
 
 import yaml
 from babel.dates import format_date
-from mkdocs.plugins import get_plugin_logger
-from sitekit import model, translation
+from mkdocs.plugins import event_priority, get_plugin_logger
+from sitekit import gate, model
 
 log = get_plugin_logger(__name__)
 
@@ -23,40 +26,51 @@ def on_env(env, config, files):
     return env
 
 
+@event_priority(100)  # before mkdocs-static-i18n sorts the files into languages (and raises on some)
+def on_files(files, config):
+    """Files the build would drop or misplace are refused (once per build) and left out."""
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    problems = gate.Gate.for_build(config).layout_problems()
+    if config.theme["language"] == catalogue.default.code and not model.nested_language_build(config):
+        for problem in problems:
+            log.error(problem.format(catalogue.root))
+    refused = {problem.path.resolve() for problem in problems}
+    for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve() in refused]:
+        files.remove(file)
+    return files
+
+
 def on_page_read_source(page, config):
-    """Validate the page; hand MkDocs only what it can read without a traceback."""
-    if getattr(page.file, "locale", None) != config.theme["language"]:
-        return None  # an English page shown as a fallback: checked in the English build
+    """Check the page; hand MkDocs only what it can read without a traceback."""
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    root, language = catalogue.root, config.theme["language"]
     path = Path(page.file.abs_src_path)
-    root = Path(config.config_file_path).parent
-    raw = path.read_bytes()
+    own = getattr(page.file, "locale", language) == language
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        log.error(model.Problem(path, line, "the file is not UTF-8 text", "save it as UTF-8 in your editor").format(root))
+        text = model.read_text(path)
+    except model.PageError as err:
+        if own:
+            log.error(model.Problem(path, err.line, err.message, err.fix).format(root))
         return ""
-    try:
-        source = model.parse_page(path, text.replace("\r\n", "\n"))
-    except model.FrontMatterError as err:
-        log.error(model.Problem(path, err.line, err.message, err.fix).format(root))
-        return _without_front_matter(text)
-    is_translation = page.file.locale != model.default_language(root).code
-    unsafe = translation.unsafe_html(source.body, source.body_line, path)
-    for problem in model.front_matter_problems(source, translation=is_translation) + unsafe:
-        log.error(problem.format(root))
-    due = model.review_date(source.meta, "next_review")
-    if due is not None and due < dt.date.today():
-        log.info(f"Review overdue: {page.file.src_uri} was due for review on {due.isoformat()}")
-    if unsafe:
+    if not own:
+        log.info(f"Not translated into {language}: {model.page_name(page.file)} (readers get the English page, with a notice)")
+        return text
+    problems = gate.Gate.for_build(config).check_file(path)
+    for problem in problems:
+        if problem.rule != "layout":  # reported once per build, by on_files
+            (log.error if problem.severity == "error" else log.info)(problem.format(root))
+    if any(problem.rule == "html" for problem in problems):
         return html.escape(_without_front_matter(text))  # shown as text, never run, until fixed
     if not _mkdocs_can_read(text):
         return _without_front_matter(text)
-    if source.meta.get("untranslated"):
+    meta = yaml.safe_load(text.split("---", 2)[1]) or {}
+    due = model.as_date(meta.get("next_review")) if isinstance(meta, dict) else None
+    if due is not None and due < dt.date.today():
+        log.info(f"Review overdue: {page.file.src_uri} was due for review on {due.isoformat()}")
+    if isinstance(meta, dict) and meta.get("untranslated"):
         # A stub made by `docs.py new-language`: readers get the English page until it is translated.
-        english = model.page_file(model.default_language(root).code, page.file.norm_src_uri, root)
-        return english.read_text(encoding="utf-8-sig")
-    return None
+        return model.read_text(model.page_file(catalogue.default.code, model.page_name(page.file), root))
+    return text
 
 
 def _mkdocs_can_read(text: str) -> bool:

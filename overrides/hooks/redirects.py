@@ -24,6 +24,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs_redirects.plugin import get_html_path
 from sitekit import model, urls
+from sitekit.gate import Gate
 
 log = get_plugin_logger(__name__)
 INLINE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
@@ -34,7 +35,7 @@ def on_config(config):
     plugin = config.plugins.get("redirects")
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     if plugin is not None and config.theme["language"] == catalogue.default.code:
-        for problem in urls.redirect_problems(plugin.config["redirect_maps"], catalogue):
+        for problem in urls.redirect_problems(plugin.config["redirect_maps"], Gate.for_build(config)):
             log.error(problem.format(catalogue.root))
     return config
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,11 +19,19 @@ from typing import Any
 
 import yaml
 
-# The project's folder, the default `root` of scripts and tests: the checkout this module is
-# in (scripts/setup.sh installs the package editable), else the current folder (a
-# non-editable install puts this module in site-packages). Hooks never use it: they take
-# the folder of the MkDocs config (config.config_file_path).
-REPO = next((p for p in (Path(__file__).resolve().parents[2], Path.cwd()) if (p / "mkdocs.yml").is_file()), Path.cwd())
+
+def _project_folder() -> Path:
+    """The project's folder, the default `root` of scripts and tests: PAINPUMP_ROOT when set
+    (the tests' scenario runs point the whole suite at an edited copy of the project), else
+    the checkout this module is in (scripts/setup.sh installs the package editable), else
+    the current folder (a non-editable install puts this module in site-packages). Hooks
+    never use it: they take the folder of the MkDocs config (config.config_file_path)."""
+    if os.environ.get("PAINPUMP_ROOT"):
+        return Path(os.environ["PAINPUMP_ROOT"])
+    return next((p for p in (Path(__file__).resolve().parents[2], Path.cwd()) if (p / "mkdocs.yml").is_file()), Path.cwd())
+
+
+REPO = _project_folder()
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 PLACEHOLDER_PREFIX = "PLACEHOLDER"
 DESCRIPTION_MAX = 160
@@ -76,6 +85,16 @@ def load_mkdocs_config(root: Path = REPO) -> dict[str, Any]:
     return parsed_file(root / "mkdocs.yml", _parse_config)
 
 
+def redirect_maps(config: dict[str, Any]) -> dict[str, str]:
+    """The moved pages as mkdocs.yml lists them (plugins: - redirects: redirect_maps:), with
+    the English file names, e.g. {'trial.md': 'trial-phase.md'}."""
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and "redirects" in plugin:
+            maps = (plugin["redirects"] or {}).get("redirect_maps") or {}
+            return {str(old): str(new) for old, new in maps.items()}
+    return {}
+
+
 @dataclass(frozen=True)
 class Language:
     code: str
@@ -119,12 +138,32 @@ def default_language(root: Path = REPO) -> Language:
 # --- pages ----------------------------------------------------------------------
 
 
-class FrontMatterError(ValueError):
+class PageError(ValueError):
+    """A page that cannot be read: its line, what is wrong and the fix."""
+
     def __init__(self, line: int, message: str, fix: str) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
         self.fix = fix
+
+
+class FrontMatterError(PageError):
+    pass
+
+
+def read_text(path: Path) -> str:
+    """A page's text as MkDocs reads it: UTF-8 with or without a byte order mark, any line
+    endings (read as \\n, so line numbers are the editor's). The file is never rewritten."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise PageError(
+            line, "the file is not UTF-8 text", "save it as UTF-8 (in most editors: File › Save with encoding › UTF-8)"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @dataclass
@@ -192,7 +231,7 @@ def parse_page(path: Path, text: str) -> PageSource:
 
 
 def read_page(path: Path) -> PageSource:
-    return parse_page(path, path.read_text(encoding="utf-8"))
+    return parse_page(path, read_text(path))
 
 
 def source_hash(page: PageSource) -> str:
@@ -208,6 +247,7 @@ class Problem:
     message: str
     fix: str
     severity: str = "error"  # or "warning"
+    rule: str = ""  # which kind of rule: "html" for what could run or load in a reader's browser
 
     def format(self, root: Path = REPO) -> str:
         try:
@@ -380,7 +420,7 @@ def translation_state(lang: str, name: str, root: Path = REPO, english_hash: str
         return MISSING
     try:
         page = read_page(path)
-    except (FrontMatterError, UnicodeDecodeError):
+    except PageError:
         return MISSING
     if page.meta.get("untranslated"):
         return STUB

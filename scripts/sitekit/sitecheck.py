@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 
 from sitekit import model, urls
+from sitekit.gate import Gate
 
 SKIPPED_SCHEMES = ("http:", "https:", "mailto:", "tel:", "data:")
 
@@ -225,17 +226,15 @@ def permalink_problems(site: Path) -> list[str]:
     return problems
 
 
-def heading_id_problems(site: Path, catalogue: model.Catalogue) -> list[str]:
-    """Each page has the same set of heading ids in every language (the English page's)."""
+def heading_id_problems(site: Path, gate: Gate) -> list[str]:
+    """Each page has, in every language, the heading ids of the English version it follows."""
     pages = urls.from_site(site).pages
+    catalogue = gate.catalogue
     problems = []
     for name in catalogue.pages:
-        english = pages.get("/" + model.page_url(name))
-        if english is None:
-            continue
         for lang in catalogue.languages[1:]:
             address = "/" + catalogue.url(lang.code, name)
-            ids = pages.get(address)
+            ids, english = pages.get(address), gate.english_ids(lang.code, name)
             if ids is None or ids == english:
                 continue
             missing, extra = sorted(english - ids), sorted(ids - english)

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from sitekit import markdown, model
+from sitekit import model
+from sitekit.gate import Gate
 
 CONTRACT = "published-urls.txt"
 UPDATE_COMMAND = "python scripts/urls.py update"
@@ -90,17 +91,12 @@ def write_contract(path: Path, urls: set[str] | list[str], codes: list[str]) -> 
 # --- redirects (mkdocs.yml: plugins: - redirects: redirect_maps:) ----------------------------
 
 
-def redirect_maps(config: dict[str, Any]) -> dict[str, str]:
-    """The redirects as written in mkdocs.yml: English file names, e.g. {'trial.md': 'trial-phase.md'}."""
-    for plugin in config.get("plugins") or []:
-        if isinstance(plugin, dict) and "redirects" in plugin:
-            maps = (plugin["redirects"] or {}).get("redirect_maps") or {}
-            return {str(old): str(new) for old, new in maps.items()}
-    return {}
+redirect_maps = model.redirect_maps
 
 
-def redirect_problems(maps: dict[str, str], catalogue: model.Catalogue) -> list[model.Problem]:
+def redirect_problems(maps: dict[str, str], gate: Gate) -> list[model.Problem]:
     """Entries of redirect_maps that would not give every language a working redirect."""
+    catalogue = gate.catalogue
     config_file = catalogue.root / "mkdocs.yml"
     text = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
     codes = [lang.code for lang in catalogue.languages]
@@ -127,10 +123,10 @@ def redirect_problems(maps: dict[str, str], catalogue: model.Catalogue) -> list[
             add(f"redirect '{old}' points at '{new}', inside a language folder", "name the English file, without the language folder")
         elif target not in catalogue.pages:
             add(f"redirect '{old}' points at '{new}', which is not a page", f"point it at one of {', '.join(catalogue.pages)}")
-        elif anchor and anchor not in page_ids(catalogue, catalogue.default.code, target):
+        elif anchor and anchor not in gate.ids(catalogue.default.code, target):
             add(
                 f"redirect '{old}' points at '{new}', a section that does not exist",
-                f"use one of its ids: {', '.join(sorted(page_ids(catalogue, catalogue.default.code, target)))}",
+                f"use one of its ids: {', '.join(sorted(gate.ids(catalogue.default.code, target)))}",
             )
     return problems
 
@@ -160,24 +156,19 @@ class SiteView:
         return set(self.pages) | {f"{page}#{id_}" for page, ids in self.pages.items() for id_ in ids}
 
 
-def page_ids(catalogue: model.Catalogue, lang: str, name: str, docs: Path | None = None) -> set[str]:
-    """The section ids readers of `lang` get on the page: the translation's, or the English page's where they get English."""
-    docs = docs or model.docs_dir(catalogue.root)
-    page = model.read_page(docs / catalogue.content_language(lang, name) / name)
-    return {heading.id for heading in markdown.headings(page.body) if heading.id}
-
-
 def _prefixes(catalogue: model.Catalogue) -> dict[str, str]:
     """Each language's folder as an address: {'en': '/', 'es': '/es/', ...}."""
     return {lang.code: "/" + catalogue.language_url(lang.code) for lang in catalogue.languages}
 
 
-def from_sources(catalogue: model.Catalogue) -> SiteView:
-    """The site as the Markdown and mkdocs.yml describe it, without building it."""
-    view, docs = SiteView(), model.docs_dir(catalogue.root)
+def from_sources(gate: Gate) -> SiteView:
+    """The site as the Markdown and mkdocs.yml describe it, without building it. A
+    translation's section ids count only where the English page has them too: the gate
+    refuses any other, so they are never recorded as published."""
+    view, catalogue = SiteView(), gate.catalogue
     for code, prefix in _prefixes(catalogue).items():
         for name in catalogue.pages:
-            view.pages[prefix + model.page_url(name)] = page_ids(catalogue, code, name, docs)
+            view.pages[prefix + model.page_url(name)] = gate.published_ids(code, name)
     maps = redirect_maps(model.load_mkdocs_config(catalogue.root))
     view.redirects = {old: new for old, new in expand_redirects(maps, catalogue).items() if old not in view.pages}
     return view
@@ -258,7 +249,13 @@ def broken(listed: list[str], view: SiteView, catalogue: model.Catalogue) -> lis
             other.append(f"{url}: the redirect page drops the #section — redirect pages must load {REDIRECT_SCRIPT}")
         elif wanted not in view.pages[final]:
             lang, name = page_of(final, codes)
-            lost[(name, wanted)].append((url, lang))
+            if lang != codes[0] and f"/{model.page_url(name)}#{wanted}" not in listed:
+                other.append(
+                    f"{url}: '#{wanted}' was never a section of the English page: it was recorded from a mistranslated heading id, "
+                    f"which the publishing gate refuses — delete this line from {CONTRACT} (the address still opens the page)"
+                )
+            else:
+                lost[(name, wanted)].append((url, lang))
     problems = [_gone_message(name, urls, listed, view, codes) for name, urls in gone.items()]
     for (name, id_), found in lost.items():
         files = list(

@@ -1,0 +1,299 @@
+"""What a page holds, as readers get it: the page's Markdown rendered by the build's own
+Python-Markdown, with the extensions and settings of mkdocs.yml (read by MkDocs's own
+config loader), then read back from the HTML it produces.
+
+Every link is an `<a href>` there, whatever syntax made it (inline, reference,
+autolink, raw HTML), every heading an `<h1>`–`<h6>` with its id (ATX or setext), every
+list item an `<li>`. The publishing gate (sitekit/gate.py) compares these, never the
+Markdown's lines. Python-Markdown keeps no line numbers: each block and item is found
+again in the source, in order, for the `file:line` of a message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import markdown
+from bs4 import BeautifulSoup, NavigableString, Tag
+from markdown.extensions.toc import slugify
+
+# mkdocs.yml gives the toc extension this slugify: an id the author did not write is marked,
+# so "every heading has an explicit {#id}" is read from the tree, not guessed from the text.
+GENERATED_ID_PREFIX = "no-id-"
+MARKER = re.compile(r"\{\{\s*([A-Za-z_][\w]*)\s*\}\}")  # {{ clinic_details }}: filled in by a build hook
+NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")  # any script's decimal digits: 24, ٢٤, ２４
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def generated_id(value: str, separator: str) -> str:
+    """toc's slug, marked as made up (mkdocs.yml: markdown_extensions: toc: slugify)."""
+    return GENERATED_ID_PREFIX + slugify(value, separator)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A link target, image, figure or marker, with the source line it is written on and
+    the index of its block in `Structure.blocks` (-1: not in a block)."""
+
+    value: str
+    line: int
+    block: int = -1
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str | None  # None: the author wrote no {#id}
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A top-level block: heading, paragraph, list, table, admonition, quote, code, rule or html.
+
+    `shape` is what must match between a translation and its English page: a list's
+    items and nesting, a table's rows and cells, an admonition's kind and blocks."""
+
+    kind: str
+    shape: str
+    text: str
+    line: int
+    section: str | None  # id of the heading the block is under
+    tag: str = ""
+
+
+@dataclass
+class Structure:
+    html: str
+    headings: list[Heading] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    links: list[Item] = field(default_factory=list)
+    images: list[Item] = field(default_factory=list)
+    numbers: list[Item] = field(default_factory=list)
+    markers: list[Item] = field(default_factory=list)
+    raw_tags: list[StartTag] = field(default_factory=list)  # start tags written as raw HTML, with their source lines
+
+    @property
+    def ids(self) -> set[str]:
+        return {heading.id for heading in self.headings if heading.id}
+
+    @property
+    def text(self) -> str:
+        return "\n".join(block.text for block in self.blocks)
+
+
+class Renderer:
+    """The build's Markdown: one Python-Markdown instance with the site's extensions."""
+
+    def __init__(self, extensions: list[Any], configs: dict[str, Any]) -> None:
+        self._md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs))
+
+    @classmethod
+    def for_project(cls, root: Path) -> Renderer:
+        """mkdocs.yml's markdown_extensions as MkDocs itself reads them (with its built-in ones)."""
+        from mkdocs.config import load_config
+
+        config = load_config(config_file=str(root / "mkdocs.yml"))
+        return cls(config.markdown_extensions, config.mdx_configs)
+
+    def render(self, body: str) -> tuple[str, list[str]]:
+        """(HTML, raw HTML fragments as written) of a page body."""
+        self._md.reset()
+        html = self._md.convert(body)
+        raw = [str(fragment) for fragment in self._md.htmlStash.rawHtmlBlocks]
+        self._md.reset()
+        return html, raw
+
+    def read(self, body: str, first_line: int = 1) -> Structure:
+        html, raw = self.render(body)
+        return _Reader(html, raw, Locator(body, first_line)).structure
+
+
+class Locator:
+    """Finds, in document order, the source line a block or an item is written on."""
+
+    def __init__(self, body: str, first_line: int) -> None:
+        self.lines = body.split("\n")
+        self.first_line = first_line
+        self._next = 0  # blocks come in order: each is searched for after the one before
+
+    def block(self, *needles: str) -> int:
+        for needle in needles:
+            index = self._find(needle, self._next)
+            if index is not None:
+                self._next = index + 1
+                return self.first_line + index
+        return self.first_line + min(self._next, max(len(self.lines) - 1, 0))
+
+    def item(self, value: str, near: int) -> int:
+        """The line of `value` from the block at `near` on; anywhere (a reference definition); else `near`."""
+        start = near - self.first_line
+        for begin in (start, 0):
+            index = self._find(value, begin)
+            if index is not None:
+                return self.first_line + index
+        return near
+
+    def _find(self, needle: str, start: int) -> int | None:
+        needle = needle.strip()
+        if not needle:
+            return None
+        return next((i for i in range(max(start, 0), len(self.lines)) if needle in self.lines[i]), None)
+
+
+class _Reader:
+    def __init__(self, html: str, raw: list[str], locator: Locator) -> None:
+        self.locator = locator
+        self.structure = Structure(html=html)
+        self.section: str | None = None
+        soup = BeautifulSoup(html, "html.parser")
+        for node in soup.children:
+            if isinstance(node, Tag):
+                self._block(node)
+        for fragment in raw:
+            first = self.locator.item(fragment.split("\n", 1)[0], self.locator.first_line)
+            self.structure.raw_tags.extend(tag.located(first) for tag in start_tags(fragment))
+
+    def _block(self, node: Tag) -> None:
+        text = _text(node)
+        if node.name in HEADINGS:
+            id_ = node.get("id")
+            explicit = None if not id_ or str(id_).startswith(GENERATED_ID_PREFIX) else str(id_)
+            line = self.locator.block(f"{{#{explicit}", *_needles(text)) if explicit else self.locator.block(*_needles(text))
+            self.structure.headings.append(Heading(int(node.name[1]), explicit, text, line))
+            self.section = explicit
+            kind, shape = "heading", node.name
+        else:
+            line = self.locator.block(*_needles(text), *_first_tag_needles(node))
+            kind, shape = _kind_and_shape(node)
+        self.structure.blocks.append(Block(kind, shape, text, line, self.section, node.name))
+        self._items(node, line, len(self.structure.blocks) - 1)
+
+    def _items(self, node: Tag, line: int, block: int) -> None:
+        structure, locate = self.structure, self.locator.item
+        for link in node.find_all("a", href=True):
+            if "headerlink" not in (link.get("class") or []):
+                target = str(link["href"]).strip()
+                structure.links.append(Item(target, locate(target, line), block))
+        for image in node.find_all("img"):
+            source = str(image.get("src", "")).strip()
+            structure.images.append(Item(source, locate(source, line) if source else line, block))
+        for string in _visible_strings(node):
+            for match in NUMBER.finditer(string):
+                structure.numbers.append(Item(western(match.group()), locate(match.group(), line), block))
+            for match in MARKER.finditer(string):
+                structure.markers.append(Item(match.group(1), locate(match.group(), line), block))
+
+
+def western(figure: str) -> str:
+    """A figure in Western digits with '.' between its groups: '٢٤' -> '24', '1,5' -> '1.5'."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdigit() else "." for ch in figure)
+
+
+def _kind_and_shape(node: Tag) -> tuple[str, str]:
+    classes = node.get("class") or []
+    if node.name in ("ul", "ol"):
+        return "list", _list_shape(node)
+    if node.name == "table":
+        rows = [len(row.find_all(["td", "th"], recursive=False)) for row in node.find_all("tr")]
+        return "table", f"table of {len(rows)} rows ({', '.join(map(str, rows))} cells)"
+    if node.name == "div" and "admonition" in classes:
+        kind = next((c for c in classes if c != "admonition"), "note")
+        inner = [
+            _kind_and_shape(child)[1]
+            for child in node.children
+            if isinstance(child, Tag) and "admonition-title" not in (child.get("class") or [])
+        ]
+        return "admonition", f"{kind} box ({'; '.join(inner)})"
+    if node.name == "blockquote":
+        inner = [_kind_and_shape(child)[1] for child in node.children if isinstance(child, Tag)]
+        return "quote", f"quotation ({'; '.join(inner)})"
+    named = {"p": ("paragraph", "paragraph"), "pre": ("code", "code block"), "hr": ("rule", "line"), "dl": ("list", "definition list")}
+    if node.name in named:
+        if node.name == "p" and MARKER.fullmatch(_text(node)):
+            return "marker", f"{_text(node)} alone on its line"
+        return named[node.name]
+    return "html", f"<{node.name}> block"
+
+
+def _list_shape(node: Tag) -> str:
+    items = []
+    for item in node.find_all("li", recursive=False):
+        nested = [_list_shape(child) for child in item.find_all(["ul", "ol"], recursive=False)]
+        nested += [_list_shape(child) for p in item.find_all("p", recursive=False) for child in p.find_all(["ul", "ol"], recursive=False)]
+        items.append("item" + (f" with {' and '.join(nested)}" if nested else ""))
+    kind = "numbered list" if node.name == "ol" else "list"
+    if all(item == "item" for item in items):
+        return f"{kind} of {len(items)} items"
+    return f"{kind} of {len(items)} items ({'; '.join(items)})"
+
+
+def _visible_strings(node: Tag) -> Iterator[str]:
+    for string in node.find_all(string=True):
+        if type(string) is NavigableString and not _in_headerlink(string):  # comments are not read
+            yield str(string)
+
+
+def _in_headerlink(string: NavigableString) -> bool:
+    return any(parent.name == "a" and "headerlink" in (parent.get("class") or []) for parent in string.parents)
+
+
+def _text(node: Tag) -> str:
+    return " ".join("".join(_visible_strings(node)).split())
+
+
+def _needles(text: str) -> list[str]:
+    """Pieces of a block's text that its Markdown source contains verbatim (markup aside)."""
+    words = text.split()
+    return [" ".join(words[:3]), " ".join(words[:2]), max(words, key=len, default="")] if words else []
+
+
+def _first_tag_needles(node: Tag) -> list[str]:
+    return [f"<{node.name}"] if node.name not in ("p", "ul", "ol") else []
+
+
+@dataclass(frozen=True)
+class StartTag:
+    """A start tag as written: its name, attributes (entities decoded) and where each is."""
+
+    name: str
+    attrs: dict[str, str]
+    line: int  # of the tag's '<', counted from 1 in the text it was read from
+    attr_lines: dict[str, int]  # of each attribute, likewise
+
+    def located(self, first_line: int) -> StartTag:
+        """The same tag, its lines counted in a file where the text starts at `first_line`."""
+        shift = first_line - 1
+        return StartTag(self.name, self.attrs, self.line + shift, {name: line + shift for name, line in self.attr_lines.items()})
+
+
+class _StartTags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[StartTag] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        written = self.get_starttag_text() or ""
+        attr_lines = {}
+        for name, _ in attrs:
+            match = re.search(rf"\s{re.escape(name)}(?=[\s=/>])", written, re.I)
+            attr_lines[name] = line + (written[: match.start()].count("\n") if match else 0)
+        self.tags.append(StartTag(tag, {name: value or "" for name, value in attrs}, line, attr_lines))
+
+    handle_startendtag = handle_starttag
+
+
+def start_tags(html: str) -> list[StartTag]:
+    """Every start tag of an HTML text, in order."""
+    parser = _StartTags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
