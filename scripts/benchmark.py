@@ -698,7 +698,8 @@ def synthetic_languages(count: int, catalogue: model.Catalogue) -> list[str]:
 def make_synthetic_site(target: Path, languages: list[str], pages: int, root: Path = ROOT) -> None:
     """A copy of the project with `languages` × `pages`: the English pages, then copies of
     them with new titles; every other language holds translated pages (copies of the
-    English text whose source_hash matches), so each counts as translated."""
+    English text whose source_hash matches, with the English glossary), so each counts as
+    translated: the publishing gate accepts them."""
     copy_project(target, root)
     english_code = model.default_language(root).code
     docs = model.docs_dir(target)
@@ -723,11 +724,13 @@ def make_synthetic_site(target: Path, languages: list[str], pages: int, root: Pa
         folder.mkdir(parents=True, exist_ok=True)
         for name in names:
             source = model.read_page(english / name)
-            meta = {**source.meta, "source_hash": model.source_hash(source), "translation_review": "unreviewed"}
+            meta = {**source.meta, "source_hash": model.source_hash(source)}
             (folder / name).write_text(front_matter(meta) + source.body, encoding="utf-8")
         l10n = target / "l10n" / code
         if not l10n.exists():
             shutil.copytree(target / "l10n" / english_code, l10n, ignore=shutil.ignore_patterns("history"))
+        # The pages are English text: the English glossary is the one they follow (the gate refuses pages that miss its terms).
+        shutil.copy(model.l10n_file(english_code, "glossary", target), model.l10n_file(code, "glossary", target))
     entries = [
         {"locale": code, "name": f"Language {code}", "build": True, **({"default": True} if code == english_code else {})}
         for code in languages

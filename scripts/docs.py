@@ -8,6 +8,7 @@ well, 1 when problems were found, 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import difflib
 import json
 import re
@@ -21,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in 
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Show, per language and page, whether the translation is done, outdated or missing."""
+    """Show, per language and page, whether the translation is done, outdated, missing or
+    refused by the check, and whether a qualified medical translator's review covers it."""
     root = args.root
     catalogue = model.Catalogue.load(root)
     codes = [lang.code for lang in catalogue.languages]
@@ -34,11 +36,18 @@ def cmd_status(args: argparse.Namespace) -> int:
         pages = []
         for name in catalogue.pages:
             state = catalogue.state(lang.code, name)
+            path = model.page_file(lang.code, name, root)
             score = None
             if state not in model.SHOWN_IN_ENGLISH:
-                score = readability.score(lang.code, model.read_page(model.page_file(lang.code, name, root)).body)
+                score = readability.score(lang.code, model.read_page(path).body)
             english_hash = model.source_hash(model.read_page(model.page_file(catalogue.default.code, name, root)))
-            pages.append({"page": name, "state": state, "readability": score, "english_hash": english_hash})
+            entry = {"page": name, "state": state, "readability": score, "english_hash": english_hash}
+            if state == model.REFUSED:
+                entry["errors"] = catalogue.errors(lang.code, name)
+                entry["check"] = f"python scripts/docs.py check {path.relative_to(root).as_posix()}"
+            if not lang.default:
+                entry["review"] = _review_entry(catalogue.review(lang.code, name))
+            pages.append(entry)
         report.append(
             {
                 "language": lang.code,
@@ -56,9 +65,42 @@ def cmd_status(args: argparse.Namespace) -> int:
         shown = "shown to readers" if entry["published"] else f"not yet shown to readers (needs {model.PUBLISH_THRESHOLD:.0%})"
         print(f"\n{entry['language']} — {entry['name']}: {entry['complete']}% complete, {shown}")
         formula = entry["readability_formula"] or "no formula for this language"
-        rows = [(p["page"], p["state"], "—" if p["readability"] is None else f"{p['readability']:.1f}") for p in entry["pages"]]
-        print(textwrap.indent(tables.table(("page", "state", f"readability ({formula})"), rows), "  "))
+        rows = [
+            (p["page"], _state_cell(p), *_review_cells(p.get("review")), "—" if p["readability"] is None else f"{p['readability']:.1f}")
+            for p in entry["pages"]
+        ]
+        print(textwrap.indent(tables.table(("page", "state", "review", "reviewer", f"readability ({formula})"), rows), "  "))
     return 0
+
+
+def _review_entry(review: model.Review) -> dict[str, str | None]:
+    record = review.record
+    return {
+        "state": review.state,
+        "reviewer": record.reviewer if record else None,
+        "qualification": record.qualification if record else None,
+        "date": record.date.isoformat() if record else None,
+        "source_hash": record.source_hash if record else None,
+    }
+
+
+def _state_cell(page: dict) -> str:
+    if page["state"] != model.REFUSED:
+        return page["state"]
+    count = page["errors"]
+    return f"refused: {count} error{'s' if count != 1 else ''} — run {page['check']}"
+
+
+def _review_cells(review: dict[str, str | None] | None) -> tuple[str, str]:
+    """(state, reviewer) for the table: a lapsed review names the English version it covered."""
+    if review is None:
+        return "—", "—"
+    if review["state"] == model.UNREVIEWED:
+        return model.UNREVIEWED, "—"
+    when = f"reviewed {review['date']}"
+    if review["state"] == model.LAPSED:
+        when = f"lapsed: {when} for English {review['source_hash']}"
+    return when, f"{review['reviewer']}, {review['qualification']}"
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -167,6 +209,59 @@ def cmd_new_language(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """Record a qualified medical translator's review of a translation: who (--by, and
+    --qualification), when (--date, default today) and the English version it covers (the
+    current one). The record goes into the page's front matter (translation_review); nothing
+    else in the file changes. Readers are told the page was reviewed, with the date, until
+    the English page changes: then the review lapses, and the page says it is not reviewed."""
+    root = args.root
+    checker = gate.Gate.for_project(root)
+    catalogue = checker.catalogue
+    if args.lang not in [lang.code for lang in catalogue.languages[1:]]:
+        return usage_error(f"'{args.lang}' is not a translated language of the site")
+    name = args.page if args.page.endswith(".md") else f"{args.page}.md"
+    if name not in catalogue.pages:
+        return usage_error(f"no page '{name}': pages are {', '.join(catalogue.pages)}")
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    except ValueError:
+        return usage_error(f"--date {args.date!r} is not a date: write it as YYYY-MM-DD")
+    if date > dt.date.today():
+        return usage_error(f"--date {date.isoformat()} is in the future: give the day the review was done")
+    if not (args.by.strip() and args.qualification.strip()):
+        return usage_error("--by and --qualification must name the reviewer and their qualification")
+    path = model.page_file(args.lang, name, root)
+    shown = path.relative_to(root).as_posix()
+    state = catalogue.state(args.lang, name)
+    refusal = {
+        model.MISSING: f"{shown} does not exist: there is no translation to review",
+        model.STUB: f"{shown} is not translated yet (untranslated: true)",
+        model.OUTDATED: f"{shown} is outdated: the English page changed since it was translated. Update it first "
+        f"(`python scripts/docs.py diff {args.lang} {name}`); a review covers the current English version",
+        model.REFUSED: f"{shown} is refused by the check: run `python scripts/docs.py check {shown}` and fix it first",
+    }
+    if state in refusal:
+        print(f"docs.py: {refusal[state]}. Nothing was recorded.", file=sys.stderr)
+        return 1
+    english = model.source_hash(model.read_page(model.page_file(catalogue.default.code, name, root)))
+    record = model.ReviewRecord(args.by.strip(), args.qualification.strip(), date, english)
+    raw = path.read_bytes()
+    updated = model.with_field(raw, model.REVIEW_FIELD, record.front_matter(), path)
+    page = model.parse_page(path, model.decode_text(updated))
+    problems = checker.check_page(page, args.lang, name)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors or model.review_record(page.meta) != record:
+        for problem in errors:
+            print(problem.format(root), file=sys.stderr)
+        print(f"docs.py: the recorded page would not pass the check; {shown} was left as it was.", file=sys.stderr)
+        return 1
+    path.write_bytes(updated)
+    print(f"Recorded in {shown}: reviewed by {record.reviewer} ({record.qualification}) on {date.isoformat()}, English version {english}.")
+    print("Readers are told it was reviewed by a qualified medical translator, with the date, until the English page changes.")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check pages (all of docs/ by default): every problem as path:line: what — fix."""
     root = args.root
@@ -216,6 +311,14 @@ def parser() -> argparse.ArgumentParser:
     new = add("new-language", cmd_new_language)
     new.add_argument("code", help="two-letter language code, e.g. fr")
     new.add_argument("--name", help="the language's name in itself, e.g. Français (shown in the switcher)")
+    review = add("review", cmd_review)
+    review.add_argument("lang", help="the translation's language, e.g. es")
+    review.add_argument("page", help="the page, e.g. trial.md")
+    review.add_argument("--by", required=True, help='the reviewer\'s name, e.g. "Ana Pérez"')
+    review.add_argument(
+        "--qualification", required=True, help='the reviewer\'s qualification, e.g. "Certified medical translator (English to Spanish)"'
+    )
+    review.add_argument("--date", help="the day of the review, YYYY-MM-DD (default: today)")
     check = add("check", cmd_check)
     check.add_argument("files", nargs="*", help="pages or folders to check (default: all of docs/)")
     check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")

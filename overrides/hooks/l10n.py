@@ -7,15 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.utils import get_relative_url
-from sitekit import model
+from sitekit import gate, model
 
 
 def on_config(config):
     """Read every page's translation state once per build: mkdocs-static-i18n runs the
     whole build again for each language with the same config, which keeps the catalogue.
-    `mkdocs serve` loads a new config, hence a new catalogue, for every rebuild."""
+    `mkdocs serve` loads a new config, hence a new catalogue, for every rebuild. The
+    build's own publishing gate judges the pages (hooks/page_source.py logs its messages)."""
     if not (model.nested_language_build(config) and isinstance(config.extra.get("pp_catalogue"), model.Catalogue)):
-        config.extra["pp_catalogue"] = model.Catalogue.load(_root(config))
+        config.extra["pp_catalogue"] = model.Catalogue.load(
+            _root(config), judge=lambda lang, name: gate.Gate.for_build(config).errors(lang, name)
+        )
     return config
 
 
@@ -50,9 +53,18 @@ def on_page_context(context, page, config, nav):
     def url(code: str) -> str:
         return catalogue.url(code, name)
 
+    review = catalogue.review(language, name)
+    record = review.record
     context["pp_page"] = {
         "state": state,
-        "review": page.meta.get("translation_review"),
+        "shown_in_english": state in model.SHOWN_IN_ENGLISH,
+        # The review: "reviewed" only while the record covers the current English version
+        # ("lapsed": it covers an earlier one); the record's reviewer, qualification and
+        # ISO date (for <time datetime> and the long_date filter), also when lapsed.
+        "review": review.state,
+        "reviewer": record.reviewer if record else None,
+        "qualification": record.qualification if record else None,
+        "review_date": record.date.isoformat() if record else None,
         "english_url": url(catalogue.default.code),
         "language_root": get_relative_url(catalogue.language_url(language) or ".", page.url),
     }

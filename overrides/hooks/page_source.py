@@ -1,7 +1,9 @@
 """Page sources and the publishing gate: every page of the language being built passes
 the same checks as `scripts/docs.py check` (sitekit/gate.py), each problem logged as
 `path:line: problem — fix` (errors stop the strict build; an outdated translation is
-reported, not refused); files the build would drop are refused once per build. Pages are
+reported, not refused). A translation with errors is refused: readers get the English
+page, as for a missing one (the catalogue's state `refused`, judged by the same check, so
+no page is checked twice). Files the build would drop are refused once per build. Pages are
 read as MkDocs reads them (UTF-8 with or without a byte order mark, any line endings).
 Review dates are shown in the page's language; a review that is due is reported without
 failing the build; an untranslated stub is read as its English page."""
@@ -44,22 +46,23 @@ def on_page_read_source(page, config):
     """Check the page; hand MkDocs only what it can read without a traceback."""
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     root, language = catalogue.root, config.theme["language"]
-    path = Path(page.file.abs_src_path)
+    path, name = Path(page.file.abs_src_path), model.page_name(page.file)
+    english = model.page_file(catalogue.default.code, name, root)
     own = getattr(page.file, "locale", language) == language
+    if own:
+        for problem in gate.Gate.for_build(config).check_file(path):
+            if problem.rule != "layout":  # reported once per build, by on_files
+                (log.error if problem.severity == "error" else log.info)(problem.format(root))
+        if catalogue.state(language, name) == model.REFUSED:
+            return model.read_text(english)  # readers get the English page, as for a missing translation (hooks/l10n.py)
     try:
         text = model.read_text(path)
-    except model.PageError as err:
-        if own:
-            log.error(model.Problem(path, err.line, err.message, err.fix).format(root))
-        return ""
+    except model.PageError:
+        return ""  # an English page that is not UTF-8: the gate has said so
     if not own:
-        log.info(f"Not translated into {language}: {model.page_name(page.file)} (readers get the English page, with a notice)")
+        log.info(f"Not translated into {language}: {name} (readers get the English page, with a notice)")
         return text
-    problems = gate.Gate.for_build(config).check_file(path)
-    for problem in problems:
-        if problem.rule != "layout":  # reported once per build, by on_files
-            (log.error if problem.severity == "error" else log.info)(problem.format(root))
-    if any(problem.rule == "html" for problem in problems):
+    if any(problem.rule == "html" for problem in gate.Gate.for_build(config).check_file(path)):
         return html.escape(_without_front_matter(text))  # shown as text, never run, until fixed
     if not _mkdocs_can_read(text):
         return _without_front_matter(text)
@@ -69,7 +72,7 @@ def on_page_read_source(page, config):
         log.info(f"Review overdue: {page.file.src_uri} was due for review on {due.isoformat()}")
     if isinstance(meta, dict) and meta.get("untranslated"):
         # A stub made by `docs.py new-language`: readers get the English page until it is translated.
-        return model.read_text(model.page_file(catalogue.default.code, model.page_name(page.file), root))
+        return model.read_text(english)
     return text
 
 

@@ -158,18 +158,23 @@ class Gate:
     link_hosts: frozenset[str]
     moved: dict[str, str] = field(default_factory=dict)  # redirect_maps: a page's old file name -> its new one
     _structures: dict[tuple[Path, str], Structure] = field(default_factory=dict, repr=False)
+    _checked: dict[Path, tuple[bytes, list[model.Problem]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def for_project(cls, root: Path = model.REPO, catalogue: model.Catalogue | None = None) -> Gate:
-        """The gate as the scripts run it: the project's mkdocs.yml, read as MkDocs reads it."""
+        """The gate as the scripts run it: the project's mkdocs.yml, read as MkDocs reads it.
+        A catalogue it loads itself has this gate as its judge."""
         config = model.load_mkdocs_config(root)
-        catalogue = catalogue or model.Catalogue.load(root)
-        return cls(root, catalogue, Renderer.for_project(root), _hosts(config.get("extra") or {}), model.redirect_maps(config))
+        made: list[Gate] = []
+        catalogue = catalogue or model.Catalogue.load(root, judge=lambda lang, name: made[0].errors(lang, name))
+        made.append(cls(root, catalogue, Renderer.for_project(root), _hosts(config.get("extra") or {}), model.redirect_maps(config)))
+        return made[0]
 
     @classmethod
     def for_build(cls, config: Any) -> Gate:
         """The gate inside a build, one per build (its rendered English pages serve every
-        language's build): the same Markdown extensions, from the loaded config."""
+        language's build): the same Markdown extensions, from the loaded config. The build's
+        catalogue (hooks/l10n.py) has it as its judge, so each page is checked once."""
         catalogue: model.Catalogue = config.extra["pp_catalogue"]
         current = config.extra.get("pp_gate")
         if not isinstance(current, Gate) or current.catalogue is not catalogue:
@@ -177,6 +182,10 @@ class Gate:
             moved = model.redirect_maps(model.load_mkdocs_config(catalogue.root))
             current = config.extra["pp_gate"] = cls(catalogue.root, catalogue, renderer, _hosts(config.extra), moved)
         return current
+
+    def errors(self, lang: str, name: str) -> list[model.Problem]:
+        """The errors that keep the page of `lang` from readers (the catalogue's judge)."""
+        return [problem for problem in self.check_file(model.page_file(lang, name, self.root)) if problem.severity == "error"]
 
     # --- the docs folder --------------------------------------------------------------------
 
@@ -243,6 +252,15 @@ class Gate:
     # --- one page ---------------------------------------------------------------------------
 
     def check_file(self, path: Path) -> list[model.Problem]:
+        """Every problem of the file, checked once per gate while its bytes stay the same (the
+        build asks for each page's verdict, then logs its messages). A gate lives for one build
+        or one command: the files a page is compared with do not change under it."""
+        key, data = path.resolve(), path.read_bytes() if path.is_file() else b""
+        if key not in self._checked or self._checked[key][0] != data:
+            self._checked[key] = (data, self._check_file(path))
+        return list(self._checked[key][1])
+
+    def _check_file(self, path: Path) -> list[model.Problem]:
         placed = self._place_problems(path)
         if placed:
             return placed
@@ -257,6 +275,7 @@ class Gate:
         """Every rule, for the page `name` of language `lang`."""
         translated = lang != self.catalogue.default.code
         problems = model.front_matter_problems(page, translation=translated)
+        problems += model.review_record_problems(page, translation=translated, command=model.review_command(lang, name))
         if translated and page.meta.get("untranslated"):
             return problems
         mine = self.read(page)
@@ -272,9 +291,11 @@ class Gate:
             self._structures[key] = self.renderer.read(page.body, page.body_line)
         return self._structures[key]
 
-    def ids(self, lang: str, name: str) -> set[str]:
-        """The section ids readers of `lang` get on the page (the English page's where they get English)."""
-        path = model.page_file(self.catalogue.content_language(lang, name), name, self.root)
+    def ids(self, lang: str, name: str, *, judged: bool = True) -> set[str]:
+        """The section ids readers of `lang` get on the page (the English page's where they get
+        English). judged=False: the ids of the page's file, for checking links while pages are
+        being judged (a page's verdict never waits for another's)."""
+        path = model.page_file(self.catalogue.content_language(lang, name, judged=judged), name, self.root)
         try:
             return self.read(model.read_page(path)).ids
         except model.PageError:
@@ -405,7 +426,7 @@ class Gate:
                     )
                 )
                 continue
-            ids = self.ids(lang, target) if target else mine.ids
+            ids = self.ids(lang, target, judged=False) if target else mine.ids
             if parts.fragment and parts.fragment not in ids:
                 problems.append(
                     model.Problem(
@@ -489,6 +510,7 @@ class Gate:
         )
         problems += self._glossary_problems(page, mine, theirs, lang)
         problems += self._source_hash_problems(page, lang, name, known)
+        problems += self._review_problems(page, lang, name)
         problems += _leftover_english(page, mine)
         return problems
 
@@ -558,6 +580,41 @@ class Gate:
                 line,
                 f"source_hash {digest} is not a version of the English page",
                 f"copy the English page's current hash ({current}) after translating from its current text",
+            )
+        ]
+
+    def _review_problems(self, page: model.PageSource, lang: str, name: str) -> list[model.Problem]:
+        """A review record names a version of the English page; one that no longer covers the current version has lapsed."""
+        record = model.review_record(page.meta)
+        if record is None:
+            return []  # none, or malformed (reported with the front matter)
+        current = model.source_hash(model.read_page(model.page_file(self.catalogue.default.code, name, self.root)))
+        line = page.line_of(f"{model.REVIEW_FIELD}.source_hash")
+        command = model.review_command(lang, name)
+        if record.source_hash != current and translation.recorded_version(name, record.source_hash, self.root) is None:
+            return [
+                model.Problem(
+                    page.path,
+                    line,
+                    f"the review record names English version {record.source_hash}, which the English page never had",
+                    f"have the translation reviewed against the English page and record it with `{command}` (it writes the current version, {current})",
+                )
+            ]
+        review = model.review_of(page.meta, current)
+        if review.state == model.REVIEWED:
+            return []
+        who = f"the review by {record.reviewer} on {record.date.isoformat()}"
+        if record.source_hash == current:
+            why = f"{who} covers the current English version, but the translation follows {page.meta.get('source_hash')}"
+        else:
+            why = f"{who} covers English version {record.source_hash}; the English page has changed since ({current})"
+        return [
+            model.Problem(
+                page.path,
+                line,
+                f"{why}: readers are told the translation has not been reviewed",
+                f"once the translation follows the current English page, have it reviewed again and record it with `{command}`",
+                severity="warning",
             )
         ]
 

@@ -7,6 +7,7 @@ reads it from there.
 
 from __future__ import annotations
 
+import codecs
 import copy
 import datetime as dt
 import hashlib
@@ -35,11 +36,15 @@ REPO = _project_folder()
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 PLACEHOLDER_PREFIX = "PLACEHOLDER"
 DESCRIPTION_MAX = 160
-REVIEW_STATES = ("unreviewed", "reviewed")
 
 ENGLISH_FIELDS = ("title", "description", "last_reviewed", "next_review")
-TRANSLATION_FIELDS = ("source_hash", "translation_review")
+TRANSLATION_FIELDS = ("source_hash",)
 DATE_FIELDS = ("last_reviewed", "next_review")
+# A translation's review by a qualified medical translator: a record in its front matter,
+# written by `scripts/docs.py review` (see ReviewRecord). No record: not reviewed.
+REVIEW_FIELD = "translation_review"
+REVIEW_KEYS = ("reviewer", "qualification", "date", "source_hash")
+REVIEWED, LAPSED, UNREVIEWED = "reviewed", "lapsed", "unreviewed"
 
 
 # --- mkdocs.yml ---------------------------------------------------------------
@@ -155,7 +160,11 @@ class FrontMatterError(PageError):
 def read_text(path: Path) -> str:
     """A page's text as MkDocs reads it: UTF-8 with or without a byte order mark, any line
     endings (read as \\n, so line numbers are the editor's). The file is never rewritten."""
-    raw = path.read_bytes()
+    return decode_text(path.read_bytes())
+
+
+def decode_text(raw: bytes) -> str:
+    """A page's bytes as `read_text` reads them."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -174,10 +183,12 @@ class PageSource:
     meta: dict[str, Any]
     body: str
     body_line: int  # 1-based line of the body's first line in the file
-    meta_lines: dict[str, int] = field(default_factory=dict)
+    meta_lines: dict[str, int] = field(default_factory=dict)  # 'title' -> its line; 'translation_review.date' too
+    meta_ends: dict[str, int] = field(default_factory=dict)  # a top-level field's last line (a record spans several)
 
     def line_of(self, key: str) -> int:
-        return self.meta_lines.get(key, 1)
+        """The line of a field (`key`, or `parent.key` inside a record); its parent's, else 1, when absent."""
+        return self.meta_lines.get(key) or self.meta_lines.get(key.partition(".")[0], 1)
 
 
 _FENCE = "---"
@@ -224,10 +235,29 @@ def parse_page(path: Path, text: str) -> PageSource:
             2, "the front matter is not a list of 'name: value' fields", "write each field on its own line as 'name: value'"
         )
     meta_lines: dict[str, int] = {}
+    meta_ends: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            meta_lines[str(key_node.value)] = key_node.start_mark.line + 2
-    return PageSource(path=path, meta=meta, body="\n".join(lines[end + 1 :]), body_line=end + 2, meta_lines=meta_lines)
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            meta_lines[key] = key_node.start_mark.line + 2
+            meta_ends[key] = max(meta_lines[key], _last_line(value_node) + 2)
+            if isinstance(value_node, yaml.MappingNode):
+                for inner, _ in value_node.value:
+                    meta_lines[f"{key}.{inner.value}"] = inner.start_mark.line + 2
+    return PageSource(path=path, meta=meta, body="\n".join(lines[end + 1 :]), body_line=end + 2, meta_lines=meta_lines, meta_ends=meta_ends)
+
+
+def _last_line(node: yaml.Node) -> int:
+    """The last line (0-based, in the front matter) a YAML value is written on."""
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    if children and not node.flow_style:
+        return max(_last_line(child) for child in children)
+    mark = node.end_mark  # a block scalar (|, >) ends at the start of the next line
+    return mark.line - 1 if mark.column == 0 and mark.line > node.start_mark.line else mark.line
 
 
 def read_page(path: Path) -> PageSource:
@@ -303,15 +333,8 @@ def front_matter_problems(page: PageSource, *, translation: bool) -> list[Proble
     if len(dates) == 2 and dates["next_review"] <= dates["last_reviewed"]:
         add("next_review", "'next_review' is not after 'last_reviewed'", "set next_review to a date after last_reviewed")
     if translation:
-        review = meta.get("translation_review")
-        if review not in (None, "") and review not in REVIEW_STATES:
-            add(
-                "translation_review",
-                f"'translation_review' is {review!r}",
-                "write 'translation_review: unreviewed' or 'translation_review: reviewed'",
-            )
         digest = meta.get("source_hash")
-        if digest not in (None, "") and not (isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{12}", digest)):
+        if digest not in (None, "") and not is_hash(digest):
             add(
                 "source_hash",
                 f"'source_hash' is not a 12-character hash ({digest!r})",
@@ -320,8 +343,149 @@ def front_matter_problems(page: PageSource, *, translation: bool) -> list[Proble
     return problems
 
 
+def is_hash(value: Any) -> bool:
+    """A source hash as `source_hash` writes it: 12 lower-case hexadecimal digits."""
+    return isinstance(value, str) and re.fullmatch(r"[0-9a-f]{12}", value) is not None
+
+
 def review_date(meta: dict[str, Any], key: str) -> dt.date | None:
     return as_date(meta.get(key))
+
+
+# --- a translation's review ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """A qualified medical translator's review of a translation: who (name and qualification),
+    when, and against which English version (its source hash). It is the translation's
+    `translation_review` field, as `scripts/docs.py review` writes it:
+
+        translation_review:
+          reviewer: Ana Pérez
+          qualification: Certified medical translator (English to Spanish)
+          date: 2026-12-01
+          source_hash: 325e6ea6c7ec
+    """
+
+    reviewer: str
+    qualification: str
+    date: dt.date
+    source_hash: str
+
+    def front_matter(self) -> list[str]:
+        """The record's lines in the front matter."""
+        record = {"reviewer": self.reviewer, "qualification": self.qualification, "date": self.date, "source_hash": self.source_hash}
+        text = yaml.safe_dump({REVIEW_FIELD: record}, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
+        return text.rstrip("\n").split("\n")
+
+
+@dataclass(frozen=True)
+class Review:
+    """What readers are told about a translation's review: REVIEWED while its record covers the
+    current English version (which the translation follows), LAPSED once the English page has
+    changed since (or the translation follows another version), UNREVIEWED without a record."""
+
+    state: str = UNREVIEWED
+    record: ReviewRecord | None = None
+
+
+def review_of(meta: dict[str, Any], english_hash: str) -> Review:
+    """A translation's review, from its front matter and its English page's current source hash."""
+    record = review_record(meta)
+    if record is None:
+        return Review()
+    current = record.source_hash == english_hash and meta.get("source_hash") == english_hash
+    return Review(REVIEWED if current else LAPSED, record)
+
+
+def review_record(meta: dict[str, Any]) -> ReviewRecord | None:
+    """The page's review record, or None when it has none or a malformed one (the gate says what is wrong)."""
+    value = meta.get(REVIEW_FIELD)
+    if not isinstance(value, dict) or _record_faults(value):
+        return None
+    date = as_date(value["date"])
+    assert date is not None  # _record_faults checked it
+    return ReviewRecord(value["reviewer"].strip(), value["qualification"].strip(), date, value["source_hash"])
+
+
+def review_command(lang: str = "LANGUAGE", name: str = "PAGE") -> str:
+    """The command that records a review (the fix named by every message about a record)."""
+    return f'python scripts/docs.py review {lang} {name} --by "NAME" --qualification "QUALIFICATION"'
+
+
+def review_record_problems(page: PageSource, *, translation: bool, command: str) -> list[Problem]:
+    """A review record that is malformed or has no place on the page; `command` records one."""
+    if REVIEW_FIELD not in page.meta:
+        return []
+    line = page.line_of(REVIEW_FIELD)
+    if not translation:
+        return [Problem(page.path, line, f"an English page has no '{REVIEW_FIELD}'", "remove the field: only translations are reviewed")]
+    if page.meta.get("untranslated"):
+        return [
+            Problem(
+                page.path,
+                line,
+                f"the page is marked 'untranslated: true' but has a '{REVIEW_FIELD}' record",
+                "remove the record: a review covers a finished translation (remove 'untranslated: true' once it is translated)",
+            )
+        ]
+    value = page.meta[REVIEW_FIELD]
+    if not isinstance(value, dict):
+        return [
+            Problem(
+                page.path,
+                line,
+                f"'{REVIEW_FIELD}' is a word ({value!r}), not a review record",
+                f"remove the line (a translation without a record is unreviewed); after a review, record it with `{command}`",
+            )
+        ]
+    return [Problem(page.path, page.line_of(f"{REVIEW_FIELD}.{key}"), message, fix) for key, message, fix in _record_faults(value, command)]
+
+
+def _record_faults(value: dict[Any, Any], command: str = "") -> list[tuple[str, str, str]]:
+    """What is wrong with a review record: (its field, the problem, the fix)."""
+    again = f"record the review with `{command or review_command()}`"
+    faults = [
+        (str(key), f"the review record has an unknown field '{key}'", f"remove it: a record has {', '.join(REVIEW_KEYS)}")
+        for key in value
+        if key not in REVIEW_KEYS
+    ]
+    for key in REVIEW_KEYS:
+        if value.get(key) in (None, ""):
+            faults.append((key, f"the review record has no '{key}'", again))
+    for key in ("reviewer", "qualification"):
+        if value.get(key) not in (None, "") and not (isinstance(value[key], str) and value[key].strip()):
+            faults.append((key, f"the review record's '{key}' must be text", f"write '{key}:' followed by one line of text"))
+    if value.get("date") not in (None, ""):
+        date = as_date(value["date"])
+        if date is None:
+            faults.append(
+                ("date", f"the review record's 'date' is not a date ({value['date']!r})", "write it as YYYY-MM-DD, e.g. 'date: 2026-12-01'")
+            )
+        elif date > dt.date.today():
+            faults.append(("date", f"the review record's date {date.isoformat()} is in the future", "write the day the review was done"))
+    if value.get("source_hash") not in (None, "") and not is_hash(value["source_hash"]):
+        faults.append(("source_hash", f"the review record's 'source_hash' is not a 12-character hash ({value['source_hash']!r})", again))
+    return faults
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def with_field(raw: bytes, key: str, lines: list[str], path: Path = Path("page.md")) -> bytes:
+    """A page's bytes with the front matter field `key` written as `lines` (a field the page
+    lacks goes last, before the closing '---'; no lines remove it). Every other byte stays as
+    it was: the byte order mark, the line endings, the other fields and their comments, the
+    body. Raises PageError when the page cannot be read (`path` names it)."""
+    page = parse_page(path, decode_text(raw))
+    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    parts = _LINE.findall(raw[len(bom) :].decode("utf-8"))
+    fence = page.body_line - 2  # the closing '---', 0-based
+    first, last = (page.meta_lines[key] - 1, page.meta_ends[key]) if key in page.meta_lines else (fence, fence)
+    ending = re.search(r"(\r\n|\r|\n)?$", parts[fence]).group(1) or "\n"
+    parts[first:last] = [line + ending for line in lines]
+    return bom + "".join(parts).encode("utf-8")
 
 
 def is_placeholder(value: Any) -> bool:
@@ -402,31 +566,36 @@ def nested_language_build(config: Any) -> bool:
 
 # --- translation state ---------------------------------------------------------------
 
-SOURCE, TRANSLATED, OUTDATED, MISSING, STUB = "source", "translated", "outdated", "missing", "stub"
-SHOWN_IN_ENGLISH = (MISSING, STUB)  # readers get the English page with a notice
+SOURCE, TRANSLATED, OUTDATED, MISSING, STUB, REFUSED = "source", "translated", "outdated", "missing", "stub", "refused"
+SHOWN_IN_ENGLISH = (MISSING, STUB, REFUSED)  # readers get the English page with a notice
+JUDGED = (TRANSLATED, OUTDATED)  # what the files say, until the publishing gate has checked the page
 
 
 def translation_state(lang: str, name: str, root: Path = REPO, english_hash: str | None = None) -> str:
-    """source (English), translated, outdated (English changed since), missing or stub.
+    """What the page's file says: source (English), translated, outdated (English changed
+    since), missing, stub, or refused when it cannot be read. Whether the publishing gate
+    accepts a translated or outdated page is the catalogue's business (`Catalogue.state`).
+    `english_hash`: the English page's source_hash, when the caller already has it."""
+    return _read_state(lang, name, root, english_hash)[0]
 
-    A page whose front matter cannot be read counts as missing: the build and
-    `scripts/docs.py check` report why. `english_hash`: the English page's source_hash,
-    when the caller already has it.
-    """
+
+def _read_state(lang: str, name: str, root: Path, english_hash: str | None) -> tuple[str, Review]:
+    """The page's file state (as translation_state) and its review."""
     if lang == default_language(root).code:
-        return SOURCE
+        return SOURCE, Review()
     path = page_file(lang, name, root)
     if not path.exists():
-        return MISSING
+        return MISSING, Review()
     try:
         page = read_page(path)
     except PageError:
-        return MISSING
+        return REFUSED, Review()  # the gate says why
     if page.meta.get("untranslated"):
-        return STUB
+        return STUB, Review()
     if english_hash is None:
         english_hash = source_hash(read_page(page_file(default_language(root).code, name, root)))
-    return TRANSLATED if page.meta.get("source_hash") == english_hash else OUTDATED
+    state = TRANSLATED if page.meta.get("source_hash") == english_hash else OUTDATED
+    return state, review_of(page.meta, english_hash)
 
 
 def page_url(name: str) -> str:
@@ -452,26 +621,44 @@ def glossary(lang: str, root: Path = REPO) -> dict[str, Any]:
     return data or {}
 
 
-PUBLISH_THRESHOLD = 0.8  # share of pages translated (outdated ones count) before readers are offered a language
+PUBLISH_THRESHOLD = 0.8  # share of pages translated (outdated ones count, refused ones do not) before readers are offered a language
+
+
+Judge = Callable[[str, str], list[Problem]]  # the publishing gate's errors in page `name` of language `lang`
 
 
 @dataclass
 class Catalogue:
-    """Every language's state for every page, read once (per build, per command)."""
+    """Every language's state for every page, read once (per build, per command).
+
+    A translated (or outdated) page is offered to readers only when the publishing gate
+    (sitekit/gate.py) accepts it: `judge` returns its errors, and a page with any is
+    REFUSED (shown in English, not counted towards publication). Each page is judged
+    once, when its state is first asked for. `load` makes the project's gate the judge
+    (the build passes its own, so that no page is checked twice); a catalogue made by
+    hand (judge None) takes its states as given."""
 
     root: Path
     languages: list[Language]
     pages: list[str]
-    states: dict[tuple[str, str], str]
+    states: dict[tuple[str, str], str]  # what the files say (translation_state); `state()` adds the gate's verdict
+    reviews: dict[tuple[str, str], Review] = field(default_factory=dict)
+    judge: Judge | None = field(default=None, repr=False, compare=False)
+    _errors: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False, compare=False)
     _shares: dict[str, float] = field(default_factory=dict, init=False, repr=False, compare=False)
     _strings: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
-    def load(cls, root: Path = REPO) -> Catalogue:
+    def load(cls, root: Path = REPO, judge: Judge | None = None) -> Catalogue:
+        """The project's catalogue, judged by `judge` (default: the project's publishing gate)."""
         langs, pages = languages(root), page_names(root)
         hashes = {name: source_hash(read_page(page_file(langs[0].code, name, root))) for name in pages}
-        states = {(lang.code, name): translation_state(lang.code, name, root, hashes[name]) for lang in langs for name in pages}
-        return cls(root, langs, pages, states)
+        read = {(lang.code, name): _read_state(lang.code, name, root, hashes[name]) for lang in langs for name in pages}
+        catalogue = cls(
+            root, langs, pages, {key: state for key, (state, _) in read.items()}, {key: review for key, (_, review) in read.items()}
+        )
+        catalogue.judge = judge or _project_gate(catalogue)
+        return catalogue
 
     @property
     def default(self) -> Language:
@@ -481,7 +668,26 @@ class Catalogue:
         return next(lang for lang in self.languages if lang.code == code)
 
     def state(self, lang: str, name: str) -> str:
+        """What readers get: the file's state, or REFUSED when the publishing gate finds errors in the page."""
+        state = self.file_state(lang, name)
+        return REFUSED if state in JUDGED and self.errors(lang, name) else state
+
+    def file_state(self, lang: str, name: str) -> str:
+        """What the page's file says (translation_state), before the gate's verdict."""
         return self.states.get((lang, name), MISSING)
+
+    def errors(self, lang: str, name: str) -> int:
+        """How many errors the publishing gate finds in the page (0 for a page it has no verdict on:
+        the source, a missing page, a stub)."""
+        key = (lang, name)
+        if key not in self._errors:
+            judge = self.judge if self.file_state(lang, name) in (*JUDGED, REFUSED) else None
+            self._errors[key] = len(judge(lang, name)) if judge else 0
+        return self._errors[key]
+
+    def review(self, lang: str, name: str) -> Review:
+        """The translation's review: reviewed, lapsed or unreviewed, with its record."""
+        return self.reviews.get((lang, name), Review())
 
     def language_url(self, lang: str) -> str:
         """As model.language_url, without reading mkdocs.yml again."""
@@ -507,10 +713,27 @@ class Catalogue:
         """The languages readers are offered this page in, as a real translation (or the source)."""
         return [lang for lang in self.languages if self.published(lang.code) and self.state(lang.code, name) not in SHOWN_IN_ENGLISH]
 
-    def content_language(self, lang: str, name: str) -> str:
-        """The language of the page's text for readers of `lang`: English where they are shown the English page."""
-        return self.default.code if self.state(lang, name) in SHOWN_IN_ENGLISH else lang
+    def content_language(self, lang: str, name: str, *, judged: bool = True) -> str:
+        """The language of the page's text for readers of `lang`: English where they are shown the
+        English page. judged=False: as the page's file says (the gate, while it judges pages)."""
+        state = self.state(lang, name) if judged else self.file_state(lang, name)
+        return self.default.code if state in SHOWN_IN_ENGLISH else lang
 
     def published(self, lang: str) -> bool:
         """A language is offered to readers (switcher, hreflang, suggestion) once PUBLISH_THRESHOLD of its pages are translated."""
         return self.share(lang) >= PUBLISH_THRESHOLD
+
+
+def _project_gate(catalogue: Catalogue) -> Judge:
+    """The default judge: the publishing gate of the catalogue's project, made when a page is
+    first judged (sitekit/gate.py renders pages with the build's Markdown, and imports this module)."""
+    made: list[Any] = []
+
+    def errors(lang: str, name: str) -> list[Problem]:
+        if not made:
+            from sitekit.gate import Gate
+
+            made.append(Gate.for_project(catalogue.root, catalogue))
+        return made[0].errors(lang, name)
+
+    return errors

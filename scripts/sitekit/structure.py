@@ -89,6 +89,9 @@ class Structure:
         return "\n".join(block.text for block in self.blocks)
 
 
+_PROJECT_RENDERERS: dict[tuple[Path, bytes], Renderer] = {}
+
+
 class Renderer:
     """The build's Markdown: one Python-Markdown instance with the site's extensions."""
 
@@ -97,11 +100,15 @@ class Renderer:
 
     @classmethod
     def for_project(cls, root: Path) -> Renderer:
-        """mkdocs.yml's markdown_extensions as MkDocs itself reads them (with its built-in ones)."""
+        """mkdocs.yml's markdown_extensions as MkDocs itself reads them (with its built-in ones);
+        read again only when mkdocs.yml changes (every catalogue a process loads is judged with one)."""
         from mkdocs.config import load_config
 
-        config = load_config(config_file=str(root / "mkdocs.yml"))
-        return cls(config.markdown_extensions, config.mdx_configs)
+        key = (root.resolve(), (root / "mkdocs.yml").read_bytes())
+        if key not in _PROJECT_RENDERERS:
+            config = load_config(config_file=str(root / "mkdocs.yml"))
+            _PROJECT_RENDERERS[key] = cls(config.markdown_extensions, config.mdx_configs)
+        return _PROJECT_RENDERERS[key]
 
     def render(self, body: str) -> tuple[str, list[str]]:
         """(HTML, raw HTML fragments as written) of a page body."""
