@@ -216,13 +216,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     else in the file changes. Readers are told the page was reviewed, with the date, until
     the English page changes: then the review lapses, and the page says it is not reviewed."""
     root = args.root
-    checker = gate.Gate.for_project(root)
-    catalogue = checker.catalogue
-    if args.lang not in [lang.code for lang in catalogue.languages[1:]]:
+    if args.lang not in [lang.code for lang in model.languages(root)[1:]]:
         return usage_error(f"'{args.lang}' is not a translated language of the site")
     name = args.page if args.page.endswith(".md") else f"{args.page}.md"
-    if name not in catalogue.pages:
-        return usage_error(f"no page '{name}': pages are {', '.join(catalogue.pages)}")
+    if name not in model.page_names(root):
+        return usage_error(f"no page '{name}': pages are {', '.join(model.page_names(root))}")
     try:
         date = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
     except ValueError:
@@ -231,6 +229,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         return usage_error(f"--date {date.isoformat()} is in the future: give the day the review was done")
     if not (args.by.strip() and args.qualification.strip()):
         return usage_error("--by and --qualification must name the reviewer and their qualification")
+    checker = gate.Gate.for_project(root)
+    catalogue = checker.catalogue
     path = model.page_file(args.lang, name, root)
     shown = path.relative_to(root).as_posix()
     state = catalogue.state(args.lang, name)
