@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (model.FrontMatterError, OSError, KeyError) as err:
+    except (model.PageError, OSError, KeyError) as err:
         print(f"docs.py: {err} — run `python scripts/docs.py check` to see what is wrong", file=sys.stderr)
         return 1
 

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except urls.ContractError as err:
         print(f"{urls.CONTRACT}:{err.line}: {err.message}", file=sys.stderr)
         return 2
-    except (model.FrontMatterError, OSError, KeyError) as err:
+    except (model.PageError, OSError, KeyError) as err:
         print(f"urls.py: cannot read the pages ({err}) — run `python scripts/docs.py check` to see what is wrong", file=sys.stderr)
         return 2
 

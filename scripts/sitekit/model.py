@@ -406,6 +406,15 @@ SOURCE, TRANSLATED, OUTDATED, MISSING, STUB = "source", "translated", "outdated"
 SHOWN_IN_ENGLISH = (MISSING, STUB)  # readers get the English page with a notice
 
 
+def english_version(name: str, root: Path = REPO) -> str:
+    """The English page's current version (its source_hash); "" while it cannot be read (the
+    gate reports why), so its translations count as outdated, never as up to date."""
+    try:
+        return source_hash(read_page(page_file(default_language(root).code, name, root)))
+    except PageError:
+        return ""
+
+
 def translation_state(lang: str, name: str, root: Path = REPO, english_hash: str | None = None) -> str:
     """source (English), translated, outdated (English changed since), missing or stub.
 
@@ -425,7 +434,7 @@ def translation_state(lang: str, name: str, root: Path = REPO, english_hash: str
     if page.meta.get("untranslated"):
         return STUB
     if english_hash is None:
-        english_hash = source_hash(read_page(page_file(default_language(root).code, name, root)))
+        english_hash = english_version(name, root)
     return TRANSLATED if page.meta.get("source_hash") == english_hash else OUTDATED
 
 
@@ -469,7 +478,7 @@ class Catalogue:
     @classmethod
     def load(cls, root: Path = REPO) -> Catalogue:
         langs, pages = languages(root), page_names(root)
-        hashes = {name: source_hash(read_page(page_file(langs[0].code, name, root))) for name in pages}
+        hashes = {name: english_version(name, root) for name in pages}
         states = {(lang.code, name): translation_state(lang.code, name, root, hashes[name]) for lang in langs for name in pages}
         return cls(root, langs, pages, states)
 
