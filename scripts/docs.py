@@ -15,7 +15,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import yaml
 from sitekit import gate, model, readability, tables, translation
+from sitekit.structure import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
@@ -226,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except (ConfigError, yaml.YAMLError) as err:
+        first = str(err).replace("\n", " ")
+        print(f"docs.py: mkdocs.yml cannot be read ({first}) — fix mkdocs.yml", file=sys.stderr)
+        return 2
     except (model.PageError, OSError, KeyError) as err:
         print(f"docs.py: {err} — run `python scripts/docs.py check` to see what is wrong", file=sys.stderr)
         return 1

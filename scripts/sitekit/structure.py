@@ -89,6 +89,10 @@ class Structure:
         return "\n".join(block.text for block in self.blocks)
 
 
+class ConfigError(ValueError):
+    """mkdocs.yml does not load: nothing can be checked (the build stops on it too)."""
+
+
 class Renderer:
     """The build's Markdown: one Python-Markdown instance with the site's extensions."""
 
@@ -99,8 +103,12 @@ class Renderer:
     def for_project(cls, root: Path) -> Renderer:
         """mkdocs.yml's markdown_extensions as MkDocs itself reads them (with its built-in ones)."""
         from mkdocs.config import load_config
+        from mkdocs.exceptions import MkDocsException
 
-        config = load_config(config_file=str(root / "mkdocs.yml"))
+        try:
+            config = load_config(config_file=str(root / "mkdocs.yml"))
+        except MkDocsException as err:
+            raise ConfigError(str(err)) from None
         return cls(config.markdown_extensions, config.mdx_configs)
 
     def render(self, body: str) -> tuple[str, list[str]]:
