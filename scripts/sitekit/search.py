@@ -135,9 +135,10 @@ def open_search(page: Any) -> None:
     page.evaluate(_WATCH_JS)
 
 
-def type_query(page: Any, query: str, timeout: float = 10000, quiet: float = 200) -> None:
-    """Put `query` in the open search field and wait until the results stopped changing.
-    The field is emptied first (a new query always changes the list). Playwright types
+def type_query(page: Any, query: str, timeout: float = 10000, quiet: float = 200) -> float:
+    """Put `query` in the open search field and wait until the results stopped changing
+    for `quiet` ms; returns when (the page's performance.now()) they last changed. The
+    field is emptied first (a new query always changes the list). Playwright types
     non-Latin text without key events, and the theme searches on key events: End is pressed."""
     for text in ("", query):
         page.evaluate("() => { window.__ppResults.changed = 0; }")
@@ -145,6 +146,7 @@ def type_query(page: Any, query: str, timeout: float = 10000, quiet: float = 200
         page.press(SEARCH_INPUT, "End")
         if text or page.locator(RESULT_ITEM).count():
             page.wait_for_function(_SETTLED_JS, arg=quiet, timeout=timeout)
+    return float(page.evaluate("() => window.__ppResults.changed"))
 
 
 def result_pages(page: Any) -> list[str]:
