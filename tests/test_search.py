@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, run_docs
 from sitekit import browser, model, search
 
 QUERIES = search.load_queries(Path(__file__).parent / "search_queries.yml")
@@ -203,6 +203,14 @@ def test_malformed_synonyms_are_named_with_file_and_line(tmp_path):
     ]
     (l10n / "synonyms.yml").write_text("sonda: [catéter\n", encoding="utf-8")
     assert "not valid YAML" in search.read_synonyms("es", tmp_path)[1][0].message
+
+
+def test_translators_check_reads_synonyms_as_the_build_does(project_copy):
+    path = project_copy.root / "l10n" / CATALOGUE.languages[-1].code / "synonyms.yml"
+    path.write_text("sonda: catéter\nbad:\n", encoding="utf-8")
+    check = run_docs(project_copy.root, "check")
+    assert check.returncode == 1
+    assert f"{path.relative_to(project_copy.root)}:2: a synonym needs a word" in check.stderr
 
 
 @pytest.mark.fixture_cases
