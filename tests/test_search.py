@@ -172,7 +172,7 @@ def test_query_words_also_search_pairs_stems_and_synonyms():
 
 @pytest.mark.fixture_cases
 def test_results_show_the_words_typed_and_found():
-    doc = {"title": "鞘内\u200b镇痛泵", "text": "un <mark>catéter</mark> delgado", "terms": {"cateter": True, "ong_thong": False, "zzz": False}}
+    doc = {"title": "鞘内\u200b镇痛泵", "text": "un <mark>catéter:</mark> delgado", "terms": {"cateter": True, "ong_thong": False, "zzz": False}}
     analysis = {"words": [{"typed": "cateter", "folded": "cateter", "forms": ["cateter"]}, {"typed": "Zzz", "folded": "zzz", "forms": ["zzz"]}], "extra": ["ong_thong"]}
     shown = run_node(f"(() => {{ const d = {json.dumps(doc)}; s.presentDocument(d, {json.dumps(analysis)}); return d; }})()")
     assert shown["title"] == "鞘内镇痛泵"
@@ -208,7 +208,7 @@ def test_malformed_synonyms_are_named_with_file_and_line(tmp_path):
 def test_translators_check_reads_synonyms_as_the_build_does(project_copy):
     path = project_copy.root / "l10n" / CATALOGUE.languages[-1].code / "synonyms.yml"
     path.write_text("sonda: catéter\nbad:\n", encoding="utf-8")
-    check = run_docs(project_copy.root, "check")
+    check = run_docs(project_copy.root, "check", str(path))
     assert check.returncode == 1
     assert f"{path.relative_to(project_copy.root)}:2: a synonym needs a word" in check.stderr
 

@@ -153,7 +153,7 @@
     if (typeof doc.text === "string") doc.text = doc.text.replace(/\u200b/g, "");
     var given = doc.terms || {}, terms = {};
     ((doc.title || "") + " " + (doc.text || "")).replace(/<mark[^>]*>([^<]*)<\/mark>/g, function (_, word) {
-      terms[word.toLowerCase()] = true;
+      if (trim(word)) terms[trim(word).toLowerCase()] = true;
     });
     if (!Object.keys(terms).length) Object.keys(given).forEach(function (key) { if (given[key]) terms[key] = true; });
     var covered = {};
