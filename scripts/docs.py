@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 
 import yaml
-from sitekit import gate, model, readability, tables, translation
+from sitekit import gate, model, readability, search, tables, translation
 from sitekit.structure import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
@@ -170,18 +170,23 @@ def cmd_new_language(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check pages (all of docs/ by default): every problem as path:line: what — fix."""
+    """Check pages (all of docs/ and every l10n/<lang>/synonyms.yml by default): every problem as path:line: what — fix."""
     root = args.root
-    paths = []
-    for given in args.files or [model.docs_dir(root)]:
+    paths, synonym_files = [], []
+    for given in args.files or [model.docs_dir(root), *(search.synonyms_file(lang.code, root) for lang in model.languages(root))]:
         path = Path(given)
         if path.is_dir():
             paths.extend(sorted(path.rglob("*.md")))
+        elif path.name == search.synonyms_file("xx", root).name:
+            synonym_files.extend([path] if path.exists() or given in (args.files or []) else [])
         elif path.exists():
             paths.append(path)
         else:
             return usage_error(f"no such file or folder: {given}")
     problems = gate.check_paths(paths, root)
+    for path in synonym_files:  # the same reading as the build's (overrides/hooks/language_outputs.py)
+        problems.extend(search.read_synonyms(path.parent.name, path.parents[2])[1])
+    paths += synonym_files
     if args.format == "json":
         print(json.dumps([{**vars(p), "path": str(p.path)} for p in problems], ensure_ascii=False, indent=2))
     else:
