@@ -44,6 +44,7 @@ from sitekit.segments import (
     changes,
     code_problems,
     merged,
+    needs_escaping,
     parse_plain,
     plain,
     squeezed,
@@ -381,18 +382,19 @@ class _Plan:
         ex = self.exchange
         path = model.page_file(self.lang, name, ex.root)
         own = ex.page(self.lang, name)
+        body = [s.id for s in english.segments if s.kind not in ("title", "description")]
+        wanted = {id_: shape(targets[id_], english.by_id[id_].codes) for id_ in body}
         escaped: frozenset[str] = frozenset()
-        for _ in range(2):  # once as written, once more with the words of misread segments escaped
+        for _ in range(2):  # as written; then with Markdown's characters escaped in the segments that have any
             text, lines = page_text(ex, self.lang, name, english, targets, escaped, own)
             page = model.parse_page(path, text)
-            written = Page(name, page, ex.gate.renderer)
-            wanted = {id_: shape(text, english.by_id[id_].codes) for id_, text in targets.items()}
-            misread = {s.id for s in written.segments if s.kind not in ("title", "description") and shape(s.text, s.codes) != wanted.get(s.id)}
-            if not misread or misread <= escaped:
+            got = {s.id: shape(s.text, s.codes) for s in Page(name, page, ex.gate.renderer).segments}
+            misread = [id_ for id_ in body if got.get(id_) != wanted[id_]]
+            if not misread or escaped:
                 break
-            escaped = escaped | misread
-        for id_ in sorted(misread):
-            self.refuse(f"segment {id_}", "the translation would not read back as written in the page's Markdown", "write it again without Markdown characters (* _ [ ] ` < #)")
+            escaped = frozenset(id_ for id_ in body if needs_escaping(targets[id_]))
+        for id_ in misread:
+            self.refuse(f"segment {id_}", "the translation does not read back as written once in the page's Markdown", "write it without Markdown characters (* _ [ ] ` < #) or report it to the site's editors")
         if misread:
             return
         by_line = {line: id_ for id_, line in lines.items()}

@@ -262,6 +262,10 @@ class Page:
         elif node.name == "blockquote":
             for child in node.find_all(recursive=False):
                 self._read_block(child, section)
+        elif node.name == "table":
+            for cell in _cells(node):
+                if _has_words(cell):
+                    self._add("cell", section, cell)
 
     def _inline(self, node: Tag, codes: dict[str, Code]) -> Iterator[Part]:
         for child in node.children:
@@ -357,8 +361,12 @@ class _Writer:
         if node.name == "blockquote":
             inner, starts = self._children(node.find_all(recursive=False))
             return "\n".join(f"> {line}".rstrip() for line in inner.split("\n")), starts
+        if node.name == "table":
+            return self._table(node)
         if node.name == "pre":
-            return "\n".join(INDENT + line if line else "" for line in node.get_text().rstrip("\n").split("\n")), {}
+            code = node.find("code")
+            language = next((c.removeprefix("language-") for c in (code.get("class") or []) if c.startswith("language-")), "") if code else ""
+            return f"```{language}\n{node.get_text().rstrip(chr(10))}\n```", {}
         if node.name == "hr":
             return "***", {}
         return str(node), {}
@@ -399,6 +407,23 @@ class _Writer:
             starts.update({segment: first + line for segment, line in inner.items()})
         return "\n".join(lines), starts
 
+    def _table(self, node: Tag) -> tuple[str, dict[str, int]]:
+        """A pipe table (Markdown's tables extension, which MkDocs always loads)."""
+        lines, starts = [], {}
+        for row in node.find_all("tr"):
+            cells = []
+            for cell in row.find_all(["th", "td"], recursive=False):
+                if _has_words(cell):
+                    segment, words_ = self._take()
+                    starts[segment.id] = len(lines)
+                    cells.append(words_.replace("|", "\\|"))
+                else:
+                    cells.append("")
+            lines.append("| " + " | ".join(cells) + " |")
+            if row.find("th", recursive=False) is not None and len(lines) == 1:
+                lines.append("| " + " | ".join(_alignment(cell) for cell in row.find_all("th", recursive=False)) + " |")
+        return "\n".join(lines), starts
+
     def _box(self, node: Tag) -> tuple[str, dict[str, int]]:
         kind = next((c for c in node.get("class") or [] if c != "admonition"), "note")
         starts: dict[str, int] = {}
@@ -413,6 +438,19 @@ class _Writer:
         return "\n".join(lines), starts
 
 
+def _cells(table: Tag) -> list[Tag]:
+    return [cell for row in table.find_all("tr") for cell in row.find_all(["th", "td"], recursive=False)]
+
+
+def _has_words(cell: Tag) -> bool:
+    return bool(cell.get_text().strip()) or cell.find(True) is not None
+
+
+def _alignment(cell: Tag) -> str:
+    style = str(cell.get("style", "")) + str(cell.get("align", ""))
+    return {"left": ":---", "right": "---:", "center": ":---:"}.get(next((a for a in ("center", "right", "left") if a in style), ""), "---")
+
+
 def inline_markdown(text: Text, codes: dict[str, Code], *, escape: bool = False) -> str:
     out = []
     for index, part in enumerate(text):
@@ -423,6 +461,12 @@ def inline_markdown(text: Text, codes: dict[str, Code], *, escape: bool = False)
             inner = inline_markdown(part.parts, codes, escape=escape) if code.paired else ""
             out.append(code.open + inner + code.close)
     return "".join(out)
+
+
+def needs_escaping(text: Text) -> bool:
+    """Whether a text's words hold a character Markdown could read as syntax."""
+    flat = words(text)
+    return bool(MARKDOWN_SPECIALS.search(flat) or "&" in flat or "<" in flat or re.match(r"\d+\.\s|[-+]\s", flat))
 
 
 def _escaped(words_: str, *, first: bool) -> str:
