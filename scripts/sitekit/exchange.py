@@ -148,11 +148,12 @@ class Exchange:
             return [Change(segment, "new") for segment in current], []
         return changes(followed[0].segments, current)
 
-    def units(self, lang: str, name: str) -> list[Unit]:
-        """The page's segments for an export: English, translation and state, notes."""
+    def units(self, lang: str, name: str, *, kept: bool = True) -> list[Unit]:
+        """The page's segments for an export: English, translation and state, notes (with
+        `kept`, what l10n/<lang>/exchange.yml holds for them; without, the page's alone)."""
         own = self.page(lang, name)
         mine = own.by_id if own else {}
-        kept = self.kept(lang)
+        store = self.kept(lang) if kept else Kept({})
         units = []
         for change in self.page_changes(lang, name)[0]:
             english = change.segment
@@ -162,14 +163,13 @@ class Exchange:
                 if target is not None:
                     same = change.state == "same" and english.codes.keys() == _codes_of(target)
                     unit = Unit(english.id, english, target, TRANSLATED if same else REVIEW, None if same else change.before)
-            unit = kept.apply(unit)
-            units.append(unit)
+            units.append(store.apply(unit))
         return units
 
-    def string_units(self, lang: str) -> list[Unit]:
+    def string_units(self, lang: str, *, kept: bool = True) -> list[Unit]:
         english = _strings(model.l10n_file(self.english, "strings", self.root))
         own = _strings(model.l10n_file(lang, "strings", self.root))
-        kept = self.kept(lang)
+        store = self.kept(lang) if kept else Kept({})
         units = []
         for key, value in english.items():
             segment = string_segment(key, value)
@@ -180,7 +180,7 @@ class Exchange:
                     unit = Unit(segment.id, segment, parse_plain(mine, segment), TRANSLATED)
                 except SegmentError:
                     unit = Unit(segment.id, segment, (mine,), REVIEW)
-            units.append(kept.apply(unit))
+            units.append(store.apply(unit))
         return units
 
     def kept(self, lang: str) -> Kept:
@@ -318,8 +318,12 @@ class _Plan:
             temporary.replace(path)
             self.outcome.written.append(path)
 
-    def _targets(self, english: list[Segment], units: dict[str, tuple[Text | None, str, str]], current: dict[str, Unit]) -> dict[str, Text] | None:
-        """Each segment's checked translation; None when a segment stops the import."""
+    def _targets(
+        self, english: list[Segment], units: dict[str, tuple[Text | None, str, str]], current: dict[str, Unit], own: dict[str, Unit]
+    ) -> dict[str, Text] | None:
+        """Each segment's checked translation; None when a segment stops the import. A segment
+        the file leaves out keeps what it has (`current`); a translation for review that is
+        not the page's own (`own`) is kept for the next export."""
         known = {segment.id for segment in english}
         for id_ in units:
             if id_ not in known:
@@ -341,7 +345,7 @@ class _Plan:
             ok = ok and not problems
             if state == TRANSLATED:
                 targets[segment.id] = target
-            elif target != current[segment.id].target or current[segment.id].state != REVIEW:
+            elif target != own[segment.id].target or own[segment.id].state != REVIEW:
                 self.kept.keep(segment, target, state)
         return targets if ok else None
 
@@ -349,22 +353,23 @@ class _Plan:
         ex = self.exchange
         english = ex.english_page(name)
         current = {unit.id: unit for unit in ex.units(self.lang, name)}
+        own = {unit.id: unit for unit in ex.units(self.lang, name, kept=False)}
         if not self._same_english(english.segments, units):
             return
-        targets = self._targets(english.segments, units, current)
+        targets = self._targets(english.segments, units, current, own)
         if targets is None:
             return
         todo = [segment.id for segment in english.segments if segment.id not in targets]
         assert self.kept is not None
         if todo:
             for id_, text in targets.items():
-                if current[id_].state != TRANSLATED or current[id_].target != text:
+                if own[id_].state != TRANSLATED or own[id_].target != text:
                     self.kept.keep(english.by_id[id_], text, TRANSLATED)
             if len(todo) < len(english.segments):
                 self.outcome.waiting[f"{self.lang}/{name}"] = len(todo)
             return
         self.kept.forget_translations(english.segments)
-        if all(current[s.id].state == TRANSLATED and current[s.id].target == targets[s.id] for s in english.segments):
+        if all(own[s.id].state == TRANSLATED and own[s.id].target == targets[s.id] for s in english.segments):
             self.outcome.unchanged.append(f"{self.lang}/{name}")
             return
         self._write_page(name, english, targets)
@@ -406,13 +411,16 @@ class _Plan:
     def _strings(self, units: dict[str, tuple[Text | None, str, str]]) -> None:
         ex = self.exchange
         current = {unit.id: unit for unit in ex.string_units(self.lang)}
+        own = {unit.id: unit for unit in ex.string_units(self.lang, kept=False)}
         english = [unit.english for unit in current.values()]
         if not self._same_english(english, units):
             return
-        targets = self._targets(english, units, current)
+        targets = self._targets(english, units, current, own)
         if not targets:
             return
-        values = {s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != current[s.id].target}
+        values = {s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target}
+        assert self.kept is not None
+        self.kept.forget_translations([segment for segment in english if segment.id in targets])
         if not values:
             self.outcome.unchanged.append(f"{self.lang}/{STRINGS}")
             return
