@@ -667,8 +667,23 @@ def _note(unit: Unit) -> str:
     return ", ".join(parts)
 
 
+XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
+
+
+class _Unit12(xliff.xliffunit):
+    namespace = XLIFF_12
+
+
+class Xliff12(xliff.xlifffile):
+    """translate-toolkit's XLIFF, written as XLIFF 1.2 (the version every CAT tool reads; it reads 1.1 and 1.2)."""
+
+    UnitClass = _Unit12
+    namespace = XLIFF_12
+    XMLskeleton = xliff.xlifffile.XMLskeleton.replace("1.1", "1.2")
+
+
 def _xliff_store(lang: str, groups: dict[str, list[Unit]]) -> xliff.xlifffile:
-    store = xliff.xlifffile(sourcelanguage="en", targetlanguage=lang)
+    store = Xliff12(sourcelanguage="en", targetlanguage=lang)
     for name, units in groups.items():
         store.switchfile(name, createifmissing=True)
         store.setsourcelanguage("en")
@@ -715,7 +730,7 @@ def _elements(text: Text, codes: dict[str, Code]) -> Any:
 
 def _po_store(lang: str, groups: dict[str, list[Unit]]) -> po.pofile:
     store = po.pofile()
-    store.updateheader(add=True, Language=lang, Content_Type="text/plain; charset=UTF-8", Content_Transfer_Encoding="8bit", X_Source_Language="en")
+    store.updateheader(add=True, Project_Id_Version="painpump site", Language=lang, Content_Type="text/plain; charset=UTF-8", Content_Transfer_Encoding="8bit", X_Source_Language="en")
     for units in groups.values():
         for unit in units:
             item = store.addsourceunit(unit.english.plain)

@@ -47,7 +47,7 @@ class Code:
     @property
     def ctype(self) -> str:
         """XLIFF 1.2's name for the code (ctype); x- names for the others."""
-        return {"bold": "bold", "italic": "italic", "link": "link", "image": "image", "break": "lb"}.get(self.kind, f"x-{self.kind}")
+        return {"bold": "bold", "italic": "italic", "link": "link", "break": "lb"}.get(self.kind, f"x-{self.kind}")
 
 
 @dataclass(frozen=True)
