@@ -227,4 +227,23 @@ def test_import_usage_errors_exit_2(tmp_path):
     other = tmp_path / "notes.txt"
     other.write_text("hello", encoding="utf-8")
     result = run_docs(model.REPO, "import", str(other))
-    assert result.returncode == 1 and "notes.txt: file: is neither XLIFF (.xlf) nor PO (.po)" in result.stderr
+    assert result.returncode == 1 and "notes.txt: is neither XLIFF (.xlf) nor PO (.po)" in result.stderr
+
+
+@pytest.mark.fixture_cases
+def test_a_translators_comment_in_the_page_survives_an_import(project_copy, tmp_path):
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    page = model.page_file("es", "trial.md", root)
+    text = page.read_text(encoding="utf-8").replace("## Pasos", "<!-- revisado con la clínica -->\n\n## Pasos")
+    page.write_text(text, encoding="utf-8")
+    [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po"]
+    store = po.pofile.parsefile(str(pages))
+    unit = next(u for u in store.units if u.getcontext() == "trial.md#trial-phase/1")
+    unit.target = "La fase de prueba dura de unos días a una semana."
+    pages.write_bytes(bytes(store))
+    result = run_docs(root, "import", str(pages))
+    assert result.returncode == 0, result.stderr
+    written = page.read_text(encoding="utf-8")
+    assert "La fase de prueba dura de unos días" in written
+    assert "<!-- revisado con la clínica -->\n\n## Pasos" in written

@@ -82,14 +82,14 @@ class Refusal:
 
     def format(self) -> str:
         label = "" if self.severity == "error" else "warning: "
-        return f"{self.file}: {self.where}: {label}{self.message} — {self.fix}"
+        where = f"{self.where}: " if self.where else ""
+        return f"{self.file}: {where}{label}{self.message} — {self.fix}"
 
 
 @dataclass
 class Outcome:
     problems: list[Refusal] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
     waiting: dict[str, int] = field(default_factory=dict)  # page -> segments still to translate
 
     @property
@@ -370,7 +370,6 @@ class _Plan:
             return
         self.kept.forget_translations(english.segments)
         if all(own[s.id].state == TRANSLATED and own[s.id].target == targets[s.id] for s in english.segments):
-            self.outcome.unchanged.append(f"{self.lang}/{name}")
             return
         self._write_page(name, english, targets)
 
@@ -422,7 +421,6 @@ class _Plan:
         assert self.kept is not None
         self.kept.forget_translations([segment for segment in english if segment.id in targets])
         if not values:
-            self.outcome.unchanged.append(f"{self.lang}/{STRINGS}")
             return
         path = model.l10n_file(self.lang, "strings", ex.root)
         self.files[path] = set_fields(path.read_text(encoding="utf-8") if path.exists() else "", values)
@@ -524,7 +522,8 @@ def page_text(ex: Exchange, lang: str, name: str, english: Page, targets: dict[s
     if not isinstance(existing, dict) or "translation_review" not in existing:
         values["translation_review"] = "unreviewed"
     head = set_fields(head, values, remove=("untranslated",))
-    body, lines = english.markdown(targets, escaped)
+    same_blocks = own is not None and len(own.structure.blocks) == len(english.structure.blocks)
+    body, lines = english.markdown(targets, escaped, own.comments if own is not None and same_blocks else {})
     body_line = head.count("\n") + 3  # ---, the fields, ---
     lines = {id_: body_line + line for id_, line in lines.items()}
     meta = yaml.compose(head) if head.strip() else None
@@ -755,18 +754,18 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise ImportProblem("file", f"cannot be read ({err.strerror})", "give the path of an exported .xlf or .po file") from None
+        raise ImportProblem("", f"cannot be read ({err.strerror})", "give the path of an exported .xlf or .po file") from None
     suffix = path.suffix.casefold()
     if suffix not in (".xlf", ".xliff", ".po"):
-        raise ImportProblem("file", "is neither XLIFF (.xlf) nor PO (.po)", "import the .xlf or .po file an export wrote, translated")
+        raise ImportProblem("", "is neither XLIFF (.xlf) nor PO (.po)", "import the .xlf or .po file an export wrote, translated")
     try:
         store = xliff.xlifffile.parsestring(data) if suffix != ".po" else po.pofile.parsestring(data)
     except Exception as err:  # translate-toolkit raises lxml's and its own errors
-        raise ImportProblem("file", f"cannot be read as {'PO' if suffix == '.po' else 'XLIFF'} ({err})", "import the file as your tool saved it from the export") from None
+        raise ImportProblem("", f"cannot be read as {'PO' if suffix == '.po' else 'XLIFF'} ({err})", "import the file as your tool saved it from the export") from None
     lang = _language(store, suffix)
     codes = [language.code for language in ex.catalogue.languages[1:]]
     if lang not in codes:
-        raise ImportProblem("file", f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})", "import a file exported for one of those languages")
+        raise ImportProblem("", f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})", "import a file exported for one of those languages")
     groups: dict[str, dict[str, tuple[Text | None, str, str]]] = {"@english": {}}
     english_pages: dict[str, dict[str, Segment]] = {}
 
@@ -775,7 +774,7 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
 
     strings = {unit.id: unit.english for unit in ex.string_units(lang)}
     for item in store.units:
-        if item.isheader():
+        if item.isheader() or item.isobsolete():
             continue
         id_ = item.getcontext() if suffix == ".po" else (item.xmlelement.get("id") or "")
         group = STRINGS if id_.startswith(f"{STRINGS}:") else id_.split(":", 1)[0].split("#", 1)[0].split("/", 1)[0]

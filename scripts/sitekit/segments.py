@@ -220,6 +220,12 @@ class Page:
             self.segments.append(Segment(f"{name}:{key}", key, squeezed((str(value),)) if value not in (None, "") else ()))
         soup = BeautifulSoup(self.structure.html, "html.parser")
         nodes = [node for node in soup.children if isinstance(node, Tag)]
+        self.comments: dict[int, list[str]] = {}  # HTML comments written before the block at each index
+        index = 0
+        for node in soup.children:
+            if isinstance(node, Comment):
+                self.comments.setdefault(index, []).append(f"<!--{node}-->")
+            index += isinstance(node, Tag)
         self._blocks = list(zip(nodes, self.structure.blocks, strict=True))
         self._numbers: Counter[str | None] = Counter()
         for node, block in self._blocks:
@@ -317,12 +323,20 @@ class Page:
 
     # --- writing it back ----------------------------------------------------------------------
 
-    def markdown(self, texts: dict[str, Text], escaped: frozenset[str] = frozenset()) -> tuple[str, dict[str, int]]:
+    def markdown(
+        self, texts: dict[str, Text], escaped: frozenset[str] = frozenset(), comments: dict[int, list[str]] | None = None
+    ) -> tuple[str, dict[str, int]]:
         """The page's body with `texts` (segment id -> text) in place of its segments'
         words, and the body line (from 0) each segment starts on. `escaped`: segments whose
-        words are written with every Markdown character escaped."""
+        words are written with every Markdown character escaped. `comments`: HTML comments
+        to keep before the block at each index (a translator's, in the page being replaced)."""
         writer = _Writer(self, texts, escaped)
-        blocks = [writer.block(node, block.section) for node, block in self._blocks]
+        comments = self.comments if comments is None else comments
+        blocks: list[tuple[str | None, dict[str, int]]] = []
+        for index, (node, block) in enumerate(self._blocks):
+            blocks += [(comment, {}) for comment in comments.get(index, [])]
+            blocks.append(writer.block(node, block.section))
+        blocks += [(comment, {}) for comment in comments.get(len(self._blocks), [])]
         body, lines = "", {}
         for text, starts in blocks:
             if text is None:
