@@ -162,16 +162,20 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     translator's notes are kept (l10n/es/exchange.yml) and come back in the next export."""
     project_copy.use_docs("check/base")
     root = project_copy.root
-    [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po"]
+    written = exchange.Exchange(root).export("es", "po", tmp_path)
+    [pages, strings] = [p for name in ("pages.po", "strings.po") for p in written if p.name == name]
     store = po.pofile.parsefile(str(pages))
     units = {u.getcontext(): u for u in store.units if not u.isheader()}
+    interface = po.pofile.parsefile(str(strings))
+    next(u for u in interface.units if u.getcontext() == "strings.yml:dismiss").addnote("short: one word", origin="translator")
+    strings.write_bytes(bytes(interface))
     units["trial.md#trial-steps/3"].target = "Anote su dolor 2 veces al día."
     units["trial.md#trial-steps/7"].target = ""
     units["trial.md#trial-phase/1"].addnote("ask the clinic about 'suele'", origin="translator")
     pages.write_bytes(bytes(store))
     page = model.page_file("es", "trial.md", root)
     before = page.read_bytes()
-    result = run_docs(root, "import", str(pages))
+    result = run_docs(root, "import", str(pages), str(strings))
     assert result.returncode == 0, result.stderr
     assert "es/trial.md: 1 segments still to translate" in result.stdout
     assert page.read_bytes() == before
@@ -179,6 +183,7 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     by_id = {u.id: u for u in again}
     assert segments.words(by_id["trial.md#trial-steps/3"].target) == "Anote su dolor 2 veces al día."
     assert by_id["trial.md#trial-phase/1"].notes == "ask the clinic about 'suele'"
+    assert next(u for u in exchange.Exchange(root).string_units("es") if u.id == "strings.yml:dismiss").notes == "short: one word"
     # the page is written once the last segment is translated; the note stays
     units["trial.md#trial-steps/7"].target = "Se coloca el catéter."
     pages.write_bytes(bytes(store))

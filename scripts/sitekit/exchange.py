@@ -257,13 +257,32 @@ class Exchange:
                 continue
             sources = units.pop("@english")
             plans.append(_Plan(self, path, shown, lang, units, sources, outcome))
+        kept: dict[str, Kept] = {}  # one per language, shared by the files of that language
         for plan in plans:
+            plan.kept = kept.setdefault(plan.lang, self.kept(plan.lang))
             plan.prepare()
+        files: dict[Path, str | None] = {path: text for plan in plans for path, text in plan.files.items()}
+        for lang, store in kept.items():
+            path, text = kept_file(lang, self.root), store.dump()
+            if text != (path.read_text(encoding="utf-8") if path.exists() else ""):
+                files[path] = text or None  # None: nothing is kept any more, the file goes
         if outcome.refused or not write:
             return outcome
-        for plan in plans:
-            plan.write()
+        outcome.written = [path for path, text in files.items() if write_file(path, text)]
         return outcome
+
+
+def write_file(path: Path, text: str | None) -> bool:
+    """Write (through a temporary file, so a page is never half written) or, for None,
+    remove; True when a file was written."""
+    if text is None:
+        path.unlink(missing_ok=True)
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".importing")
+    temporary.write_bytes(text.encode("utf-8"))
+    temporary.replace(path)
+    return True
 
 
 class ImportProblem(ValueError):
@@ -286,7 +305,7 @@ class _Plan:
     units: dict[str, dict[str, tuple[Text | None, str, str]]]  # group -> id -> (target, state, notes)
     sources: dict[str, tuple[Text | None, str, str]]  # id -> (the English the file carries, "", "")
     outcome: Outcome
-    files: dict[Path, str | None] = field(default_factory=dict)  # None: remove the file
+    files: dict[Path, str] = field(default_factory=dict)  # the pages and strings it writes
     kept: Kept | None = None
 
     def refuse(self, where: str, message: str, fix: str, severity: str = "error") -> None:
@@ -294,7 +313,6 @@ class _Plan:
 
     def prepare(self) -> None:
         ex = self.exchange
-        self.kept = ex.kept(self.lang)
         for group, units in self.units.items():
             if group == STRINGS:
                 self._strings(units)
@@ -302,21 +320,6 @@ class _Plan:
                 self.refuse(f"page {group}", "there is no such English page", f"pages are {', '.join(ex.catalogue.pages)}")
             else:
                 self._page(group, units)
-        path = kept_file(self.lang, ex.root)
-        text = self.kept.dump()
-        if text != (path.read_text(encoding="utf-8") if path.exists() else "") :
-            self.files[path] = text or None
-
-    def write(self) -> None:
-        for path, text in self.files.items():
-            if text is None:
-                path.unlink()
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(path.name + ".importing")
-            temporary.write_bytes(text.encode("utf-8"))
-            temporary.replace(path)
-            self.outcome.written.append(path)
 
     def _targets(
         self, english: list[Segment], units: dict[str, tuple[Text | None, str, str]], current: dict[str, Unit], own: dict[str, Unit]
