@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in 
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Show, per language and page, whether the translation is done, outdated or missing."""
+    """Show, per language and page, whether the translation is done, outdated or missing,
+    and how many of its segments changed in English since the translation."""
     root = args.root
     catalogue = model.Catalogue.load(root)
     codes = [lang.code for lang in catalogue.languages]
@@ -68,7 +69,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """Show what changed in the English page since the translation's recorded version."""
+    """Show what changed in the English page since the translation's recorded version:
+    each changed or new segment, then the line diff."""
     root = args.root
     catalogue = model.Catalogue.load(root)
     if args.lang not in [lang.code for lang in catalogue.languages[1:]]:
@@ -228,8 +230,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write a language's segments for CAT tools: pages and interface strings as XLIFF or PO,
     the glossary as TBX, the current translations as a TMX memory (in OUT/<lang>/).
 
-    One segment per title, description, heading, paragraph, list item and box title, with
-    the English text it is translated from; Markdown, links and ids are numbered inline
+    One segment per title, description, heading, paragraph, list item, table cell and box
+    title, with the English text it is translated from; Markdown, links and ids are numbered inline
     codes. Segments whose English changed since the translation are marked for review
     (XLIFF needs-review-translation, PO fuzzy), new ones are empty."""
     root = args.root
