@@ -3,7 +3,7 @@
 The gate (sitekit/gate.py) reads a page with the build's Python-Markdown and compares a
 translation with its English page block for block (sitekit/structure.py). A segment is
 one unit of that reading that holds words: the title and the description (front matter),
-each heading, paragraph, list item and box title. Everything else stays out of the
+each heading, paragraph, list item, table cell and box title. Everything else stays out of the
 translatable text: heading ids, link targets, images' addresses and Markdown syntax are
 *codes* (numbered placeholders that exchange formats protect: XLIFF `<g>`/`<x>`, `<1>…</1>`
 in PO), and code blocks, rules, `{{ markers }}` and raw HTML blocks are not segments at all.
