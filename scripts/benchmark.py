@@ -5,8 +5,11 @@ Parts (all by default; pick some with --only weight,search,...):
   weight      bytes a phone downloads on a first and a second visit to one page per
               language and to the largest page, by type, raw and compressed; what using
               search adds (Debian Chromium, every request the browser makes)
-  search      each language's search index (raw, gzip); in the browser, time from
-              opening search to the first results, and from a query's last key to results
+  search      each language's search index (raw, gzip); in the browser, the query set
+              (tests/search_queries.yml): recall at 3 (each query's page among the first
+              three results), bytes the first query downloads (index and search code)
+              and each later one, time from opening search to the first results, and
+              from a query's last key to its results
   lighthouse  Lighthouse mobile scores (performance, accessibility, best practices,
               SEO), one page per language, with the audits not passed
   build       median time of strict builds of the whole site and of English only
@@ -22,7 +25,8 @@ downloaded file gzipped, labelled so). Build times are CPU seconds of the build 
 
 Budgets (checked for the parts run): first visit ≤ 60 KiB compressed; search files
 only once search is used, and only the reader's language's; no web fonts; Lighthouse
-100/100/100/100 in every language; whole build ≤ 1.2 × languages × English-only build;
+100/100/100/100 in every language; every query of the set finds its page in the top 3;
+whole build ≤ 1.2 × languages × English-only build;
 time per page-language constant within 1.25 × from the smallest to the largest
 synthetic site.
 
@@ -51,7 +55,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from sitekit import browser, model, nginx, serving, tables
+from sitekit import browser, model, nginx, search, serving, tables
 from sitekit.project import copy_project, strict_build
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
@@ -65,7 +69,8 @@ LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_ATTEMPTS = 3
 KINDS = ("html", "css", "js", "search", "font", "other")
 COMPRESSIBLE = (*serving.COMPRESSED_SUFFIXES, "/")  # what a compressing server would send compressed
-SEARCH_PATHS = ("/search/search_index.json", "/assets/javascripts/workers/search.", "/assets/javascripts/lunr/")
+SEARCH_PATHS = ("/search/search_index.json", "/assets/javascripts/workers/search.", "/assets/javascripts/lunr/", "/assets/search-worker.js")
+QUERIES = ROOT / "tests" / "search_queries.yml"
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf", ".eot")
 WORD_SEPARATOR = re.compile(r"[\s\u200b\u3000\-、。，．？！；:,.()]+")
 
@@ -294,65 +299,15 @@ def index_file(site: Path, catalogue: model.Catalogue, lang: str) -> Path:
     return site / catalogue.language_url(lang) / "search" / "search_index.json"
 
 
-SEARCH_TOGGLE = "label.md-header__button[for=__search]"
-SEARCH_INPUT = "input[data-md-component=search-query]"
 RESULT_LIST = ".md-search-result__list"
-TIMER_JS = """(selector) => {
-  const list = document.querySelector(selector);
-  window.__ppT = {start: 0, last: 0};
-  document.addEventListener("keydown", () => { window.__ppT.start = performance.now(); }, true);
-  new MutationObserver(() => { if (list.children.length) window.__ppT.last = performance.now(); })
-    .observe(list, {childList: true, subtree: true});
-}"""
 
 
 def open_search(page: Any) -> None:
-    page.click(SEARCH_TOGGLE)
-    page.wait_for_selector(SEARCH_INPUT, state="visible")
+    search.open_search(page)
 
 
 def enter_query(page: Any, query: str) -> None:
-    """Put the query in the search field and press End: Material searches on key events,
-    and Playwright types non-Latin text without any."""
-    page.fill(SEARCH_INPUT, query)
-    page.press(SEARCH_INPUT, "End")
-
-
-def results_settled(page: Any, start: float | None = None) -> float | None:
-    """Milliseconds from `start` (default: the last key pressed) until the result list
-    stopped changing; None when no result shows within 10 s. (With `start`, results may
-    come before the last key: search starts on the query typed so far once it is loaded.)"""
-    shown = "window.__ppT.last > 0" if start is not None else "window.__ppT.start > 0 && window.__ppT.last > window.__ppT.start"
-    try:
-        page.wait_for_function(f"() => {shown}", timeout=10000)
-    except Exception:
-        return None
-    previous = -1.0
-    while True:
-        page.wait_for_timeout(250)
-        last = float(page.evaluate("() => window.__ppT.last"))
-        if last == previous:
-            break
-        previous = last
-    return last - (start if start is not None else float(page.evaluate("() => window.__ppT.start")))
-
-
-def first_search(page: Any, query: str) -> float | None:
-    """Milliseconds from opening search to the first results (search code and index load)."""
-    page.evaluate(TIMER_JS, RESULT_LIST)
-    start = float(page.evaluate("() => performance.now()"))
-    open_search(page)
-    enter_query(page, query)
-    return results_settled(page, start)
-
-
-def timed_query(page: Any, query: str) -> float | None:
-    """Milliseconds from the key that completes `query` to its results settled."""
-    enter_query(page, "")
-    page.wait_for_timeout(300)
-    page.evaluate("() => { window.__ppT.start = 0; window.__ppT.last = 0; }")
-    enter_query(page, query)
-    return results_settled(page)
+    search.type_query(page, query)
 
 
 # --- part: weight ----------------------------------------------------------------------
@@ -456,18 +411,31 @@ def print_weight(result: dict[str, Any]) -> None:
 
 
 def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, runs: int) -> dict[str, Any]:
+    """Per language, the query set as a patient types it: the first query (opening search
+    loads the index and the search code), then the others; `runs` times, medians kept."""
+    queries = search.load_queries(QUERIES)
     languages = []
     for lang in catalogue.languages:
         data = index_file(served.site, catalogue, lang.code).read_bytes()
         index = json.loads(data)
-        queries = search_words(index, max(3, runs))
-        context = chromium.new_context(viewport=browser.PHONE, locale=lang.code)
-        page = context.new_page()
-        page.goto(served.origin + catalogue.language_url(lang.code), wait_until="load")
-        settle(page)
-        first = first_search(page, queries[0]) if queries else None
-        times = [t for t in (timed_query(page, q) for q in queries) if t is not None]
-        context.close()
+        mine = [q for q in queries if q.lang == lang.code and catalogue.content_language(lang.code, q.page) == lang.code]
+        root = urlsplit(served.origin + catalogue.language_url(lang.code)).path
+        firsts, first_bytes, times, later_bytes, found = [], [], [], [], {}
+        for _ in range(runs if mine else 0):
+            context = chromium.new_context(viewport=browser.PHONE, locale=lang.code)
+            page = context.new_page()
+            page.goto(served.origin + catalogue.language_url(lang.code), wait_until="load")
+            settle(page)
+            for i, query in enumerate(mine):
+                with recording(context, served) as loaded:
+                    started = float(page.evaluate("() => performance.now()"))
+                    if i == 0:
+                        search.open_search(page)
+                    elapsed = search.type_query(page, query.query) - started
+                (firsts if i == 0 else times).append(elapsed)
+                (first_bytes if i == 0 else later_bytes).append(sum(r.compressed for r in loaded))
+                found[query.id] = root + model.page_url(query.page) in search.result_pages(page)[:3]
+            context.close()
         languages.append(
             {
                 "language": lang.code,
@@ -475,32 +443,45 @@ def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, ru
                 "index_gzip": gzip_size(data),
                 "index_brotli": brotli_size(data),
                 "documents": len(index.get("docs", [])),
-                "queries": queries,
-                "first_query_ms": first,
+                "queries": [q.query for q in mine],
+                "found_in_top_3": sorted(q for q, ok in found.items() if ok),
+                "missed": sorted(q for q, ok in found.items() if not ok),
+                "recall_at_3": sum(found.values()) / len(found) if found else None,
+                "first_query_ms": median(firsts) if firsts else None,
+                "first_query_bytes": median(first_bytes) if first_bytes else None,
                 "query_ms": times,
-                "median_query_ms": median(times),
+                "median_query_ms": median(times) if times else None,
+                "median_query_bytes": median(later_bytes) if later_bytes else None,
             }
         )
     return {"languages": languages}
 
 
 def print_search(result: dict[str, Any]) -> None:
-    heading("Search (index in KiB; times in ms until the results settled)")
+    heading("Search: the query set (index and bytes in KiB, compressed; times in ms until the results settled)")
+
+    def shown(value: float | None, fmt: str) -> str:
+        return "—" if value is None else format(value, fmt)
+
     rows = [
         [
             entry["language"],
             str(entry["documents"]),
-            kib(entry["index_raw"]),
             kib(entry["index_gzip"]),
-            "—" if entry["first_query_ms"] is None else f"{entry['first_query_ms']:.0f}",
-            f"{entry['median_query_ms']:.0f}",
-            " ".join(entry["queries"]),
+            f"{len(entry['found_in_top_3'])}/{len(entry['queries'])}" if entry["queries"] else "—",
+            "—" if entry["first_query_bytes"] is None else kib(entry["first_query_bytes"]),
+            "—" if entry["median_query_bytes"] is None else kib(entry["median_query_bytes"]),
+            shown(entry["first_query_ms"], ".0f"),
+            shown(entry["median_query_ms"], ".0f"),
         ]
         for entry in result["languages"]
     ]
-    print(table(["language", "sections", "index raw", "index gzip", "first query", "median query", "queries"], rows))
-    print("first query: from opening search (loads the index and the search code) to its results;")
-    print("median query: from the key that completes a query to its results, search loaded")
+    print(table(["language", "sections", "index gzip", "recall at 3", "first query KiB", "later query KiB", "first ms", "later ms"], rows))
+    for entry in result["languages"]:
+        if entry["missed"]:
+            print(f"{entry['language']}: not in the top 3: {', '.join(entry['missed'])}")
+    print("first query: from opening search (loads the index and the search code) to its results settled;")
+    print("later: each other query of the set, search loaded: from emptying the field and typing it to its results (medians)")
 
 
 # --- part: lighthouse ------------------------------------------------------------------
@@ -803,6 +784,17 @@ def budgets(figures: dict[str, Any]) -> list[Budget]:
             if r["kind"] == "font"
         ]
         found.append(Budget("no web fonts downloaded", not fonts, f"{len(fonts)} font files" + (f": {fonts[0]}" if fonts else "")))
+    searched = figures.get("search")
+    if searched:
+        missed = [q for entry in searched["languages"] for q in entry["missed"]]
+        asked = sum(len(entry["found_in_top_3"]) + len(entry["missed"]) for entry in searched["languages"])
+        found.append(
+            Budget(
+                "every query of the set finds its page in the top 3",
+                not missed,
+                f"{asked - len(missed)}/{asked}" + (f"; missed: {', '.join(missed)}" if missed else ""),
+            )
+        )
     lighthouse = figures.get("lighthouse")
     if lighthouse:
         low = [f"{p['language']} {'/'.join(str(p['scores'][k]) for k in LIGHTHOUSE_CATEGORIES)}" for p in lighthouse["pages"]]

@@ -16,19 +16,23 @@ import sys
 import textwrap
 from pathlib import Path
 
-from sitekit import gate, model, readability, tables, translation
+import yaml
+from sitekit import exchange, gate, model, readability, search, tables, translation
+from sitekit.structure import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Show, per language and page, whether the translation is done, outdated, missing or
-    refused by the check, and whether a qualified medical translator's review covers it."""
+    refused by the check, how many of its segments changed in English since the
+    translation, and whether a qualified medical translator's review covers it."""
     root = args.root
     catalogue = model.Catalogue.load(root)
     codes = [lang.code for lang in catalogue.languages]
     if args.lang and args.lang not in codes:
         return usage_error(f"unknown language '{args.lang}': the site has {', '.join(codes)}")
+    segmented = exchange.Exchange(root)
     report = []
     for lang in catalogue.languages:
         if args.lang and lang.code != args.lang:
@@ -41,7 +45,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             if state not in model.SHOWN_IN_ENGLISH:
                 score = readability.score(lang.code, model.read_page(path).body)
             english_hash = model.source_hash(model.read_page(model.page_file(catalogue.default.code, name, root)))
-            entry = {"page": name, "state": state, "readability": score, "english_hash": english_hash}
+            count = exchange.segment_count(segmented, lang.code, name)
+            segments = {"total": count.total, "changed": count.changed}
+            entry = {"page": name, "state": state, "readability": score, "english_hash": english_hash, "segments": segments}
             if state == model.REFUSED:
                 entry["errors"] = catalogue.errors(lang.code, name)
                 entry["check"] = f"python scripts/docs.py check {path.relative_to(root).as_posix()}"
@@ -66,10 +72,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"\n{entry['language']} — {entry['name']}: {entry['complete']}% complete, {shown}")
         formula = entry["readability_formula"] or "no formula for this language"
         rows = [
-            (p["page"], _state_cell(p), *_review_cells(p.get("review")), "—" if p["readability"] is None else f"{p['readability']:.1f}")
+            (
+                p["page"],
+                _state_cell(p),
+                segments_shown(p["state"], p["segments"]),
+                *_review_cells(p.get("review")),
+                "—" if p["readability"] is None else f"{p['readability']:.1f}",
+            )
             for p in entry["pages"]
         ]
-        print(textwrap.indent(tables.table(("page", "state", "review", "reviewer", f"readability ({formula})"), rows), "  "))
+        header = ("page", "state", "segments", "review", "reviewer", f"readability ({formula})")
+        print(textwrap.indent(tables.table(header, rows), "  "))
     return 0
 
 
@@ -104,7 +117,8 @@ def _review_cells(review: dict[str, str | None] | None) -> tuple[str, str]:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """Show what changed in the English page since the translation's recorded version."""
+    """Show what changed in the English page since the translation's recorded version:
+    each changed or new segment, then the line diff."""
     root = args.root
     catalogue = model.Catalogue.load(root)
     if args.lang not in [lang.code for lang in catalogue.languages[1:]]:
@@ -127,6 +141,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             f"{path.relative_to(root)}: source_hash {digest} is not a recorded version of the English page; compare it with the whole English page."
         )
         return 1
+    print_segment_changes(exchange.Exchange(root), args.lang, name)
     diff = difflib.unified_diff(
         old.read_text(encoding="utf-8").splitlines(),
         translation.snapshot_text(english).splitlines(),
@@ -263,18 +278,23 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check pages (all of docs/ by default): every problem as path:line: what — fix."""
+    """Check pages (all of docs/ and every l10n/<lang>/synonyms.yml by default): every problem as path:line: what — fix."""
     root = args.root
-    paths = []
-    for given in args.files or [model.docs_dir(root)]:
+    paths, synonym_files = [], []
+    for given in args.files or [model.docs_dir(root), *(search.synonyms_file(lang.code, root) for lang in model.languages(root))]:
         path = Path(given)
         if path.is_dir():
             paths.extend(sorted(path.rglob("*.md")))
+        elif path.name == search.synonyms_file("xx", root).name:
+            synonym_files.extend([path] if path.exists() or given in (args.files or []) else [])
         elif path.exists():
             paths.append(path)
         else:
             return usage_error(f"no such file or folder: {given}")
     problems = gate.check_paths(paths, root)
+    for path in synonym_files:  # the same reading as the build's (overrides/hooks/language_outputs.py)
+        problems.extend(search.read_synonyms(path.parent.name, path.parents[2])[1])
+    paths += synonym_files
     if args.format == "json":
         print(json.dumps([{**vars(p), "path": str(p.path)} for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -284,6 +304,79 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format != "json":
         print(f"{len(paths)} files checked: {len(errors)} errors, {len(problems) - len(errors)} warnings.", file=sys.stderr)
     return 1 if errors else 0
+
+
+def segments_shown(state: str, segments: dict[str, int]) -> str:
+    """The segment column of `status`: what is left to translate, in segments."""
+    if state == model.SOURCE:
+        return str(segments["total"])
+    if state == model.OUTDATED:
+        return f"{segments['changed']} of {segments['total']} changed"
+    if state in model.SHOWN_IN_ENGLISH:
+        return f"{segments['total']} to translate"
+    return "up to date"
+
+
+def print_segment_changes(ex: exchange.Exchange, lang: str, name: str) -> None:
+    """`diff`, segment by segment: which English segments changed or are new since the translation."""
+    current, removed = ex.page_changes(lang, name)
+    changed = [change for change in current if change.state != "same"]
+    print(f"{lang}/{name}: {len(changed)} of {len(current)} segments changed since your translation")
+    for change in changed:
+        print(f"\n  {change.state}: {change.segment.id}")
+        if change.before is not None:
+            print(f"    before: {change.before.plain}")
+        print(f"    now:    {change.segment.plain}")
+    for segment in removed:
+        print(f"\n  removed: {segment.id}\n    before: {segment.plain}")
+    print()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a language's segments for CAT tools: pages and interface strings as XLIFF or PO,
+    the glossary as TBX, the current translations as a TMX memory (in OUT/<lang>/).
+
+    One segment per title, description, heading, paragraph, list item, table cell and box
+    title, with the English text it is translated from; Markdown, links and ids are numbered inline
+    codes. Segments whose English changed since the translation are marked for review
+    (XLIFF needs-review-translation, PO fuzzy), new ones are empty."""
+    root = args.root
+    ex = exchange.Exchange(root)
+    codes = [lang.code for lang in ex.catalogue.languages[1:]]
+    if args.lang not in codes:
+        return usage_error(f"'{args.lang}' is not a translated language of the site ({', '.join(codes)})")
+    for path in ex.export(args.lang, args.format, args.out or root / "exchange"):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Read translated XLIFF or PO files (from `export`) back into the pages and strings.
+
+    Every page it would write is checked by the publishing gate first: if any segment is
+    refused, no file is changed, and each problem is printed as `file: segment: problem — fix`.
+    A page is written only once all its segments are translated; other translations and
+    translators' notes wait in l10n/<lang>/exchange.yml for the next export."""
+    root = args.root
+    paths = [Path(given) for given in args.files]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        return usage_error(f"no such file: {', '.join(missing)}")
+    outcome = exchange.Exchange(root).import_files(paths, write=not args.check)
+    for problem in outcome.problems:
+        print(problem.format(), file=sys.stderr)
+    if outcome.refused:
+        print(f"Nothing was written: {sum(p.severity == 'error' for p in outcome.problems)} problems to fix.", file=sys.stderr)
+        return 1
+    for path in outcome.written:
+        print(f"wrote {path.relative_to(root) if path.is_relative_to(root) else path}")
+    for page, left in sorted(outcome.waiting.items()):
+        print(f"{page}: {left} segments still to translate — the page is written once every segment is translated")
+    if args.check:
+        print("Checked: the import would be accepted (nothing written).")
+    elif not outcome.written:
+        print("Nothing changed.")
+    return 0
 
 
 def usage_error(message: str) -> int:
@@ -322,6 +415,13 @@ def parser() -> argparse.ArgumentParser:
     check = add("check", cmd_check)
     check.add_argument("files", nargs="*", help="pages or folders to check (default: all of docs/)")
     check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    export = add("export", cmd_export)
+    export.add_argument("lang", help="the language to translate, e.g. es")
+    export.add_argument("--format", choices=sorted(exchange.FORMATS), default="xliff", help="xliff (CAT tools) or po (Weblate, Crowdin, Poedit); default xliff")
+    export.add_argument("--out", type=Path, help="folder to write into (default: exchange/); files go to OUT/<lang>/")
+    imported = add("import", cmd_import)
+    imported.add_argument("files", nargs="+", help="translated .xlf or .po files")
+    imported.add_argument("--check", action="store_true", help="check only: report what the import would refuse, write nothing")
     return main
 
 
@@ -329,7 +429,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (model.FrontMatterError, OSError, KeyError) as err:
+    except (ConfigError, yaml.YAMLError) as err:
+        first = str(err).replace("\n", " ")
+        print(f"docs.py: mkdocs.yml cannot be read ({first}) — fix mkdocs.yml", file=sys.stderr)
+        return 2
+    except (model.PageError, OSError, KeyError) as err:
         print(f"docs.py: {err} — run `python scripts/docs.py check` to see what is wrong", file=sys.stderr)
         return 1
 

@@ -4,6 +4,10 @@ reviewers: builds the site for a local server on 127.0.0.1 (or serves an existin
 given with --site) and writes one PNG per page and language, e.g. screenshots/es/trial.png,
 in Debian's Chromium with Debian's Noto fonts (real Chinese and Arabic glyphs).
 
+With --search, one picture per language of the open search with its results instead
+(screenshots/<lang>/search.png, the phone's screen): the language's first query of
+tests/search_queries.yml, or the text given with --query.
+
 Exit status: 0 when every screenshot was written, 1 when the build failed or a page did
 not load, 2 for a usage or setup error.
 """
@@ -19,9 +23,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitekit import browser, model, tables
+from sitekit import browser, model, search, tables
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
+QUERIES = ROOT / "tests" / "search_queries.yml"
 
 SETUP_HINT = "run `bash scripts/setup.sh --system`"
 # Scripts whose glyphs must come from Debian's Noto fonts, not a fallback of boxes.
@@ -89,12 +94,51 @@ def take(out: Path, targets: list[tuple[str, str, str]]) -> list[Shot]:
     return shots
 
 
+def take_search(out: Path, targets: list[tuple[str, str, str]]) -> list[Shot]:
+    """One picture per (language, query, URL): the phone's screen with search open and the
+    query's results shown."""
+    shots = []
+    with browser.chromium() as chromium:
+        for lang, query, url in targets:
+            context = chromium.new_context(viewport=browser.PHONE, locale=lang)
+            page = context.new_page()
+            path = out / lang / "search.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            response = page.goto(url, wait_until="load")
+            shot = Shot(lang, f"search: {query}", path, response.status if response else 0)
+            if shot.status == 200:
+                search.open_search(page)
+                search.type_query(page, query)
+                page.evaluate("document.fonts.ready.then(() => true)")
+                # The theme slides the search panel in: wait until it is there.
+                page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+                page.screenshot(path=str(path))
+                shot.height = browser.PHONE["height"]
+            else:
+                path.unlink(missing_ok=True)
+            shots.append(shot)
+            context.close()
+    return shots
+
+
+def search_queries(codes: list[str], given: str | None) -> dict[str, str]:
+    """The query to show per language: `given`, or the language's first in the query set."""
+    first: dict[str, str] = {}
+    for query in search.load_queries(QUERIES):
+        first.setdefault(query.lang, query.query)
+    return {code: given or first.get(code, "") for code in codes if given or code in first}
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="scripts/screenshots.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     main.add_argument("--site", type=Path, help="an existing build to photograph (default: build the site now)")
     main.add_argument("--out", type=Path, default=ROOT / "screenshots", help="folder for the PNGs (default: screenshots/)")
     main.add_argument("--lang", action="append", help="only this language, e.g. es (repeatable)")
     main.add_argument("--page", action="append", help="only this page, e.g. trial or index (repeatable)")
+    main.add_argument("--search", action="store_true", help="photograph the open search with results, one per language")
+    main.add_argument(
+        "--query", help="with --search: this query in every language (default: each language's first of tests/search_queries.yml)"
+    )
     return main
 
 
@@ -127,13 +171,18 @@ def main(argv: list[str] | None = None) -> int:
                 print(build.stdout + build.stderr, file=sys.stderr)
                 print("the build failed: fix the problems above, then run this again", file=sys.stderr)
                 return 1
-        targets = [
-            (code, name, url)
-            for code, name, url in browser.page_urls(server.origin, model.Catalogue.load(ROOT))
-            if (not args.lang or code in args.lang) and (not pages or name in pages)
-        ]
         started = time.monotonic()
-        shots = take(args.out, targets)
+        if args.search:
+            queries = search_queries([code for code in codes if not args.lang or code in args.lang], args.query)
+            catalogue = model.Catalogue.load(ROOT)
+            shots = take_search(args.out, [(code, query, server.origin + catalogue.language_url(code)) for code, query in queries.items()])
+        else:
+            targets = [
+                (code, name, url)
+                for code, name, url in browser.page_urls(server.origin, model.Catalogue.load(ROOT))
+                if (not args.lang or code in args.lang) and (not pages or name in pages)
+            ]
+            shots = take(args.out, targets)
 
     rows = []
     for shot in shots:

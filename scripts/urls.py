@@ -17,8 +17,10 @@ import argparse
 import sys
 from pathlib import Path
 
+import yaml
 from sitekit import model, urls
 from sitekit.gate import Gate
+from sitekit.structure import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
@@ -73,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     except urls.ContractError as err:
         print(f"{urls.CONTRACT}:{err.line}: {err.message}", file=sys.stderr)
         return 2
-    except (model.FrontMatterError, OSError, KeyError) as err:
+    except (ConfigError, yaml.YAMLError) as err:
+        first = str(err).replace("\n", " ")
+        print(f"urls.py: mkdocs.yml cannot be read ({first}) — fix mkdocs.yml", file=sys.stderr)
+        return 2
+    except (model.PageError, OSError, KeyError) as err:
         print(f"urls.py: cannot read the pages ({err}) — run `python scripts/docs.py check` to see what is wrong", file=sys.stderr)
         return 2
 

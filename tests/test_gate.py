@@ -246,3 +246,12 @@ def test_usage_errors_exit_2():
     assert run_docs(REPO, "check", "docs/no-such-file.md").returncode == 2
     assert run_docs(REPO, "status", "--lang", "xx").returncode == 2
     assert run_docs(REPO, "frobnicate").returncode == 2
+
+
+@pytest.mark.parametrize("breakage", [("theme:", "theme:\n  broken: ["), ("  - toc:", "  - no_such_extension:\n  - toc:")], ids=["yaml", "extension"])
+def test_a_broken_mkdocs_yml_is_a_message_not_a_traceback(project_copy, breakage):
+    config = project_copy.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(*breakage, 1), encoding="utf-8")
+    result = run_docs(project_copy.root, "check")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "docs.py: mkdocs.yml cannot be read (" in result.stderr and result.stderr.rstrip().endswith("— fix mkdocs.yml")

@@ -1,6 +1,7 @@
 """Files each language gets of its own, written once mkdocs-static-i18n has built every
 language: a 404 page in the language's folder (the root one stays in the default
-language), a search index with that language's pages only, and sitemaps (the site's and
+language), a search index with that language's pages only (and its synonyms,
+l10n/<lang>/synonyms.yml), and sitemaps (the site's and
 one per language folder) that list each page with its real translations."""
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.plugins import event_priority
-from sitekit import jinja_cache, model
+from mkdocs.plugins import event_priority, get_plugin_logger
+from sitekit import jinja_cache, model, search
+
+log = get_plugin_logger(__name__)
 
 
 def on_template_context(context, template_name, config):
@@ -65,10 +68,21 @@ def _write_search_indexes(site: Path, catalogue: model.Catalogue, config) -> Non
             local = location[len(prefix) :]
             if local.split("#", 1)[0] in shown:
                 docs.append({**doc, "location": local})
-        index = {"config": {**combined["config"], **_search_config(translate, lang.code)}, "docs": docs}
+        synonyms = _synonyms(catalogue.root, lang.code, docs)
+        index = {"config": {**combined["config"], **_search_config(translate, lang.code), "synonyms": synonyms}, "docs": docs}
         target = site / prefix / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _synonyms(root: Path, lang: str, docs: list[dict]) -> dict[str, list[str]]:
+    """The language's synonyms for its index; a malformed entry fails the strict build, a
+    word no page contains is reported."""
+    synonyms, problems = search.read_synonyms(lang, root)
+    text = " ".join(f"{doc.get('title', '')} {doc.get('text', '')}" for doc in docs).replace("\u200b", "")
+    for problem in problems + search.unused_targets(synonyms, text, search.synonyms_file(lang, root)):
+        (log.warning if problem.severity == "error" else log.info)(problem.format(root))
+    return search.index_synonyms(synonyms)
 
 
 def _translator(config):

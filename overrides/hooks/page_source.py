@@ -54,7 +54,7 @@ def on_page_read_source(page, config):
             if problem.rule != "layout":  # reported once per build, by on_files
                 (log.error if problem.severity == "error" else log.info)(problem.format(root))
         if catalogue.state(language, name) == model.REFUSED:
-            return model.read_text(english)  # readers get the English page, as for a missing translation (hooks/l10n.py)
+            return _english_text(english)  # readers get the English page, as for a missing translation (hooks/l10n.py)
     try:
         text = model.read_text(path)
     except model.PageError:
@@ -72,8 +72,16 @@ def on_page_read_source(page, config):
         log.info(f"Review overdue: {page.file.src_uri} was due for review on {due.isoformat()}")
     if isinstance(meta, dict) and meta.get("untranslated"):
         # A stub made by `docs.py new-language`: readers get the English page until it is translated.
-        return model.read_text(english)
+        return _english_text(english)
     return text
+
+
+def _english_text(path: Path) -> str:
+    """The English page readers get instead of a translation; nothing when it cannot be read (the gate has said why)."""
+    try:
+        return model.read_text(path)
+    except model.PageError:
+        return ""
 
 
 def _mkdocs_can_read(text: str) -> bool:

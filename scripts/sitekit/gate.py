@@ -34,52 +34,8 @@ from sitekit.structure import GENERATED_ID_PREFIX, Item, Locator, Renderer, Star
 
 # --- what HTML a page may hold: what the site's Markdown makes, nothing that runs or loads --------
 ALLOWED_TAGS = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "blockquote",
-        "br",
-        "code",
-        "dd",
-        "del",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "i",
-        "img",
-        "ins",
-        "kbd",
-        "li",
-        "mark",
-        "ol",
-        "p",
-        "pre",
-        "q",
-        "s",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "u",
-        "ul",
-    ]
+    "a abbr b blockquote br code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s small "  # noqa: SIM905
+    "span strong sub sup table tbody td tfoot th thead tr u ul".split()
 )
 ALLOWED_ATTRIBUTES = {
     "*": {"lang", "dir", "title"},
@@ -102,48 +58,8 @@ SAME_BLOCKS = (
     "(do not merge, split, add or drop them)"
 )
 ENGLISH_STOP_WORDS = frozenset(
-    [
-        "the",
-        "and",
-        "you",
-        "your",
-        "is",
-        "are",
-        "of",
-        "to",
-        "with",
-        "for",
-        "will",
-        "can",
-        "that",
-        "this",
-        "be",
-        "have",
-        "or",
-        "from",
-        "in",
-        "it",
-        "not",
-        "during",
-        "over",
-        "an",
-        "at",
-        "on",
-        "by",
-        "if",
-        "may",
-        "what",
-        "how",
-        "when",
-        "about",
-        "after",
-        "before",
-        "some",
-        "their",
-        "there",
-        "which",
-        "who",
-    ]
+    "the and you your is are of to with for will can that this be have or from in it not during over an at on by if may what "  # noqa: SIM905
+    "how when about after before some their there which who".split()
 )
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
@@ -475,7 +391,13 @@ class Gate:
     # --- translations -------------------------------------------------------------------------
 
     def _translation_problems(self, page: model.PageSource, mine: Structure, lang: str, name: str) -> list[model.Problem]:
-        source, known = self.english_version(page, name)
+        english = model.page_file(self.catalogue.default.code, name, self.root)
+        try:
+            source, known = self.english_version(page, name)
+            current = model.source_hash(model.read_page(english))
+        except model.PageError as err:
+            where = english.relative_to(self.root)
+            return [model.Problem(page.path, 1, f"its English page cannot be read ({err.message})", f"fix {where}:{err.line} first")]
         theirs = self.read(source)
         problems = self._link_problems(page, mine, lang)
         problems += heading_problems(page, mine, theirs)
@@ -509,8 +431,8 @@ class Gate:
             "write plain Markdown, as the English page does",
         )
         problems += self._glossary_problems(page, mine, theirs, lang)
-        problems += self._source_hash_problems(page, lang, name, known)
-        problems += self._review_problems(page, lang, name)
+        problems += _source_hash_problems(page, lang, name, known, current)
+        problems += _review_problems(page, lang, name, current, self.root)
         problems += _leftover_english(page, mine)
         return problems
 
@@ -558,65 +480,64 @@ class Gate:
                 )
         return problems
 
-    def _source_hash_problems(self, page: model.PageSource, lang: str, name: str, known: bool) -> list[model.Problem]:
-        current = model.source_hash(model.read_page(model.page_file(self.catalogue.default.code, name, self.root)))
-        digest = page.meta.get("source_hash")
-        if not isinstance(digest, str) or digest == current:
-            return []
-        line = page.line_of("source_hash")
-        if known:
-            return [
-                model.Problem(
-                    page.path,
-                    line,
-                    "the English page has changed since this translation was made (outdated)",
-                    f"see what changed with `python scripts/docs.py diff {lang} {name}`, update the translation, then set source_hash: {current}",
-                    severity="warning",
-                )
-            ]
-        return [
-            model.Problem(
-                page.path,
-                line,
-                f"source_hash {digest} is not a version of the English page",
-                f"copy the English page's current hash ({current}) after translating from its current text",
-            )
-        ]
 
-    def _review_problems(self, page: model.PageSource, lang: str, name: str) -> list[model.Problem]:
-        """A review record names a version of the English page; one that no longer covers the current version has lapsed."""
-        record = model.review_record(page.meta)
-        if record is None:
-            return []  # none, or malformed (reported with the front matter)
-        current = model.source_hash(model.read_page(model.page_file(self.catalogue.default.code, name, self.root)))
-        line = page.line_of(f"{model.REVIEW_FIELD}.source_hash")
-        command = model.review_command(lang, name)
-        if record.source_hash != current and translation.recorded_version(name, record.source_hash, self.root) is None:
-            return [
-                model.Problem(
-                    page.path,
-                    line,
-                    f"the review record names English version {record.source_hash}, which the English page never had",
-                    f"have the translation reviewed against the English page and record it with `{command}` (it writes the current version, {current})",
-                )
-            ]
-        review = model.review_of(page.meta, current)
-        if review.state == model.REVIEWED:
-            return []
-        who = f"the review by {record.reviewer} on {record.date.isoformat()}"
-        if record.source_hash == current:
-            why = f"{who} covers the current English version, but the translation follows {page.meta.get('source_hash')}"
-        else:
-            why = f"{who} covers English version {record.source_hash}; the English page has changed since ({current})"
+def _source_hash_problems(page: model.PageSource, lang: str, name: str, known: bool, current: str) -> list[model.Problem]:
+    digest = page.meta.get("source_hash")
+    if not isinstance(digest, str) or digest == current:
+        return []
+    line = page.line_of("source_hash")
+    if known:
         return [
             model.Problem(
                 page.path,
                 line,
-                f"{why}: readers are told the translation has not been reviewed",
-                f"once the translation follows the current English page, have it reviewed again and record it with `{command}`",
+                "the English page has changed since this translation was made (outdated)",
+                f"see what changed with `python scripts/docs.py diff {lang} {name}`, update the translation, then set source_hash: {current}",
                 severity="warning",
             )
         ]
+    return [
+        model.Problem(
+            page.path,
+            line,
+            f"source_hash {digest} is not a version of the English page",
+            f"copy the English page's current hash ({current}) after translating from its current text",
+        )
+    ]
+
+def _review_problems(page: model.PageSource, lang: str, name: str, current: str, root: Path) -> list[model.Problem]:
+    """A review record names a version of the English page; one that no longer covers the current version has lapsed."""
+    record = model.review_record(page.meta)
+    if record is None:
+        return []  # none, or malformed (reported with the front matter)
+    line = page.line_of(f"{model.REVIEW_FIELD}.source_hash")
+    command = model.review_command(lang, name)
+    if record.source_hash != current and translation.recorded_version(name, record.source_hash, root) is None:
+        return [
+            model.Problem(
+                page.path,
+                line,
+                f"the review record names English version {record.source_hash}, which the English page never had",
+                f"have the translation reviewed against the English page and record it with `{command}` (it writes the current version, {current})",
+            )
+        ]
+    review = model.review_of(page.meta, current)
+    if review.state == model.REVIEWED:
+        return []
+    who = f"the review by {record.reviewer} on {record.date.isoformat()}"
+    if record.source_hash == current:
+        why = f"{who} covers the current English version, but the translation follows {page.meta.get('source_hash')}"
+    else:
+        why = f"{who} covers English version {record.source_hash}; the English page has changed since ({current})"
+    return [
+        model.Problem(
+            page.path,
+            line,
+            f"{why}: readers are told the translation has not been reviewed",
+            f"once the translation follows the current English page, have it reviewed again and record it with `{command}`",
+            severity="warning",
+        )
+    ]
 
 
 def heading_problems(page: model.PageSource, mine: Structure, theirs: Structure) -> list[model.Problem]:

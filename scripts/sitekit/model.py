@@ -571,6 +571,15 @@ SHOWN_IN_ENGLISH = (MISSING, STUB, REFUSED)  # readers get the English page with
 JUDGED = (TRANSLATED, OUTDATED)  # what the files say, until the publishing gate has checked the page
 
 
+def english_version(name: str, root: Path = REPO) -> str:
+    """The English page's current version (its source_hash); "" while it cannot be read (the
+    gate reports why), so its translations count as outdated, never as up to date."""
+    try:
+        return source_hash(read_page(page_file(default_language(root).code, name, root)))
+    except PageError:
+        return ""
+
+
 def translation_state(lang: str, name: str, root: Path = REPO, english_hash: str | None = None) -> str:
     """What the page's file says: source (English), translated, outdated (English changed
     since), missing, stub, or refused when it cannot be read. Whether the publishing gate
@@ -593,7 +602,7 @@ def _read_state(lang: str, name: str, root: Path, english_hash: str | None) -> t
     if page.meta.get("untranslated"):
         return STUB, Review()
     if english_hash is None:
-        english_hash = source_hash(read_page(page_file(default_language(root).code, name, root)))
+        english_hash = english_version(name, root)
     state = TRANSLATED if page.meta.get("source_hash") == english_hash else OUTDATED
     return state, review_of(page.meta, english_hash)
 
@@ -652,7 +661,7 @@ class Catalogue:
     def load(cls, root: Path = REPO, judge: Judge | None = None) -> Catalogue:
         """The project's catalogue, judged by `judge` (default: the project's publishing gate)."""
         langs, pages = languages(root), page_names(root)
-        hashes = {name: source_hash(read_page(page_file(langs[0].code, name, root))) for name in pages}
+        hashes = {name: english_version(name, root) for name in pages}
         read = {(lang.code, name): _read_state(lang.code, name, root, hashes[name]) for lang in langs for name in pages}
         catalogue = cls(
             root, langs, pages, {key: state for key, (state, _) in read.items()}, {key: review for key, (_, review) in read.items()}

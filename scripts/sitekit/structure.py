@@ -89,6 +89,10 @@ class Structure:
         return "\n".join(block.text for block in self.blocks)
 
 
+class ConfigError(ValueError):
+    """mkdocs.yml does not load: nothing can be checked (the build stops on it too)."""
+
+
 _PROJECT_RENDERERS: dict[tuple[Path, bytes], Renderer] = {}
 
 
@@ -103,10 +107,14 @@ class Renderer:
         """mkdocs.yml's markdown_extensions as MkDocs itself reads them (with its built-in ones);
         read again only when mkdocs.yml changes (every catalogue a process loads is judged with one)."""
         from mkdocs.config import load_config
+        from mkdocs.exceptions import MkDocsException
 
         key = (root.resolve(), (root / "mkdocs.yml").read_bytes())
         if key not in _PROJECT_RENDERERS:
-            config = load_config(config_file=str(root / "mkdocs.yml"))
+            try:
+                config = load_config(config_file=str(root / "mkdocs.yml"))
+            except MkDocsException as err:
+                raise ConfigError(str(err)) from None
             _PROJECT_RENDERERS[key] = cls(config.markdown_extensions, config.mdx_configs)
         return _PROJECT_RENDERERS[key]
 

@@ -1,0 +1,848 @@
+"""Translation exchange with CAT tools and platforms: XLIFF and PO files of a language's
+pages and interface strings, its glossary as TBX and its translations as a TMX memory
+(all written and read with translate-toolkit's storage classes), and the import that
+turns a translated file back into pages.
+
+Segments come from the publishing gate's reading of each page (sitekit/segments.py). An
+export carries, for every segment of the current English page, its English text and the
+translation the page has: *translated* where the English is the one the translation
+follows, *needs review* (XLIFF `needs-review-translation`, PO `fuzzy`, with the earlier
+English) where that English segment changed since, empty where it is new.
+
+An import checks every page it would write with the gate (`Gate.check_page`) before it
+writes anything: one refused segment leaves every file as it was. A page is written only
+when all its segments are translated (readers never get half a page); what the file held
+that no page can hold yet (translations of unfinished pages, translators' notes) is kept
+in `l10n/<lang>/exchange.yml` and comes back in the next export.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from lxml import etree
+from translate.storage import po, tbx, tmx, xliff
+from translate.storage.placeables import StringElem
+from translate.storage.placeables import lisa as lisa_placeables
+from translate.storage.placeables import xliff as xliff_placeables
+
+from sitekit import gate, model
+from sitekit.segments import (
+    Change,
+    Code,
+    Page,
+    Segment,
+    SegmentError,
+    Span,
+    Text,
+    changes,
+    code_problems,
+    merged,
+    needs_escaping,
+    parse_plain,
+    plain,
+    squeezed,
+)
+from sitekit.structure import NUMBER, western
+
+FORMATS = {"xliff": "xlf", "po": "po"}
+STRINGS = "strings.yml"
+TRANSLATED, REVIEW, EMPTY = "translated", "needs review", "empty"
+KEEP_NUMBERS = "keep every number and duration exactly (Western digits)"
+EXPORT_AGAIN = "export the file again (`python scripts/docs.py export …`): your translations are carried over, and only the English segments that changed are marked"
+
+
+@dataclass
+class Unit:
+    """One segment as an exchange file holds it."""
+
+    id: str
+    english: Segment  # the current English segment
+    target: Text | None
+    state: str  # TRANSLATED, REVIEW or EMPTY
+    before: Segment | None = None  # for REVIEW: the English the translation was made from
+    notes: str = ""
+
+
+@dataclass
+class Refusal:
+    """A problem that stops an import: where (file, segment or page), what, the fix."""
+
+    file: str
+    where: str
+    message: str
+    fix: str
+    severity: str = "error"
+
+    def format(self) -> str:
+        label = "" if self.severity == "error" else "warning: "
+        where = f"{self.where}: " if self.where else ""
+        return f"{self.file}: {where}{label}{self.message} — {self.fix}"
+
+
+@dataclass
+class Outcome:
+    problems: list[Refusal] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    waiting: dict[str, int] = field(default_factory=dict)  # page -> segments still to translate
+
+    @property
+    def refused(self) -> bool:
+        return any(problem.severity == "error" for problem in self.problems)
+
+
+class Exchange:
+    """The project's pages and strings as segments, for one command."""
+
+    def __init__(self, root: Path = model.REPO) -> None:
+        self.root = root
+        self.gate = gate.Gate.for_project(root)
+        self.catalogue = self.gate.catalogue
+        self.english = self.catalogue.default.code
+        self._pages: dict[tuple[str, str], Page | None] = {}
+
+    # --- reading the project --------------------------------------------------------------------
+
+    def page(self, lang: str, name: str) -> Page | None:
+        """The page's segments in `lang` (None: missing, a stub, or unreadable)."""
+        key = (lang, name)
+        if key not in self._pages:
+            path = model.page_file(lang, name, self.root)
+            try:
+                source = model.read_page(path)
+            except (OSError, model.PageError):
+                source = None
+            if source is None or source.meta.get("untranslated"):
+                self._pages[key] = None
+            else:
+                self._pages[key] = Page(name, source, self.gate.renderer, self.gate.read(source))
+        return self._pages[key]
+
+    def english_page(self, name: str) -> Page:
+        page = self.page(self.english, name)
+        assert page is not None, name
+        return page
+
+    def followed(self, lang: str, name: str) -> tuple[Page, bool] | None:
+        """The English version the translation follows (current or recorded) and whether it is current."""
+        own = self.page(lang, name)
+        if own is None:
+            return None
+        source, _ = self.gate.english_version(own.source, name)
+        current = self.english_page(name)
+        if source.body == current.source.body and source.meta.get("title") == current.source.meta.get("title") and source.meta.get("description") == current.source.meta.get("description"):
+            return current, True
+        return Page(name, source, self.gate.renderer), False
+
+    def page_changes(self, lang: str, name: str) -> tuple[list[Change], list[Segment]]:
+        """Each current English segment: the same as in the translation's English version, changed, or new."""
+        followed = self.followed(lang, name)
+        current = self.english_page(name).segments
+        if followed is None:
+            return [Change(segment, "new") for segment in current], []
+        return changes(followed[0].segments, current)
+
+    def units(self, lang: str, name: str, *, kept: bool = True) -> list[Unit]:
+        """The page's segments for an export: English, translation and state, notes (with
+        `kept`, what l10n/<lang>/exchange.yml holds for them; without, the page's alone)."""
+        own = self.page(lang, name)
+        mine = own.by_id if own else {}
+        store = self.kept(lang) if kept else Kept({})
+        units = []
+        for change in self.page_changes(lang, name)[0]:
+            english = change.segment
+            unit = Unit(english.id, english, None, EMPTY)
+            if change.before is not None and change.before.id in mine:
+                target = adopt(mine[change.before.id], english)
+                if target is not None:
+                    same = change.state == "same" and english.codes.keys() == _codes_of(target)
+                    unit = Unit(english.id, english, target, TRANSLATED if same else REVIEW, None if same else change.before)
+            units.append(store.apply(unit))
+        return units
+
+    def string_units(self, lang: str, *, kept: bool = True) -> list[Unit]:
+        english = _strings(model.l10n_file(self.english, "strings", self.root))
+        own = _strings(model.l10n_file(lang, "strings", self.root))
+        store = self.kept(lang) if kept else Kept({})
+        units = []
+        for key, value in english.items():
+            segment = string_segment(key, value)
+            mine = own.get(key)
+            unit = Unit(segment.id, segment, None, EMPTY)
+            if isinstance(mine, str) and mine != value:
+                try:
+                    unit = Unit(segment.id, segment, parse_plain(mine, segment), TRANSLATED)
+                except SegmentError:
+                    unit = Unit(segment.id, segment, (mine,), REVIEW)
+            units.append(store.apply(unit))
+        return units
+
+    def kept(self, lang: str) -> Kept:
+        return Kept.load(kept_file(lang, self.root))
+
+    # --- export -------------------------------------------------------------------------------------
+
+    def export(self, lang: str, fmt: str, out: Path) -> list[Path]:
+        """pages.<ext> and strings.<ext> (XLIFF or PO), glossary.tbx and memory.tmx in out/<lang>/."""
+        folder = out / lang
+        folder.mkdir(parents=True, exist_ok=True)
+        pages = {name: self.units(lang, name) for name in self.catalogue.pages}
+        strings = {STRINGS: self.string_units(lang)}
+        written = []
+        for stem, groups in (("pages", pages), ("strings", strings)):
+            path = folder / f"{stem}.{FORMATS[fmt]}"
+            store = _xliff_store(lang, groups) if fmt == "xliff" else _po_store(lang, groups)
+            path.write_bytes(bytes(store))
+            written.append(path)
+        written.append(self._glossary(lang, folder / "glossary.tbx"))
+        written.append(self._memory(lang, folder / "memory.tmx"))
+        return written
+
+    def _glossary(self, lang: str, path: Path) -> Path:
+        store = tbx.tbxfile(sourcelanguage=self.english, targetlanguage=lang)
+        english = model.glossary(self.english, self.root)
+        own = model.glossary(lang, self.root)
+        for group in ("terms", "abbreviations"):
+            approved = own.get(group) or {}
+            for term, meaning in (english.get(group) or {}).items():
+                unit = store.addsourceunit(str(term))
+                forms = approved.get(term) if group == "terms" else term if term in approved else None
+                forms = [forms] if isinstance(forms, str) else [f for f in forms or [] if isinstance(f, str)]
+                if forms and any(f.strip() for f in forms):
+                    unit.set_target_terms([f for f in forms if f.strip()], lang)
+                if group == "abbreviations":
+                    unit.addnote(f"abbreviation of {meaning}", origin="developer")
+        path.write_bytes(bytes(store))
+        return path
+
+    def _memory(self, lang: str, path: Path) -> Path:
+        """Every translated segment with the English it was translated from (an outdated page's
+        segments with their older English): words only, codes left out."""
+        store = tmx.tmxfile(sourcelanguage=self.english, targetlanguage=lang)
+        seen = set()
+        for name in self.catalogue.pages:
+            followed, own = self.followed(lang, name), self.page(lang, name)
+            if followed is None or own is None:
+                continue
+            mine = own.by_id
+            for segment in followed[0].segments:
+                theirs = mine.get(segment.id)
+                pair = (segment.words, theirs.words if theirs else "")
+                if theirs is not None and all(pair) and pair not in seen:
+                    seen.add(pair)
+                    store.addtranslation(pair[0], self.english, pair[1], lang)
+        for unit in self.string_units(lang):
+            if unit.state == TRANSLATED and unit.target is not None:
+                store.addtranslation(unit.english.plain, self.english, plain(unit.target, unit.english.codes), lang)
+        path.write_bytes(bytes(store))
+        return path
+
+    # --- import -------------------------------------------------------------------------------------
+
+    def import_files(self, paths: list[Path], *, write: bool = True) -> Outcome:
+        outcome = Outcome()
+        plans: list[_Plan] = []
+        for path in paths:
+            shown = path.name
+            try:
+                lang, units = read_file(path, self)
+            except ImportProblem as err:
+                outcome.problems.append(Refusal(shown, err.where, err.message, err.fix))
+                continue
+            sources = units.pop("@english")
+            plans.append(_Plan(self, path, shown, lang, units, sources, outcome))
+        kept: dict[str, Kept] = {}  # one per language, shared by the files of that language
+        for plan in plans:
+            plan.kept = kept.setdefault(plan.lang, self.kept(plan.lang))
+            plan.prepare()
+        files: dict[Path, str | None] = {path: text for plan in plans for path, text in plan.files.items()}
+        for lang, store in kept.items():
+            path, text = kept_file(lang, self.root), store.dump()
+            if text != (path.read_text(encoding="utf-8") if path.exists() else ""):
+                files[path] = text or None  # None: nothing is kept any more, the file goes
+        if outcome.refused or not write:
+            return outcome
+        outcome.written = [path for path, text in files.items() if write_file(path, text)]
+        return outcome
+
+
+def write_file(path: Path, text: str | None) -> bool:
+    """Write (through a temporary file, so a page is never half written) or, for None,
+    remove; True when a file was written."""
+    if text is None:
+        path.unlink(missing_ok=True)
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".importing")
+    temporary.write_bytes(text.encode("utf-8"))
+    temporary.replace(path)
+    return True
+
+
+class ImportProblem(ValueError):
+    def __init__(self, where: str, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.where, self.message, self.fix = where, message, fix
+
+
+# --- what an imported file means for the project -----------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """One imported file: the pages and strings it changes, checked before anything is written."""
+
+    exchange: Exchange
+    path: Path
+    shown: str
+    lang: str
+    units: dict[str, dict[str, tuple[Text | None, str, str]]]  # group -> id -> (target, state, notes)
+    sources: dict[str, tuple[Text | None, str, str]]  # id -> (the English the file carries, "", "")
+    outcome: Outcome
+    files: dict[Path, str] = field(default_factory=dict)  # the pages and strings it writes
+    kept: Kept | None = None
+
+    def refuse(self, where: str, message: str, fix: str, severity: str = "error") -> None:
+        self.outcome.problems.append(Refusal(self.shown, where, message, fix, severity))
+
+    def prepare(self) -> None:
+        ex = self.exchange
+        for group, units in self.units.items():
+            if group == STRINGS:
+                self._strings(units)
+            elif group not in ex.catalogue.pages:
+                self.refuse(f"page {group}", "there is no such English page", f"pages are {', '.join(ex.catalogue.pages)}")
+            else:
+                self._page(group, units)
+
+    def _targets(
+        self, english: list[Segment], units: dict[str, tuple[Text | None, str, str]], current: dict[str, Unit], own: dict[str, Unit]
+    ) -> dict[str, Text] | None:
+        """Each segment's checked translation; None when a segment stops the import. A segment
+        the file leaves out keeps what it has (`current`); a translation for review that is
+        not the page's own (`own`) is kept for the next export."""
+        known = {segment.id for segment in english}
+        for id_ in units:
+            if id_ not in known:
+                self.refuse(f"segment {id_}", "the English page has no such segment", EXPORT_AGAIN)
+        targets: dict[str, Text] = {}
+        ok = True
+        for segment in english:
+            target, state, notes = units.get(segment.id, (None, EMPTY, ""))
+            assert self.kept is not None
+            self.kept.note(segment, notes)
+            if segment.id not in units:
+                unit = current[segment.id]
+                target, state = unit.target, unit.state
+            if target is None or state == EMPTY:
+                continue
+            problems = string_problems(target, segment) if segment.kind == "string" else code_problems(target, segment) + number_problems(target, segment)
+            for problem in problems:
+                self.refuse(f"segment {problem.segment}", problem.message, problem.fix)
+            ok = ok and not problems
+            if state == TRANSLATED:
+                targets[segment.id] = target
+            elif target != own[segment.id].target or own[segment.id].state != REVIEW:
+                self.kept.keep(segment, target, state)
+        return targets if ok else None
+
+    def _page(self, name: str, units: dict[str, tuple[Text | None, str, str]]) -> None:
+        ex = self.exchange
+        english = ex.english_page(name)
+        current = {unit.id: unit for unit in ex.units(self.lang, name)}
+        own = {unit.id: unit for unit in ex.units(self.lang, name, kept=False)}
+        if not self._same_english(english.segments, units):
+            return
+        targets = self._targets(english.segments, units, current, own)
+        if targets is None:
+            return
+        todo = [segment.id for segment in english.segments if segment.id not in targets]
+        assert self.kept is not None
+        if todo:
+            for id_, text in targets.items():
+                if own[id_].state != TRANSLATED or own[id_].target != text:
+                    self.kept.keep(english.by_id[id_], text, TRANSLATED)
+            if len(todo) < len(english.segments):
+                self.outcome.waiting[f"{self.lang}/{name}"] = len(todo)
+            return
+        self.kept.forget_translations(english.segments)
+        if all(own[s.id].state == TRANSLATED and own[s.id].target == targets[s.id] for s in english.segments):
+            return
+        self._write_page(name, english, targets)
+
+    def _same_english(self, english: list[Segment], units: dict[str, tuple[Text | None, str, str]]) -> bool:
+        same = True
+        for segment in english:
+            source = self.sources.get(segment.id)
+            if segment.id in units and source is not None and shape(source[0], segment.codes) != shape(segment.text, segment.codes):
+                self.refuse(f"segment {segment.id}", "the English text has changed since this file was exported", EXPORT_AGAIN)
+                same = False
+        return same
+
+    def _write_page(self, name: str, english: Page, targets: dict[str, Text]) -> None:
+        ex = self.exchange
+        path = model.page_file(self.lang, name, ex.root)
+        own = ex.page(self.lang, name)
+        body = [s.id for s in english.segments if s.kind not in ("title", "description")]
+        wanted = {id_: shape(targets[id_], english.by_id[id_].codes) for id_ in body}
+        escaped: frozenset[str] = frozenset()
+        for _ in range(2):  # as written; then with Markdown's characters escaped in the segments that have any
+            text, lines = page_text(ex, self.lang, name, english, targets, escaped, own)
+            page = model.parse_page(path, text)
+            got = {s.id: shape(s.text, s.codes) for s in Page(name, page, ex.gate.renderer).segments}
+            misread = [id_ for id_ in body if got.get(id_) != wanted[id_]]
+            if not misread or escaped:
+                break
+            escaped = frozenset(id_ for id_ in body if needs_escaping(targets[id_]))
+        for id_ in misread:
+            self.refuse(f"segment {id_}", "the translation does not read back as written once in the page's Markdown", "write it without Markdown characters (* _ [ ] ` < #) or report it to the site's editors")
+        if misread:
+            return
+        by_line = {line: id_ for id_, line in lines.items()}
+        for problem in ex.gate.check_page(page, self.lang, name):
+            where = f"segment {by_line[problem.line]}" if problem.line in by_line else f"page {self.lang}/{name}"
+            self.refuse(where, problem.message, problem.fix, problem.severity)
+        self.files[path] = text
+
+    def _strings(self, units: dict[str, tuple[Text | None, str, str]]) -> None:
+        ex = self.exchange
+        current = {unit.id: unit for unit in ex.string_units(self.lang)}
+        own = {unit.id: unit for unit in ex.string_units(self.lang, kept=False)}
+        english = [unit.english for unit in current.values()]
+        if not self._same_english(english, units):
+            return
+        targets = self._targets(english, units, current, own)
+        if not targets:
+            return
+        values = {s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target}
+        assert self.kept is not None
+        self.kept.forget_translations([segment for segment in english if segment.id in targets])
+        if not values:
+            return
+        path = model.l10n_file(self.lang, "strings", ex.root)
+        self.files[path] = set_fields(path.read_text(encoding="utf-8") if path.exists() else "", values)
+
+
+def _codes_of(text: Text) -> set[str]:
+    found: set[str] = set()
+    for part in text:
+        if isinstance(part, Span):
+            found.add(part.code)
+            found |= _codes_of(part.parts)
+    return found
+
+
+def shape(text: Text, codes: dict[str, Code]) -> tuple[Text, tuple[tuple[str, str, str], ...]]:
+    """A text as reading a written page gives it back: its codes numbered in the order they
+    appear, with what each writes (so a translator may reorder codes)."""
+    numbers: dict[str, str] = {}
+
+    def walk(parts: Text) -> Text:
+        out: list[Any] = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                numbers.setdefault(part.code, str(len(numbers) + 1))
+                out.append(Span(numbers[part.code], walk(part.parts)))
+        return tuple(out)
+
+    renumbered = walk(text)
+    signatures = tuple((c.kind, c.open, c.close) for n, c in sorted(((numbers[k], codes[k]) for k in numbers if k in codes), key=lambda i: int(i[0])))
+    return renumbered, signatures
+
+
+def string_problems(target: Text, segment: Segment) -> list[SegmentError]:
+    """An interface string may leave a {placeholder} out (its language may not need it), never add one."""
+    known = {code.open for code in segment.codes.values()}
+    return [
+        SegmentError(segment.id, f"the placeholder {found} is not in the English text", f"use only {', '.join(sorted(known)) or 'no placeholders'}")
+        for part in target
+        if isinstance(part, str)
+        for found in re.findall(r"\{[^{}]*\}", part)
+        if found not in known
+    ]
+
+
+def number_problems(target: Text, segment: Segment) -> list[SegmentError]:
+    """The gate's figures (structure.NUMBER, in any digit system), compared segment by segment."""
+    mine, theirs = Counter(_figures(target, segment.codes)), Counter(_figures(segment.text, segment.codes))
+    problems = [
+        SegmentError(segment.id, f"the number '{value}' of the English page is missing", KEEP_NUMBERS) for value in (theirs - mine).elements()
+    ]
+    problems += [
+        SegmentError(segment.id, f"the number '{value}' is not in the English page", "use the same numbers as the English page")
+        for value in (mine - theirs).elements()
+    ]
+    return problems
+
+
+def _figures(text: Text, codes: dict[str, Code]) -> list[str]:
+    found = []
+    for part in text:
+        if isinstance(part, str):
+            found += [western(match.group()) for match in NUMBER.finditer(part)]
+        elif codes.get(part.code, Code("x", "")).kind not in ("image",):
+            found += _figures(part.parts, codes)
+    return found
+
+
+def adopt(own: Segment, english: Segment) -> Text | None:
+    """A translated segment's text with the English segment's code numbers (a translator may
+    put the codes in another order): None when its codes are not the English segment's."""
+    free = dict(english.codes)
+    numbers: dict[str, str] = {}
+    for number, code in own.codes.items():
+        match = next((n for n, c in free.items() if (c.kind, c.open, c.close) == (code.kind, code.open, code.close)), None)
+        if match is None:
+            return None
+        numbers[number] = match
+        del free[match]
+
+    def walk(parts: Text) -> Text:
+        return tuple(p if isinstance(p, str) else Span(numbers[p.code], walk(p.parts)) for p in parts)
+
+    return walk(own.text)
+
+
+# --- writing a page -----------------------------------------------------------------------------------
+
+
+def page_text(ex: Exchange, lang: str, name: str, english: Page, targets: dict[str, Text], escaped: frozenset[str], own: Page | None) -> tuple[str, dict[str, int]]:
+    """The translated page: its own front matter (every field kept, the translated ones set,
+    source_hash the current English version) and the English page's blocks with the translation's words."""
+    path = model.page_file(lang, name, ex.root)
+    values = {key: plain(targets[f"{name}:{key}"], {}) for key in ("title", "description")}
+    values["source_hash"] = model.source_hash(english.source)
+    head = _front_matter(path, english.source)
+    head = set_fields(head, values, remove=("untranslated",))  # a review record stays as it is (docs.py review writes it)
+    same_blocks = own is not None and len(own.structure.blocks) == len(english.structure.blocks)
+    body, lines = english.markdown(targets, escaped, own.comments if own is not None and same_blocks else {})
+    body_line = head.count("\n") + 3  # ---, the fields, ---
+    lines = {id_: body_line + line for id_, line in lines.items()}
+    meta = yaml.compose(head) if head.strip() else None
+    if meta is not None:
+        for key_node, _ in meta.value:
+            if key_node.value in ("title", "description"):
+                lines[f"{name}:{key_node.value}"] = key_node.start_mark.line + 2
+    return f"---\n{head}---\n{body}", lines
+
+
+def _front_matter(path: Path, english: model.PageSource) -> str:
+    """The translation's own front matter text (a new page: the English page's dates)."""
+    if path.exists():
+        lines = model.read_text(path).split("\n")
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+        if lines[0].rstrip() == "---" and end is not None:
+            return "".join(line + "\n" for line in lines[1:end])
+    return set_fields("", {key: str(english.meta.get(key, "")) for key in ("title", "description", *model.DATE_FIELDS)})
+
+
+def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) -> str:
+    """YAML mapping text with `values` set (each key's lines replaced, or added at the end) and
+    `remove` taken out; every other line, comments included, stays as it was."""
+    lines = text.split("\n") if text else []
+    if lines and lines[-1] == "":
+        lines.pop()
+    node = yaml.compose("\n".join(lines)) if lines else None
+    spans: dict[str, tuple[int, int, str]] = {}  # key -> its first line, the line after it, a comment after its value
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            end = value_node.end_mark
+            after = lines[end.line][end.column :] if end.column and end.line < len(lines) else ""
+            comment = after if after.strip().startswith("#") else ""
+            spans[str(key_node.value)] = (key_node.start_mark.line, max(end.line + (1 if end.column else 0), key_node.start_mark.line + 1), comment)
+    current = yaml.safe_load("\n".join(lines)) if lines else {}
+    current = current if isinstance(current, dict) else {}
+    def dumped(key: str) -> str:
+        return yaml.safe_dump({key: values[key]}, allow_unicode=True, width=math.inf, sort_keys=False).rstrip("\n")
+
+    for key in sorted((k for k in spans if k in values or k in remove), key=lambda k: -spans[k][0]):  # from the end: lines stay put
+        start, end, comment = spans[key]
+        if key in remove:
+            del lines[start:end]
+        elif str(current.get(key)) != values[key]:
+            lines[start:end] = [dumped(key) + comment]
+    lines += [dumped(key) for key in values if key not in spans and key not in remove]
+    return "".join(line + "\n" for line in lines)
+
+
+# --- interface strings ------------------------------------------------------------------------------
+
+
+def _strings(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def string_segment(key: str, value: Any) -> Segment:
+    """An interface string as a segment: its {placeholders} as codes."""
+    text: list[Any] = []
+    codes: dict[str, Code] = {}
+    position = 0
+    value = str(value)
+    for match in re.finditer(r"\{[A-Za-z_]\w*\}", value):
+        text.append(value[position : match.start()])
+        number = next((n for n, c in codes.items() if c.open == match.group()), None) or str(len(codes) + 1)
+        codes[number] = Code("placeholder", match.group(), paired=False, detail=match.group())
+        text.append(Span(number))
+        position = match.end()
+    text.append(value[position:])
+    return Segment(f"{STRINGS}:{key}", "string", tuple(p for p in text if p != ""), codes)
+
+
+# --- what no page can hold yet -------------------------------------------------------------------------
+
+
+def kept_file(lang: str, root: Path) -> Path:
+    return model.l10n_file(lang, "strings", root).parent / "exchange.yml"
+
+
+@dataclass
+class Kept:
+    """l10n/<lang>/exchange.yml: translators' notes, and translations that wait for their page
+    (a page is written only once all its segments are translated), each with its English."""
+
+    entries: dict[str, dict[str, str]]
+
+    @classmethod
+    def load(cls, path: Path) -> Kept:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        return cls({str(k): dict(v) for k, v in (data or {}).items() if isinstance(v, dict)})
+
+    def dump(self) -> str:
+        entries = {key: value for key, value in sorted(self.entries.items()) if value.get("note") or "translation" in value}
+        if not entries:
+            return ""
+        head = "# Kept by `docs.py import`: translators' notes, and translations waiting for the rest of their page.\n"
+        return head + yaml.safe_dump(entries, allow_unicode=True, width=math.inf, sort_keys=False)
+
+    def apply(self, unit: Unit) -> Unit:
+        entry = self.entries.get(unit.id)
+        if not entry:
+            return unit
+        unit.notes = entry.get("note", "")
+        if "translation" in entry and entry.get("english") == unit.english.plain:
+            try:
+                unit.target = parse_plain(entry["translation"], unit.english)
+                unit.state = TRANSLATED if entry.get("state") == TRANSLATED else REVIEW
+            except SegmentError:
+                pass
+        return unit
+
+    def note(self, segment: Segment, notes: str) -> None:
+        entry = self.entries.setdefault(segment.id, {})
+        if notes.strip():
+            entry["note"] = notes.strip()
+        else:
+            entry.pop("note", None)
+
+    def keep(self, segment: Segment, target: Text, state: str) -> None:
+        entry = self.entries.setdefault(segment.id, {})
+        entry.update(english=segment.plain, translation=plain(target, segment.codes), state=state)
+
+    def forget_translations(self, segments: list[Segment]) -> None:
+        for segment in segments:
+            entry = self.entries.get(segment.id)
+            if entry:
+                for key in ("english", "translation", "state"):
+                    entry.pop(key, None)
+
+
+# --- the formats (translate-toolkit) ---------------------------------------------------------------------
+
+
+def _note(unit: Unit) -> str:
+    links = [f"<{n}> {c.kind} to {c.detail}" if c.kind in ("link", "image") else f"<{n}> {c.kind}" for n, c in unit.english.codes.items() if c.kind != "placeholder"]
+    parts = [f"{unit.english.kind}"] + (["codes: " + "; ".join(links)] if links else [])
+    return ", ".join(parts)
+
+
+XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
+
+
+class _Unit12(xliff.xliffunit):
+    namespace = XLIFF_12
+
+
+class Xliff12(xliff.xlifffile):
+    """translate-toolkit's XLIFF, written as XLIFF 1.2 (the version every CAT tool reads; it reads 1.1 and 1.2)."""
+
+    UnitClass = _Unit12
+    namespace = XLIFF_12
+    XMLskeleton = xliff.xlifffile.XMLskeleton.replace("1.1", "1.2")
+
+
+def _xliff_store(lang: str, groups: dict[str, list[Unit]]) -> xliff.xlifffile:
+    store = Xliff12(sourcelanguage="en", targetlanguage=lang)
+    for name, units in groups.items():
+        store.switchfile(name, createifmissing=True)
+        store.setsourcelanguage("en")
+        store.settargetlanguage(lang)
+        for unit in units:
+            item = store.addsourceunit("", filename=name, createifmissing=True)
+            item.setid(unit.id)
+            _set_rich(item.source_dom, unit.english.text, unit.english.codes)
+            if unit.target is not None:
+                item.settarget("", lang=lang)
+                _set_rich(item.get_target_dom(), unit.target, unit.english.codes)
+            item.addnote(_note(unit), origin="developer")
+            if unit.notes:
+                item.addnote(unit.notes, origin="translator")
+            if unit.before is not None:
+                item.addnote(f"English before: {unit.before.plain}", origin="developer")
+            if unit.state == TRANSLATED:
+                item.markfuzzy(False)
+                item.xmlelement.find(item.namespaced("target")).set("state", "translated")
+            elif unit.state == REVIEW:
+                item.xmlelement.find(item.namespaced("target")).set("state", "needs-review-translation")
+    return store
+
+
+def _set_rich(node: etree._Element, text: Text, codes: dict[str, Code]) -> None:
+    for child in list(node):
+        node.remove(child)
+    node.text = None
+    lisa_placeables.strelem_to_xml(node, StringElem(list(_elements(text, codes))))
+
+
+def _elements(text: Text, codes: dict[str, Code]) -> Any:
+    for part in text:
+        if isinstance(part, str):
+            yield part
+            continue
+        code = codes[part.code]
+        attrib = {"ctype": code.ctype}
+        if code.paired:
+            yield xliff_placeables.G(id=part.code, sub=list(_elements(part.parts, codes)), xml_attrib=attrib)
+        else:
+            yield xliff_placeables.X(id=part.code, xml_attrib=attrib)
+
+
+def _po_store(lang: str, groups: dict[str, list[Unit]]) -> po.pofile:
+    store = po.pofile()
+    store.updateheader(add=True, Project_Id_Version="painpump site", Language=lang, Content_Type="text/plain; charset=UTF-8", Content_Transfer_Encoding="8bit", X_Source_Language="en")
+    for units in groups.values():
+        for unit in units:
+            item = store.addsourceunit(unit.english.plain)
+            item.setcontext(unit.id)
+            item.addnote(_note(unit), origin="developer")
+            if unit.notes:
+                item.addnote(unit.notes, origin="translator")
+            if any(c.kind == "placeholder" for c in unit.english.codes.values()):
+                item.settypecomment("python-brace-format")
+            if unit.target is not None:
+                item.target = plain(unit.target, unit.english.codes)
+                if unit.state == REVIEW:
+                    item.markfuzzy(True)
+                    if unit.before is not None:
+                        item.prev_source = unit.before.plain
+    return store
+
+
+def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[Text | None, str, str]]]]:
+    """An exchange file's language and its units, grouped by page (and STRINGS), plus the
+    English each unit carries under '@english'."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ImportProblem("", f"cannot be read ({err.strerror})", "give the path of an exported .xlf or .po file") from None
+    suffix = path.suffix.casefold()
+    if suffix not in (".xlf", ".xliff", ".po"):
+        raise ImportProblem("", "is neither XLIFF (.xlf) nor PO (.po)", "import the .xlf or .po file an export wrote, translated")
+    try:
+        store = xliff.xlifffile.parsestring(data) if suffix != ".po" else po.pofile.parsestring(data)
+    except Exception as err:  # translate-toolkit raises lxml's and its own errors
+        raise ImportProblem("", f"cannot be read as {'PO' if suffix == '.po' else 'XLIFF'} ({err})", "import the file as your tool saved it from the export") from None
+    lang = _language(store, suffix)
+    codes = [language.code for language in ex.catalogue.languages[1:]]
+    if lang not in codes:
+        raise ImportProblem("", f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})", "import a file exported for one of those languages")
+    groups: dict[str, dict[str, tuple[Text | None, str, str]]] = {"@english": {}}
+    english_pages: dict[str, dict[str, Segment]] = {}
+
+    def tidy(text: Text) -> Text:  # a page's words as readers get them; an interface string exactly
+        return text if group == STRINGS else squeezed(text)
+
+    strings = {unit.id: unit.english for unit in ex.string_units(lang)}
+    for item in store.units:
+        if item.isheader() or item.isobsolete():
+            continue
+        id_ = item.getcontext() if suffix == ".po" else (item.xmlelement.get("id") or "")
+        group = STRINGS if id_.startswith(f"{STRINGS}:") else id_.split(":", 1)[0].split("#", 1)[0].split("/", 1)[0]
+        if group != STRINGS and group in ex.catalogue.pages and group not in english_pages:
+            english_pages[group] = ex.english_page(group).by_id
+        english = strings.get(id_) if group == STRINGS else english_pages.get(group, {}).get(id_)
+        if english is None:
+            groups.setdefault(group, {})[id_] = (None, EMPTY, "")
+            continue
+        try:
+            if suffix == ".po":
+                source = tidy(parse_plain(str(item.source), english))
+                target_text = str(item.target or "")
+                target = tidy(parse_plain(target_text, english)) if target_text.strip() else None
+                state = EMPTY if target is None else (REVIEW if item.isfuzzy() else TRANSLATED)
+            else:
+                source = tidy(_from_xml(item.source_dom, english))
+                node = item.get_target_dom()
+                target = tidy(_from_xml(node, english)) if node is not None and "".join(node.itertext()).strip() else None
+                xml_state = node.get("state", "translated") if node is not None else ""
+                state = EMPTY if target is None else (REVIEW if xml_state.startswith("needs-") or xml_state == "new" else TRANSLATED)
+        except SegmentError as err:
+            raise ImportProblem(f"segment {err.segment}", err.message, err.fix) from None
+        groups["@english"][id_] = (source, "", "")
+        groups.setdefault(group, {})[id_] = (target, state, item.getnotes("translator") or "")
+    return lang, groups
+
+
+def _language(store: Any, suffix: str) -> str:
+    if suffix == ".po":
+        return str(store.parseheader().get("Language", "")).replace("_", "-").split("-")[0]
+    return str(store.gettargetlanguage() or "").split("-")[0]
+
+
+def _from_xml(node: etree._Element, english: Segment) -> Text:
+    """An XLIFF source or target with <g>/<x> codes as a text (ids checked against the English segment)."""
+    element = lisa_placeables.xml_to_strelem(node, "preserve")
+
+    def walk(parts: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif isinstance(part, (xliff_placeables.G, xliff_placeables.X)):
+                number = str(part.id)
+                if number not in english.codes:
+                    raise SegmentError(english.id, f"the inline code with id '{number}' is not in the English text", "keep the English segment's codes and add none")
+                out.append(Span(number, tuple(walk(part.sub)) if isinstance(part, xliff_placeables.G) else ()))
+            elif isinstance(part, StringElem):
+                out.extend(walk(part.sub))
+            else:
+                raise SegmentError(english.id, f"the inline code {type(part).__name__} is not one the export wrote", "keep the English segment's <g> and <x> codes and add none")
+        return out
+
+    return merged(walk([element]))
+
+
+# --- status and diff ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentCount:
+    total: int
+    changed: int  # changed or new since the English version the translation follows
+
+
+def segment_count(ex: Exchange, lang: str, name: str) -> SegmentCount:
+    current, _ = ex.page_changes(lang, name)
+    return SegmentCount(len(current), sum(1 for change in current if change.state != "same"))
+
+

@@ -1,0 +1,259 @@
+"""Translation exchange (sitekit/exchange.py, `docs.py export` and `import`): segments read
+through the publishing gate, written back byte for byte; export then import changes nothing;
+an English change marks only its segments; a translated file that breaks a number, a
+placeholder or a link is refused with the segment's id and leaves every file as it was
+(tests/fixtures/exchange/<case>/, with the exact messages in expected.txt)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run_docs
+from sitekit import exchange, model, segments
+from translate.storage import po, tbx, tmx, xliff
+
+CASES = FIXTURES / "exchange"
+REFUSED = sorted(p.name for p in CASES.iterdir() if (p / "expected.txt").exists())
+
+
+def files_of(root: Path) -> dict[str, str]:
+    """Every file a translation or an import can touch, by content."""
+    found = {}
+    for folder in ("docs", "l10n"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def test_every_page_is_written_back_byte_for_byte():
+    """The writer's Markdown is the pages' own: every page of every language (English, and
+    translations in whatever state), rebuilt from its own segments, is the same file."""
+    ex = exchange.Exchange()
+    checked = 0
+    for lang in ex.catalogue.languages:
+        for name in ex.catalogue.pages:
+            page = ex.page(lang.code, name)
+            if page is None:
+                continue
+            body, _ = page.markdown({})
+            assert body == page.source.body, f"{lang.code}/{name} would not be written back as it is"
+            checked += 1
+    assert checked >= len(ex.catalogue.pages)
+
+
+@pytest.mark.parametrize("fmt", sorted(exchange.FORMATS))
+def test_export_then_import_unchanged_changes_no_byte(project_copy, tmp_path, fmt):
+    """Every translated language, pages and strings: the files an export writes, imported as
+    they are, leave every page, string and glossary as it was (in any translation state)."""
+    root = project_copy.root
+    ex = exchange.Exchange(root)
+    before = files_of(root)
+    files = []
+    for lang in ex.catalogue.languages[1:]:
+        files += [p for p in ex.export(lang.code, fmt, tmp_path / "out") if p.suffix in (".xlf", ".po")]
+    outcome = exchange.Exchange(root).import_files(files)
+    assert not outcome.problems, [p.format() for p in outcome.problems]
+    assert outcome.written == []
+    assert files_of(root) == before
+
+
+def test_exported_units_match_the_catalogue():
+    """Every segment of every English page is in each language's export, once, in order; a
+    page the catalogue calls translated has a translation for each; a stub or missing page
+    none; an outdated page at least one segment changed."""
+    ex = exchange.Exchange()
+    for lang in ex.catalogue.languages[1:]:
+        for name in ex.catalogue.pages:
+            units = ex.units(lang.code, name)
+            assert [u.id for u in units] == [s.id for s in ex.english_page(name).segments]
+            state = ex.catalogue.state(lang.code, name)
+            states = {u.state for u in units}
+            if state == model.TRANSLATED:
+                assert exchange.EMPTY not in states, (lang.code, name)
+            if state in model.SHOWN_IN_ENGLISH:
+                assert states == {exchange.EMPTY}, (lang.code, name)
+            if state == model.OUTDATED:
+                assert exchange.segment_count(ex, lang.code, name).changed > 0, (lang.code, name)
+
+
+def test_a_changed_english_sentence_marks_only_its_segment(project_copy):
+    root = project_copy.root
+    ex = exchange.Exchange(root)
+    lang, name = next(
+        (lang.code, name) for lang in ex.catalogue.languages[1:] for name in ex.catalogue.pages if ex.catalogue.state(lang.code, name) == model.TRANSLATED
+    )
+    english = ex.english_page(name)
+    target = next(s for s in english.segments if s.kind == "paragraph" and not s.codes)
+    path = model.page_file(ex.english, name, root)
+    text = path.read_text(encoding="utf-8")
+    assert text.count(target.words) == 1, "the sentence is written once in the page"
+    path.write_text(text.replace(target.words, target.words.rstrip(".") + ", as your care team explains."), encoding="utf-8")
+    assert run_docs(root, "snapshot").returncode == 0
+
+    changed = exchange.Exchange(root)
+    units = changed.units(lang, name)
+    assert [u.id for u in units if u.state != exchange.TRANSLATED] == [target.id]
+    review = next(u for u in units if u.id == target.id)
+    assert review.state == exchange.REVIEW and review.before is not None and review.before.words == target.words
+    assert review.target is not None, "the earlier translation is offered for review"
+    count = exchange.segment_count(changed, lang, name)
+    assert (count.changed, count.total) == (1, len(english.segments))
+    status = run_docs(root, "status", "--lang", lang)
+    assert f"1 of {len(english.segments)} changed" in status.stdout
+    diff = run_docs(root, "diff", lang, name)
+    assert f"1 of {len(english.segments)} segments changed since your translation" in diff.stdout
+    assert f"changed: {target.id}" in diff.stdout
+
+
+def test_the_glossary_and_the_memory_are_readable_by_cat_tools(tmp_path):
+    ex = exchange.Exchange()
+    english_terms = list(model.glossary(ex.english).get("terms") or {})
+    for lang in ex.catalogue.languages[1:]:
+        written = ex.export(lang.code, "xliff", tmp_path)
+        glossary = tbx.tbxfile.parsefile(str(next(p for p in written if p.suffix == ".tbx")))
+        assert [u.source for u in glossary.units][: len(english_terms)] == english_terms
+        memory = tmx.tmxfile.parsefile(str(next(p for p in written if p.suffix == ".tmx")))
+        pages = [ex.page(lang.code, name) for name in ex.catalogue.pages]
+        words = {segment.words for page in pages if page is not None for segment in page.segments}
+        words |= {str(value) for value in model.ui_strings(lang.code).values()}
+        for unit in memory.units:
+            assert unit.target in words, (lang.code, unit.target)
+
+
+@pytest.mark.fixture_cases
+@pytest.mark.parametrize("case", REFUSED)
+def test_a_file_that_breaks_a_segment_is_refused_and_nothing_is_written(project_copy, case):
+    """The exact messages (file, segment, problem, fix), exit 1, and every file untouched."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    before = files_of(root)
+    [given] = [p for p in (CASES / case).iterdir() if p.suffix in (".xlf", ".po")]
+    result = run_docs(root, "import", str(given))
+    assert result.stderr == (CASES / case / "expected.txt").read_text(encoding="utf-8")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert files_of(root) == before
+
+
+@pytest.mark.fixture_cases
+def test_markdown_characters_in_a_translation_stay_words(project_copy):
+    """A translator's `*`, `[`, `#`, `<b>` are escaped in the page (only in those segments):
+    the gate accepts the page and it reads back as the translator wrote it."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    given = CASES / "markdown_characters" / "es-trial.xlf"
+    result = run_docs(root, "import", str(given))
+    assert result.returncode == 0, result.stderr
+    page = model.page_file("es", "trial.md", root)
+    assert run_docs(root, "check", str(page)).returncode == 0
+    again = exchange.Exchange(root).page("es", "trial.md").by_id
+    wanted = {u.xmlelement.get("id"): "".join(u.get_target_dom().itertext()) for u in xliff.xlifffile.parsefile(str(given)).units}
+    assert again["trial.md#trial-steps/3"].words == wanted["trial.md#trial-steps/3"]
+    assert again["trial.md#trial-phase/1"].words.startswith("# La fase")
+    assert "Colocación del catéter" in page.read_text(encoding="utf-8"), "other segments are written as they were"
+
+
+@pytest.mark.fixture_cases
+def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_path):
+    """A page with a segment still empty is not written; its other new translations and the
+    translator's notes are kept (l10n/es/exchange.yml) and come back in the next export."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    reviewed = run_docs(root, "review", "es", "trial.md", "--by", "Ana Pérez", "--qualification", "Medical translator")
+    assert reviewed.returncode == 0, reviewed.stderr
+    record = model.review_record(model.read_page(model.page_file("es", "trial.md", root)).meta)
+    written = exchange.Exchange(root).export("es", "po", tmp_path)
+    [pages, strings] = [p for name in ("pages.po", "strings.po") for p in written if p.name == name]
+    store = po.pofile.parsefile(str(pages))
+    units = {u.getcontext(): u for u in store.units if not u.isheader()}
+    interface = po.pofile.parsefile(str(strings))
+    next(u for u in interface.units if u.getcontext() == "strings.yml:dismiss").addnote("short: one word", origin="translator")
+    strings.write_bytes(bytes(interface))
+    units["trial.md#trial-steps/3"].target = "Anote su dolor 2 veces al día."
+    units["trial.md#trial-steps/7"].target = ""
+    units["trial.md#trial-phase/1"].addnote("ask the clinic about 'suele'", origin="translator")
+    pages.write_bytes(bytes(store))
+    page = model.page_file("es", "trial.md", root)
+    before = page.read_bytes()
+    result = run_docs(root, "import", str(pages), str(strings))
+    assert result.returncode == 0, result.stderr
+    assert "es/trial.md: 1 segments still to translate" in result.stdout
+    assert page.read_bytes() == before
+    again = exchange.Exchange(root).units("es", "trial.md")
+    by_id = {u.id: u for u in again}
+    assert segments.words(by_id["trial.md#trial-steps/3"].target) == "Anote su dolor 2 veces al día."
+    assert by_id["trial.md#trial-phase/1"].notes == "ask the clinic about 'suele'"
+    assert next(u for u in exchange.Exchange(root).string_units("es") if u.id == "strings.yml:dismiss").notes == "short: one word"
+    # the page is written once the last segment is translated; the note stays
+    units["trial.md#trial-steps/7"].target = "Se coloca el catéter."
+    pages.write_bytes(bytes(store))
+    assert run_docs(root, "import", str(pages)).returncode == 0
+    assert "Anote su dolor 2 veces al día." in page.read_text(encoding="utf-8")
+    assert run_docs(root, "check", str(page)).returncode == 0
+    assert model.review_record(model.read_page(page).meta) == record, "an import keeps the review record"
+    assert "ask the clinic" in (root / "l10n" / "es" / "exchange.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.fixture_cases
+def test_a_new_page_is_written_from_a_stub(project_copy, tmp_path):
+    """A stub becomes a translation the gate accepts: untranslated removed, source_hash set,
+    every other front matter field kept (no review record: only `docs.py review` writes one)."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    page = model.page_file("es", "index.md", root)
+    english = model.read_page(model.page_file("en", "index.md", root))
+    translated = model.read_page(page)
+    stub = page.read_text(encoding="utf-8").replace("source_hash:", "untranslated: true  # stub\nreviews: [{by: someone}]\nold_hash:")
+    page.write_text(stub, encoding="utf-8")
+    ex = exchange.Exchange(root)
+    assert {u.state for u in ex.units("es", "index.md")} == {exchange.EMPTY}
+    [pages] = [p for p in ex.export("es", "xliff", tmp_path) if p.name == "pages.xlf"]
+    store = xliff.xlifffile.parsefile(str(pages))
+    mine = segments.Page("index.md", translated, ex.gate.renderer).by_id
+    for unit in store.units:
+        id_ = unit.xmlelement.get("id")
+        if id_.startswith("index.md"):
+            unit.settarget("", lang="es")
+            target = unit.get_target_dom()
+            exchange._set_rich(target, mine[id_].text, ex.english_page("index.md").by_id[id_].codes)
+            target.set("state", "translated")
+    pages.write_bytes(bytes(store))
+    result = run_docs(root, "import", str(pages))
+    assert result.returncode == 0, result.stderr
+    written = model.read_page(page)
+    assert "untranslated" not in written.meta and written.meta["reviews"] == [{"by": "someone"}]
+    assert written.meta["source_hash"] == model.source_hash(english)
+    assert model.REVIEW_FIELD not in written.meta
+    assert written.body == translated.body
+    assert run_docs(root, "check", str(page)).returncode == 0
+
+
+def test_import_usage_errors_exit_2(tmp_path):
+    assert run_docs(model.REPO, "import", str(tmp_path / "nothing.xlf")).returncode == 2
+    assert run_docs(model.REPO, "export", "xx").returncode == 2
+    other = tmp_path / "notes.txt"
+    other.write_text("hello", encoding="utf-8")
+    result = run_docs(model.REPO, "import", str(other))
+    assert result.returncode == 1 and "notes.txt: is neither XLIFF (.xlf) nor PO (.po)" in result.stderr
+
+
+@pytest.mark.fixture_cases
+def test_a_translators_comment_in_the_page_survives_an_import(project_copy, tmp_path):
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    page = model.page_file("es", "trial.md", root)
+    text = page.read_text(encoding="utf-8").replace("## Pasos", "<!-- revisado con la clínica -->\n\n## Pasos")
+    page.write_text(text, encoding="utf-8")
+    [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po"]
+    store = po.pofile.parsefile(str(pages))
+    unit = next(u for u in store.units if u.getcontext() == "trial.md#trial-phase/1")
+    unit.target = "La fase de prueba dura de unos días a una semana."
+    pages.write_bytes(bytes(store))
+    result = run_docs(root, "import", str(pages))
+    assert result.returncode == 0, result.stderr
+    written = page.read_text(encoding="utf-8")
+    assert "La fase de prueba dura de unos días" in written
+    assert "<!-- revisado con la clínica -->\n\n## Pasos" in written

@@ -1,0 +1,221 @@
+"""Search as patients type: the query set (tests/search_queries.yml) in Chromium, each
+query's page among the first three results, in the reader's language only; results as
+readers see them (no inserted word spaces); the one folding of docs/assets/search-worker.js
+on the issue's cases (Node); the translators' synonym lists."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, REPO, run_docs
+from sitekit import browser, model, search
+
+QUERIES = search.load_queries(Path(__file__).parent / "search_queries.yml")
+WORKER = REPO / "docs" / "assets" / "search-worker.js"
+CATALOGUE = model.Catalogue.load()
+
+
+def queries_of(lang: str) -> list[search.Query]:
+    return [q for q in QUERIES if q.lang == lang]
+
+
+def without_marks(text: str) -> str:
+    """The query as typed without accents or tone marks (to compare rankings)."""
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))).replace("đ", "d")
+
+
+# --- the query set -----------------------------------------------------------------------
+
+
+def test_query_set_names_languages_and_pages_of_the_site():
+    codes = {lang.code for lang in CATALOGUE.languages}
+    unknown = [q.id for q in QUERIES if q.lang not in codes or q.page not in CATALOGUE.pages]
+    assert not unknown, f"queries naming a language or page the site does not have: {unknown}"
+    for lang in dict.fromkeys(q.lang for q in QUERIES):
+        assert len(queries_of(lang)) >= 10, f"{lang}: at least 10 queries"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", list(dict.fromkeys(q.lang for q in QUERIES)))
+def test_every_query_finds_its_page_in_the_top_three_in_the_readers_language(chromium, built_site, lang):
+    if lang not in {language.code for language in CATALOGUE.languages}:
+        pytest.skip(f"{lang} is not a language of the site")
+    page = chromium.new_page(viewport=browser.PHONE)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"console: {error}"))
+    page.on("console", lambda message: message.type != "error" or problems.append(f"console: {message.text}"))
+    root = built_site.site_url + CATALOGUE.language_url(lang)
+    page.goto(root + "contact/", wait_until="load")
+    search.open_search(page)
+    others = tuple(f"/{CATALOGUE.language_url(other.code)}" for other in CATALOGUE.languages if CATALOGUE.language_url(other.code))
+    own = "/" + CATALOGUE.language_url(lang)
+    skipped = []
+    for query in queries_of(lang):
+        if CATALOGUE.content_language(lang, query.page) != lang:
+            skipped.append(query.query)  # readers get this page in English: not in this index
+            continue
+        search.type_query(page, query.query)
+        found = search.result_pages(page)
+        wanted = own + model.page_url(query.page)
+        if wanted not in found[:3]:
+            problems.append(f"{query.query!r} ({query.note or 'as typed'}): {wanted} not in the top 3 of {found[:5]}")
+        if any(not path.startswith(own) or (own == "/" and path.startswith(others)) for path in found):
+            problems.append(f"{query.query!r}: results of another language: {found}")
+        problems.extend(f"{query.query!r}: {problem}" for problem in result_text_problems(page))
+        folded = without_marks(query.query)
+        if folded != query.query:  # typed without accents: the same pages, in the same order
+            search.type_query(page, folded)
+            if search.result_pages(page) != found:
+                problems.append(f"{folded!r} ranks unlike {query.query!r}: {search.result_pages(page)} / {found}")
+    page.close()
+    assert not problems, "\n".join(problems)
+    if skipped and len(skipped) == len(queries_of(lang)):
+        pytest.skip(f"{lang}: every query's page is shown in English ({', '.join(skipped)})")
+
+
+RESULT_TEXT_JS = """() => {
+  const problems = [];
+  for (const item of document.querySelectorAll('.md-search-result__item')) {
+    const text = item.textContent;
+    if (text.includes('\\u200b')) problems.push('an inserted word space (U+200B) in: ' + text.trim().slice(0, 40));
+    const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const top = (i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1); return r.getClientRects()[0].top; };
+      for (let i = node.data.indexOf('（'); i >= 0; i = node.data.indexOf('（', i + 1)) {
+        let next = i + 1;
+        while (next < node.data.length && node.data[next] === '\\u200b') next++;
+        if (next < node.data.length && top(next) > top(i)) problems.push('a line break after （ in: ' + node.data.slice(Math.max(0, i - 10), i + 10));
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+def result_text_problems(page) -> list[str]:
+    """What readers should not see in the result list: the word spaces the build inserts
+    into Chinese text, a line broken right after an opening parenthesis."""
+    return page.evaluate(RESULT_TEXT_JS)
+
+
+@pytest.mark.browser
+def test_result_check_catches_inserted_spaces_and_a_break_after_a_parenthesis(chromium):
+    page = chromium.new_page(viewport=browser.PHONE)
+    page.set_content(
+        # Eight characters and "（" fill the line: the inserted space lets it end after "（".
+        '<ul><li class="md-search-result__item" lang="zh" style="width: 9.3em; font-size: 16px; list-style: none">'
+        "导管会被临时放入（\u200b鞘内空间）</li></ul>"
+    )
+    found = result_text_problems(page)
+    page.close()
+    assert any("U+200B" in problem for problem in found), found
+    assert any("line break after （" in problem for problem in found), found
+
+
+# --- the folding, on the issue's cases (docs/assets/search-worker.js under Node) ------------
+
+FOLDED = {
+    "Catéter": "cateter",
+    "sedación": "sedacion",
+    "ống thông": "ong thong",
+    "Gây tê": "gay te",
+    "Đau": "dau",
+    "ĐƯỜNG": "duong",
+    "التخدير": "تخدير",
+    "والتخدير": "تخدير",
+    "بالتخدير": "تخدير",
+    "للتأكد": "تاكد",
+    "تَخْدِير": "تخدير",
+    "تـخـديـر": "تخدير",
+    "أسبوع إعادة آثار": "اسبوع اعاده اثار",
+    "مستوى": "مستوي",
+    "القسطرة": "قسطره",
+    "بطن": "بطن",  # a short word keeps its first letter
+    "وضع": "وضع",
+    "الألم": "الم",  # the article goes, the hamza of the word is only normalised
+    "ألمك": "المك",
+    "导管": "导管",
+    "(catheter).": "catheter",
+}
+
+
+def run_node(script: str) -> object:
+    node = shutil.which("node") or shutil.which("nodejs")
+    assert node, "Node.js is missing: run `bash scripts/setup.sh --system`"
+    loader = f"require({json.dumps(str(WORKER))}); const s = globalThis.ppSearch;\n"
+    result = subprocess.run([node, "-e", loader + f"console.log(JSON.stringify({script}))"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.fixture_cases
+def test_folding_of_accents_tone_marks_and_arabic_prefixes():
+    folded = run_node(f"{json.dumps(list(FOLDED))}.map(w => w.split(' ').map(s.fold).join(' '))")
+    assert dict(zip(FOLDED, folded, strict=True)) == FOLDED
+
+
+@pytest.mark.fixture_cases
+def test_query_words_also_search_pairs_stems_and_synonyms():
+    no_stem, no_stop = "w => ''", "w => false"
+    expanded = run_node(f"s.expandQuery('Ống thông sonda', s.foldSynonyms({{'Sonda': ['catéter']}}), {no_stem}, {no_stop})")
+    assert expanded["query"].split(" ")[:3] == ["ong", "thong", "sonda"]
+    assert "cateter" in expanded["extra"] and "ong_thong" in expanded["extra"]
+    assert "ong_thong*^1000" in expanded["query"]  # pages with the words in that order first
+    dropped = run_node(f"s.expandQuery('analisis de sangre', {{}}, {no_stem}, w => w === 'de')")
+    assert dropped["query"].startswith("analisis sangre ")  # a stop word would match every page
+
+
+@pytest.mark.fixture_cases
+def test_results_show_the_words_typed_and_found():
+    doc = {"title": "鞘内\u200b镇痛泵", "text": "un <mark>catéter:</mark> delgado", "terms": {"cateter": True, "ong_thong": False, "zzz": False}}
+    analysis = {"words": [{"typed": "cateter", "folded": "cateter", "forms": ["cateter"]}, {"typed": "Zzz", "folded": "zzz", "forms": ["zzz"]}], "extra": ["ong_thong"]}
+    shown = run_node(f"(() => {{ const d = {json.dumps(doc)}; s.presentDocument(d, {json.dumps(analysis)}); return d; }})()")
+    assert shown["title"] == "鞘内镇痛泵"
+    assert shown["terms"] == {"catéter": True, "Zzz": False}  # highlighted on the page as written there
+
+
+# --- synonyms -------------------------------------------------------------------------------
+
+
+def test_every_languages_synonyms_are_well_formed_and_in_its_index(built_site):
+    for lang in CATALOGUE.languages:
+        synonyms, problems = search.read_synonyms(lang.code, CATALOGUE.root)
+        assert not problems, [p.format(CATALOGUE.root) for p in problems]
+        index = built_site.site / CATALOGUE.language_url(lang.code) / "search" / "search_index.json"
+        assert json.loads(index.read_text(encoding="utf-8"))["config"]["synonyms"] == search.index_synonyms(synonyms)
+
+
+@pytest.mark.fixture_cases
+def test_malformed_synonyms_are_named_with_file_and_line(tmp_path):
+    l10n = tmp_path / "l10n" / "es"
+    l10n.mkdir(parents=True)
+    (l10n / "synonyms.yml").write_text("sonda: catéter\nbarriga:\n  - abdomen\n  - {a: b}\n'': nada\n", encoding="utf-8")
+    synonyms, problems = search.read_synonyms("es", tmp_path)
+    assert [s.word for s in synonyms] == ["sonda"]
+    assert [p.format(tmp_path) for p in problems] == [
+        "l10n/es/synonyms.yml:2: a synonym needs a word and the word (or list of words) the pages use — write one `word: word the pages use` (or a [list]) per line",
+        "l10n/es/synonyms.yml:5: a synonym needs a word and the word (or list of words) the pages use — write one `word: word the pages use` (or a [list]) per line",
+    ]
+    (l10n / "synonyms.yml").write_text("sonda: [catéter\n", encoding="utf-8")
+    assert "not valid YAML" in search.read_synonyms("es", tmp_path)[1][0].message
+
+
+def test_translators_check_reads_synonyms_as_the_build_does(project_copy):
+    path = project_copy.root / "l10n" / CATALOGUE.languages[-1].code / "synonyms.yml"
+    path.write_text("sonda: catéter\nbad:\n", encoding="utf-8")
+    check = run_docs(project_copy.root, "check", str(path))
+    assert check.returncode == 1
+    assert f"{path.relative_to(project_copy.root)}:2: a synonym needs a word" in check.stderr
+
+
+@pytest.mark.fixture_cases
+def test_a_synonym_no_page_uses_is_reported():
+    synonyms = [search.Synonym("sonda", ("catéter",), 1), search.Synonym("panza", ("tripa",), 2)]
+    found = search.unused_targets(synonyms, "Un Catéter delgado", FIXTURES / "synonyms.yml")
+    assert [(p.line, p.severity) for p in found] == [(2, "warning")]
+    assert "'tripa' is on no page of this language, so 'panza' finds nothing" in found[0].message
