@@ -12,6 +12,9 @@ Parts (all by default; pick some with --only weight,search,...):
   build       median time of strict builds of the whole site and of English only
   scaling     synthetic sites (many languages × pages) made from the project: time per
               page-language as the site grows
+  handouts    the PDF handouts: their sizes and sheets, and the whole build's time
+              without them, with every handout made afresh (an empty cache) and with
+              every handout unchanged (taken from the cache)
 
 The site is served by the production nginx configuration when nginx (with its Brotli
 module) is installed (compressed sizes: what it sends a browser accepting Brotli and
@@ -24,7 +27,8 @@ Budgets (checked for the parts run): first visit ≤ 60 KiB compressed; search f
 only once search is used, and only the reader's language's; no web fonts; Lighthouse
 100/100/100/100 in every language; whole build ≤ 1.2 × languages × English-only build;
 time per page-language constant within 1.25 × from the smallest to the largest
-synthetic site.
+synthetic site; the build with every handout made afresh ≤ 2 × the build without
+handouts; each handout ≤ 2 MiB.
 
 Exit status: 0 every budget measured is met, 1 a budget is missed, 2 a setup error.
 """
@@ -51,15 +55,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from sitekit import browser, model, nginx, serving, tables
+from sitekit import browser, handout, model, nginx, serving, tables
 from sitekit.project import copy_project, strict_build
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
-PARTS = ("weight", "search", "lighthouse", "build", "scaling")
+PARTS = ("weight", "search", "lighthouse", "build", "scaling", "handouts")
 FIRST_VISIT_BUDGET = 60 * 1024  # bytes, compressed
 BUILD_RATIO_BUDGET = 1.2  # full build / (languages × English-only build)
 SCALING_TOLERANCE = 1.25  # time per page-language, largest site / smallest site
+HANDOUT_RATIO_BUDGET = 2.0  # build making every handout afresh / build without handouts
+HANDOUTS_HOOK = "overrides/hooks/handouts.py"
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_ATTEMPTS = 3
@@ -582,11 +588,18 @@ def print_lighthouse(result: dict[str, Any]) -> None:
 
 
 def config_for(
-    root: Path, *, build_only: str | None = None, languages: list[dict[str, Any]] | None = None, nav: list[str] | None = None
+    root: Path,
+    *,
+    build_only: str | None = None,
+    languages: list[dict[str, Any]] | None = None,
+    nav: list[str] | None = None,
+    without_hooks: tuple[str, ...] = (),
 ) -> str:
     """The project's mkdocs.yml as plain YAML (environment tags read as their defaults),
-    optionally building one language only, or with other languages and pages."""
+    optionally building one language only, with other languages and pages, or without
+    some hooks."""
     config = model.load_mkdocs_config(root)
+    config["hooks"] = [hook for hook in config.get("hooks") or [] if hook not in without_hooks]
     i18n = model.i18n_plugin_config(config)
     if languages is not None:
         i18n["languages"] = languages
@@ -604,10 +617,10 @@ class Timing:
     wall: float
 
 
-def timed_build(project: Path, site: Path) -> Timing:
+def timed_build(project: Path, site: Path, env: dict[str, str] | None = None) -> Timing:
     before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     result = strict_build(
-        project, site, base_env={key: value for key, value in os.environ.items() if key not in ("SITE_URL", "PRODUCTION")}
+        project, site, env, base_env={key: value for key, value in os.environ.items() if key not in ("SITE_URL", "PRODUCTION")}
     )
     wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
@@ -662,6 +675,54 @@ def print_build(result: dict[str, Any]) -> None:
         )
     )
     print(f"ratio whole / ({count} × English only), CPU: {result['ratio']:.2f} (whole processes, start-up included)")
+
+
+# --- part: handouts --------------------------------------------------------------------
+
+
+def measure_handouts(workdir: Path, runs: int, catalogue: model.Catalogue) -> dict[str, Any]:
+    """Whole builds without the handouts hook, with every handout made afresh (the
+    handouts' cache emptied) and with every handout unchanged (from the cache), interleaved;
+    the builds have a cache folder of their own (XDG_CACHE_HOME), warmed once for the
+    theme's compressed files, so only the handouts differ."""
+    with_them, without = workdir / "handouts-with", workdir / "handouts-without"
+    copy_project(with_them, ROOT)
+    copy_project(without, ROOT)
+    (with_them / "mkdocs.yml").write_text(config_for(with_them), encoding="utf-8")
+    (without / "mkdocs.yml").write_text(config_for(without, without_hooks=(HANDOUTS_HOOK,)), encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(workdir / "cache")}
+    handouts_cache = workdir / "cache" / "painpump-site" / "handouts"
+    site = workdir / "site-handouts"
+    timed_build(without, site, env)  # warms the compressed theme files' cache
+    times: dict[str, list[Timing]] = {"without": [], "afresh": [], "unchanged": []}
+    for _ in range(runs):
+        times["without"].append(timed_build(without, site, env))
+        shutil.rmtree(handouts_cache, ignore_errors=True)
+        times["afresh"].append(timed_build(with_them, site, env))
+        times["unchanged"].append(timed_build(with_them, site, env))
+    from pypdf import PdfReader
+
+    files = []
+    for made in handout.handouts(catalogue):
+        path = site / made.path(catalogue)
+        files.append({"file": made.path(catalogue), "bytes": path.stat().st_size, "sheets": len(PdfReader(path).pages)})
+    cpu = {kind: median([t.cpu for t in found]) for kind, found in times.items()}
+    return {
+        "cpu_s": cpu,
+        "wall_s": {kind: median([t.wall for t in found]) for kind, found in times.items()},
+        "ratio_afresh": cpu["afresh"] / cpu["without"],
+        "ratio_unchanged": cpu["unchanged"] / cpu["without"],
+        "files": files,
+        "runs": {kind: [asdict(t) for t in found] for kind, found in times.items()},
+    }
+
+
+def print_handouts(result: dict[str, Any]) -> None:
+    heading(f"PDF handouts (median of {len(result['runs']['without'])} whole strict builds each)")
+    labels = {"without": "without handouts", "afresh": "every handout made afresh", "unchanged": "every handout unchanged (cached)"}
+    rows = [[labels[kind], f"{result['cpu_s'][kind]:.2f}", f"{result['wall_s'][kind]:.2f}", f"{result['cpu_s'][kind] / result['cpu_s']['without']:.2f}"] for kind in labels]
+    print(table(["build", "CPU s", "wall s", "× without"], rows))
+    print(table(["handout", "KiB", "sheets"], [[f["file"], kib(f["bytes"]), str(f["sheets"])] for f in result["files"]]))
 
 
 # --- part: scaling ---------------------------------------------------------------------
@@ -814,6 +875,23 @@ def budgets(figures: dict[str, Any]) -> list[Budget]:
                 f"{build['ratio']:.2f} ×",
             )
         )
+    handouts = figures.get("handouts")
+    if handouts:
+        found.append(
+            Budget(
+                f"build making every handout ≤ {HANDOUT_RATIO_BUDGET} × build without",
+                handouts["ratio_afresh"] <= HANDOUT_RATIO_BUDGET,
+                f"{handouts['ratio_afresh']:.2f} × ({handouts['ratio_unchanged']:.2f} × when unchanged)",
+            )
+        )
+        largest = max(handouts["files"], key=lambda f: f["bytes"])
+        found.append(
+            Budget(
+                f"each handout ≤ {handout.MAX_BYTES // 1024 // 1024} MiB",
+                largest["bytes"] <= handout.MAX_BYTES,
+                f"{kib(largest['bytes'])} KiB at most ({largest['file']})",
+            )
+        )
     scaling = figures.get("scaling")
     if scaling and len(scaling["points"]) > 1:
         first, last = scaling["points"][0], scaling["points"][-1]
@@ -902,6 +980,7 @@ def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
         "lighthouse": print_lighthouse,
         "build": print_build,
         "scaling": print_scaling,
+        "handouts": print_handouts,
     }
 
     def done(part: str, result: dict[str, Any]) -> None:
@@ -925,6 +1004,8 @@ def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
             done("build", measure_build(workdir, args.runs, catalogue))
         if "scaling" in args.parts:
             done("scaling", measure_scaling(workdir, args.sizes, args.scaling_pages, catalogue))
+        if "handouts" in args.parts:
+            done("handouts", measure_handouts(workdir, args.runs, catalogue))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,6 @@ a bilingual one (the language beside English) for each other language.
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -24,8 +23,6 @@ from sitekit import handout, jinja_cache, model
 log = get_plugin_logger(__name__)
 TOKEN = re.compile(re.escape(handout.SIZE_TOKEN) + r"([\w./-]+?\.pdf)")
 _command = {"name": "build"}
-_on_request: dict[str, tuple[handout.Document, Path, str, Path]] = {}  # serve: site path -> what to make
-_lock = threading.Lock()
 
 
 def on_startup(command, dirty):
@@ -56,11 +53,14 @@ def on_post_build(config):
     if not site_url.startswith(("http://", "https://")):
         log.error(f"Handouts need an absolute site_url (it is '{site_url}'): set site_url in mkdocs.yml or SITE_URL")
         return
+    built = _built_languages(config)
     template = jinja_cache.theme_env(config).get_template(handout.TEMPLATE)
     sizes: dict[str, str] = {}
     styles = handout.Styles(site, site_url)  # parsed once for every handout
-    _on_request.clear()
+    handout.ON_REQUEST.clear()
     for made in handout.handouts(catalogue):
+        if not set(made.codes) <= built:
+            continue  # a build of some languages only (build: false in mkdocs.yml): no pages to make it from
         path = made.path(catalogue)
         try:
             doc = handout.document(made, site, site_url, catalogue, template)
@@ -70,7 +70,7 @@ def on_post_build(config):
         target = site / path
         result = handout.reuse(doc, site, site_url, target) if _command["name"] == "serve" else handout.build(doc, site, site_url, target, styles=styles)
         if result is None:
-            _on_request[path] = (doc, site, site_url, target)
+            handout.ON_REQUEST[path] = (doc, site, site_url, target)
             continue
         for problem in result.problems + handout.size_problems(result):
             log.error(problem)
@@ -86,15 +86,24 @@ def on_serve(server, config, builder):
 
     def serve(environ, start_response):
         wanted = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")[len(server.mount_path) :]
-        with _lock:
-            if wanted in _on_request:
-                doc, site, site_url, target = _on_request.pop(wanted)
+        with handout.ON_REQUEST_LOCK:
+            if wanted in handout.ON_REQUEST:
+                doc, site, site_url, target = handout.ON_REQUEST.pop(wanted)
                 result = handout.build(doc, site, site_url, target)
                 log.info(f"Handout {wanted}: {result.size / 1024:.0f} KiB (made on request in {result.seconds:.1f} s)")
         return app(environ, start_response)
 
     server.set_app(serve)
     return server
+
+
+def _built_languages(config) -> set[str]:
+    """The languages this build writes (mkdocs.yml's i18n languages with `build: true`)."""
+    i18n = config.plugins.get("i18n")
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    if i18n is None:
+        return {catalogue.default.code}
+    return {str(lang.locale) for lang in i18n.config.languages if lang.build}
 
 
 def _write_sizes(site: Path, catalogue: model.Catalogue, sizes: dict[str, str]) -> None:

@@ -23,6 +23,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,6 +49,11 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # PDF/UA-1: tagged, with the document's language and title (WeasyPrint's `pdf_variant`).
 ENGINE_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 SIZE_TOKEN = "PP-HANDOUT-SIZE:"  # in the built pages until the sizes are known
+# Under `mkdocs serve`, the handouts to make when first asked for (site path -> document,
+# site, site_url, target). Here, not in the hook: serve loads the hook afresh for every
+# rebuild, while the server it wrapped stays.
+ON_REQUEST: dict[str, tuple[Any, Path, str, Path]] = {}
+ON_REQUEST_LOCK = threading.Lock()
 
 
 class HandoutError(Exception):
