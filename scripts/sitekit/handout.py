@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import segno
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, SoupStrainer, Tag
 from markupsafe import Markup
 
 from sitekit import model
@@ -123,7 +123,7 @@ class BuiltPage:
     name: str
     lang: str  # the language folder it was built in
     url: str  # absolute
-    html_lang: str
+    html_lang: str  # the language of its text (English for a page shown in English)
     html_dir: str
     article: Tag
     soup: BeautifulSoup
@@ -152,19 +152,22 @@ class BuiltPage:
         return notice, sections, review
 
 
-def built_page(site: Path, site_url: str, catalogue: model.Catalogue, lang: str, name: str) -> BuiltPage:
+def built_page(site: Path, site_url: str, catalogue: model.Catalogue, lang: str, name: str, whole: bool = False) -> BuiltPage:
+    """The page as built; only its <article> unless `whole` (the parse is most of the
+    time a build spends on handouts it does not have to print again)."""
     url = catalogue.url(lang, name)
     path = site / url / "index.html"
     if not path.is_file():
         raise HandoutError(f"{path}: the built page is missing — build the whole site before its handouts")
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    text = path.read_text(encoding="utf-8")
+    soup = BeautifulSoup(text, "html.parser", parse_only=None if whole else SoupStrainer("article"))
     article = soup.select_one("article.md-content__inner")
     if article is None:
         raise HandoutError(f"{path}: no <article class=\"md-content__inner\"> — the theme's page markup changed; update sitekit/handout.py")
     for node in article.select(LEFT_OUT):
         node.decompose()
-    root = soup.find("html")
-    return BuiltPage(name, lang, site_url + url, root.get("lang", lang), root.get("dir", "ltr"), article, soup)
+    shown = catalogue.language(catalogue.content_language(lang, name))
+    return BuiltPage(name, lang, site_url + url, shown.code, shown.direction, article, soup)
 
 
 # --- the document ----------------------------------------------------------------------------
@@ -203,14 +206,14 @@ def document(
         _localise(page, targets)
     if not pages:
         raise HandoutError("the site has no pages: nothing to make a handout of")
-    home = built_page(site, site_url, catalogue, lang.code, pages[0])  # the cover's title, logo, clinic and styles
+    home = built_page(site, site_url, catalogue, lang.code, pages[0], whole=True)  # the cover's title, logo, clinic and styles
     strings = catalogue.strings(lang.code)
     context = {
         "doc": {
             "lang": lang.code,
             "dir": lang.direction,
             "title": _meta(home.soup, "og:site_name"),
-            "english_title": _meta(built_page(site, site_url, catalogue, partner.code, pages[0]).soup, "og:site_name") if partner else "",
+            "english_title": _meta(built_page(site, site_url, catalogue, partner.code, pages[0], whole=True).soup, "og:site_name") if partner else "",
             "partner": {"lang": partner.code, "dir": partner.direction} if partner else None,
             "url": site_url + catalogue.language_url(lang.code),
             "logo": _logo(home),
@@ -323,43 +326,49 @@ def qr_svg(url: str, label: str) -> Markup:
 # --- the engine -------------------------------------------------------------------------------
 
 
-class SiteFetcher:
+class SiteFiles:
+    """The built site's files by URL: a URL under `site_url` is a file of `site`, or nothing."""
+
+    def __init__(self, site: Path, site_url: str) -> None:
+        self.site, self.site_url = site.resolve(), site_url
+
+    def path(self, url: str) -> Path | None:
+        if not url.startswith(self.site_url):
+            return None
+        relative = unquote(urlsplit(url).path)[len(urlsplit(self.site_url).path) :]
+        path = (self.site / posixpath.normpath("/" + relative).lstrip("/")).resolve()
+        if path.is_dir():
+            path = path / "index.html"
+        return path if path.is_file() and path.is_relative_to(self.site) else None
+
+
+def site_fetcher(site: Path, site_url: str) -> Any:
     """WeasyPrint's URL fetcher, restricted to the built site: a URL under `site_url` is
-    read from `site`, a `data:` URL decoded; every other URL is refused (and listed), so
-    making a handout never sends a request anywhere."""
+    read from `site`, a `data:` URL decoded; every other URL is refused (and listed in
+    `refused`), so making a handout never sends a request anywhere."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __new__(cls, site: Path, site_url: str) -> Any:
-        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    files = SiteFiles(site, site_url)
 
-        class _Fetcher(URLFetcher):
-            def __init__(self) -> None:
-                super().__init__(allowed_protocols={"data"})
-                self.site, self.site_url = site.resolve(), site_url
-                self.read: dict[str, str] = {}  # URL -> sha256 of what it gave
-                self.refused: list[str] = []
+    class SiteFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data"})
+            self.read: dict[str, str] = {}  # URL -> sha256 of what it gave
+            self.refused: list[str] = []
 
-            def fetch(self, url: str, headers: Any = None) -> Any:
-                if url.startswith("data:"):
-                    return super().fetch(url, headers)
-                path = self.path(url)
-                if path is None:
-                    self.refused.append(url)
-                    raise ValueError(f"{url} is not a file of the built site: a handout loads nothing from another host")
-                data = path.read_bytes()
-                self.read[url] = hashlib.sha256(data).hexdigest()
-                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, body=data, headers={"Content-Type": kind})
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = files.path(url)
+            if path is None:
+                self.refused.append(url)
+                raise ValueError(f"{url} is not a file of the built site: a handout loads nothing from another host")
+            data = path.read_bytes()
+            self.read[url] = hashlib.sha256(data).hexdigest()
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=data, headers={"Content-Type": kind})
 
-            def path(self, url: str) -> Path | None:
-                if not url.startswith(self.site_url):
-                    return None
-                relative = unquote(urlsplit(url).path)[len(urlsplit(self.site_url).path) :]
-                path = (self.site / posixpath.normpath("/" + relative).lstrip("/")).resolve()
-                if path.is_dir():
-                    path = path / "index.html"
-                return path if path.is_file() and path.is_relative_to(self.site) else None
-
-        return _Fetcher()
+    return SiteFetcher()
 
 
 @dataclass
@@ -391,8 +400,8 @@ class Styles:
 
         for url in urls:
             if url not in self.parsed:
-                fetcher = SiteFetcher(self.site, self.site_url)
-                if fetcher.path(url) is None:
+                fetcher = site_fetcher(self.site, self.site_url)
+                if SiteFiles(self.site, self.site_url).path(url) is None:
                     self.refused.append(url)
                     continue
                 self.parsed[url] = CSS(url=url, url_fetcher=fetcher, media_type="print")
@@ -409,7 +418,7 @@ def render(doc: Document, site: Path, site_url: str, styles: Styles | None = Non
     _tag_languages()
     styles = Styles(site, site_url) if styles is None else styles
     sheets = styles.sheets(doc.stylesheets)
-    fetcher = SiteFetcher(site, site_url)
+    fetcher = site_fetcher(site, site_url)
     pdf = HTML(string=doc.html, base_url=site_url, url_fetcher=fetcher).write_pdf(stylesheets=sheets, **ENGINE_OPTIONS)
     read = {**{url: digest for url, digest in styles.read.items()}, **fetcher.read}
     return pdf, read, styles.refused + fetcher.refused
@@ -467,9 +476,9 @@ def _cached(cache: Path, key: str, site: Path, site_url: str) -> bytes | None:
         pdf = (cache / f"{key}.pdf").read_bytes()
     except (OSError, ValueError):
         return None
-    fetcher = SiteFetcher(site, site_url)
+    files = SiteFiles(site, site_url)
     for url, digest in read.items():
-        path = fetcher.path(url)
+        path = files.path(url)
         if path is None or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             return None
     os.utime(cache / f"{key}.pdf")
