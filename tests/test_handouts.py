@@ -249,7 +249,9 @@ def test_the_handout_is_tagged_pdf_ua_in_its_language_and_marks_english_parts(si
 
 @pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
 def test_the_cover_qr_code_opens_the_guide_in_its_language(site, made, tmp_path):
-    subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(site.site / made.path(CATALOGUE)), str(tmp_path / "cover")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(site.site / made.path(CATALOGUE)), str(tmp_path / "cover")], check=True
+    )
     (cover,) = tmp_path.glob("cover*.png")
     codes = [result.text for result in zxingcpp.read_barcodes(Image.open(cover))]
     assert codes == [site.site_url + CATALOGUE.language_url(made.language.code)]

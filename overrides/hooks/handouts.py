@@ -4,9 +4,12 @@ a bilingual one (the language beside English) for each other language.
 - Every page of a published language links to its language's guide (after the review
   dates) and, in the share panel, to the bilingual one (English pages: the guide); the
   link says the file's size, written in once the handouts exist.
-- Once every language is built, each handout is made from the built pages, or copied
-  from the cache when nothing it is made from changed; one over 2 MiB, or one that
-  would load anything from outside the built site, fails the strict build.
+- A build makes each handout in worker processes as soon as the languages it is made
+  from are written (mkdocs-static-i18n builds one language after the other), so they
+  are printed while the build goes on; the last language's build waits for them. A
+  handout is copied from the cache when nothing it is made from changed; one over
+  2 MiB, or one that would load anything from outside the built site, fails the strict
+  build.
 - Under `serve`, a handout is made when it is first asked for, not on every rebuild;
   until then its links show no size.
 """
@@ -16,13 +19,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
 from sitekit import handout, jinja_cache, model
 
 log = get_plugin_logger(__name__)
 TOKEN = re.compile(re.escape(handout.SIZE_TOKEN) + r"([\w./-]+?\.pdf)")
 _command = {"name": "build"}
+_build: dict = {}  # this build's: "built" (the languages written so far), "maker"
 
 
 def on_startup(command, dirty):
@@ -44,40 +48,54 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+@event_priority(-50)  # the language's pages are written; before mkdocs-static-i18n (-100) builds the next language
+def _language_written(config):
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    if not model.nested_language_build(config):  # the first language: a new build
+        _close()
+        _build["built"] = set()
+        job = _job(config)
+        if job is not None and _command["name"] != "serve":
+            _build["maker"] = handout.Maker(job)
+    _build["built"].add(config.theme["language"])
+    maker: handout.Maker | None = _build.get("maker")
+    for made in handout.handouts(catalogue) if maker else []:
+        if set(made.codes) <= _build["built"]:
+            maker.submit(made)
+
+
 @event_priority(-250)  # after hooks/language_outputs.py (-200); before hooks/production.py (-300) hashes and compresses
-def on_post_build(config):
+def _site_written(config):
     if model.nested_language_build(config):
         return  # wait for the last language's build
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    site, site_url = Path(config.site_dir), config.site_url or ""
-    if not site_url.startswith(("http://", "https://")):
-        log.error(f"Handouts need an absolute site_url (it is '{site_url}'): set site_url in mkdocs.yml or SITE_URL")
+    job, built = _job(config), _build.get("built", set())
+    if job is None:
+        log.error(f"Handouts need an absolute site_url (it is '{config.site_url or ''}'): set site_url in mkdocs.yml or SITE_URL")
         return
-    built = _built_languages(config)
-    template = jinja_cache.theme_env(config).get_template(handout.TEMPLATE)
     sizes: dict[str, str] = {}
-    styles = handout.Styles(site, site_url)  # parsed once for every handout
-    handout.ON_REQUEST.clear()
-    for made in handout.handouts(catalogue):
-        if not set(made.codes) <= built:
-            continue  # a build of some languages only (build: false in mkdocs.yml): no pages to make it from
-        path = made.path(catalogue)
-        try:
-            doc = handout.document(made, site, site_url, catalogue, template)
-        except handout.HandoutError as err:
-            log.error(str(err))
-            continue
-        target = site / path
-        result = handout.reuse(doc, site, site_url, target) if _command["name"] == "serve" else handout.build(doc, site, site_url, target, styles=styles)
+    if _command["name"] == "serve":
+        made_now = _offer_on_request(job, built)
+    else:
+        maker: handout.Maker = _build.pop("maker")
+        made_now = maker.outcomes()
+    for outcome in made_now:
+        for error in outcome.errors:
+            log.error(error)
+        result = outcome.result
         if result is None:
-            handout.ON_REQUEST[path] = (doc, site, site_url, target)
             continue
-        for problem in result.problems + handout.size_problems(result):
-            log.error(problem)
         how = "unchanged, reused" if result.reused else f"made in {result.seconds:.1f} s"
-        log.info(f"Handout {path}: {result.size / 1024:.0f} KiB ({how})")
-        sizes[path] = handout.size_label(result.size, catalogue.strings(made.language.code))
-    _write_sizes(site, catalogue, sizes)
+        log.info(f"Handout {outcome.path}: {result.size / 1024:.0f} KiB ({how})")
+        sizes[outcome.path] = handout.size_label(result.size, catalogue.strings(outcome.handout.language.code))
+    _write_sizes(job.site, catalogue, sizes)
+
+
+on_post_build = CombinedEvent(_language_written, _site_written)
+
+
+def on_build_error(error):
+    _close()
 
 
 def on_serve(server, config, builder):
@@ -97,13 +115,38 @@ def on_serve(server, config, builder):
     return server
 
 
-def _built_languages(config) -> set[str]:
-    """The languages this build writes (mkdocs.yml's i18n languages with `build: true`)."""
-    i18n = config.plugins.get("i18n")
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    if i18n is None:
-        return {catalogue.default.code}
-    return {str(lang.locale) for lang in i18n.config.languages if lang.build}
+def _job(config) -> handout.Job | None:
+    site_url = config.site_url or ""
+    if not site_url.startswith(("http://", "https://")):
+        return None  # the site's last build reports it
+    template = jinja_cache.theme_env(config).get_template(handout.TEMPLATE)
+    return handout.Job(config.extra["pp_catalogue"], Path(config.site_dir), site_url, template)
+
+
+def _offer_on_request(job: handout.Job, built: set[str]) -> list[handout.Outcome]:
+    """Under serve: the handouts the cache has; the others are made when asked for."""
+    handout.ON_REQUEST.clear()
+    found = []
+    for made in handout.handouts(job.catalogue):
+        if not set(made.codes) <= built:
+            continue
+        path = made.path(job.catalogue)
+        try:
+            doc = handout.document(made, job.site, job.site_url, job.catalogue, job.template)
+        except handout.HandoutError as err:
+            found.append(handout.Outcome(made, path, None, [str(err)]))
+            continue
+        result = handout.reuse(doc, job.site, job.site_url, job.site / path)
+        if result is None:
+            handout.ON_REQUEST[path] = (doc, job.site, job.site_url, job.site / path)
+        found.append(handout.Outcome(made, path, result, []))
+    return found
+
+
+def _close() -> None:
+    maker: handout.Maker | None = _build.pop("maker", None)
+    if maker is not None:
+        maker.close()
 
 
 def _write_sizes(site: Path, catalogue: model.Catalogue, sizes: dict[str, str]) -> None:

@@ -21,11 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import multiprocessing
 import os
 import posixpath
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -163,7 +165,7 @@ def built_page(site: Path, site_url: str, catalogue: model.Catalogue, lang: str,
     soup = BeautifulSoup(text, "html.parser", parse_only=None if whole else SoupStrainer("article"))
     article = soup.select_one("article.md-content__inner")
     if article is None:
-        raise HandoutError(f"{path}: no <article class=\"md-content__inner\"> — the theme's page markup changed; update sitekit/handout.py")
+        raise HandoutError(f'{path}: no <article class="md-content__inner"> — the theme\'s page markup changed; update sitekit/handout.py')
     for node in article.select(LEFT_OUT):
         node.decompose()
     shown = catalogue.language(catalogue.content_language(lang, name))
@@ -213,7 +215,9 @@ def document(
             "lang": lang.code,
             "dir": lang.direction,
             "title": _meta(home.soup, "og:site_name"),
-            "english_title": _meta(built_page(site, site_url, catalogue, partner.code, pages[0], whole=True).soup, "og:site_name") if partner else "",
+            "english_title": _meta(built_page(site, site_url, catalogue, partner.code, pages[0], whole=True).soup, "og:site_name")
+            if partner
+            else "",
             "partner": {"lang": partner.code, "dir": partner.direction} if partner else None,
             "url": site_url + catalogue.language_url(lang.code),
             "logo": _logo(home),
@@ -224,7 +228,7 @@ def document(
         "ui": strings,
         "pages": [_entry(mine[name], english.get(name), catalogue) for name in pages],
     }
-    return Document(handout, template.render(**context), list(pages), [*_stylesheets(home), site_url + STYLESHEET])
+    return Document(handout, template.render(**context), list(pages), [*_stylesheets(home, catalogue, site_url), site_url + STYLESHEET])
 
 
 def _entry(page: BuiltPage, english: BuiltPage | None, catalogue: model.Catalogue) -> dict[str, Any]:
@@ -246,7 +250,12 @@ def _entry(page: BuiltPage, english: BuiltPage | None, catalogue: model.Catalogu
     entry["english_anchor"] = anchor(english.lang, english.name)
     entry["notice"] = _markup(notice)
     entry["sections"] = [
-        {"mine": _markup(a) if a is not None else None, "english": _markup(b) if b is not None else None} for a, b in pair(sections, theirs)
+        {
+            "mine": _markup(a) if a is not None else None,
+            "english": _markup(b) if b is not None else None,
+            "heading": all(node.name in HEADINGS for node in [*(a or []), *(b or [])]),  # kept with the next pair
+        }
+        for a, b in pair(sections, theirs)
     ]
     entry["review"], entry["english_review"] = _markup(review), _markup(their_review)
     return entry
@@ -295,9 +304,13 @@ def _meta(soup: BeautifulSoup | None, prop: str) -> str:
     return str(tag["content"]) if tag and tag.get("content") else ""
 
 
-def _stylesheets(page: BuiltPage) -> list[str]:
-    """The stylesheets the built page loads, absolute: Material's and the site's own."""
-    return [urljoin(page.url, str(link["href"])) for link in page.soup.select('head link[rel="stylesheet"][href]')]
+def _stylesheets(page: BuiltPage, catalogue: model.Catalogue, site_url: str) -> list[str]:
+    """The site's own stylesheets the built page loads (mkdocs.yml's extra_css), absolute
+    and in their order; not the theme's (Material's main.css is for the site's screen:
+    assets/handout.css has the typography a handout needs)."""
+    own = {site_url + str(path).lstrip("/") for path in model.load_mkdocs_config(catalogue.root).get("extra_css") or []}
+    links = [urljoin(page.url, str(link["href"])) for link in page.soup.select('head link[rel="stylesheet"][href]')]
+    return [url for url in links if url.split("?")[0] in own]
 
 
 def _logo(page: BuiltPage) -> str:
@@ -450,6 +463,94 @@ def build(doc: Document, site: Path, site_url: str, target: Path, cache: Path | 
     if not refused:
         _store(cache, _key(doc, site_url), pdf, read)
     return Result(doc.handout, target, len(pdf), False, seconds, problems)
+
+
+# --- a build's handouts, made in worker processes while the build goes on ------------------
+
+
+@dataclass
+class Job:
+    """What a build's handouts are made from."""
+
+    catalogue: model.Catalogue
+    site: Path
+    site_url: str
+    template: Any  # overrides/handouts/guide.html, from the theme's environment
+    cache: Path | None = None  # default: cache_dir()
+
+
+@dataclass
+class Outcome:
+    """A handout made (or taken from the cache), or why it could not be."""
+
+    handout: Handout
+    path: str  # in the site
+    result: Result | None
+    errors: list[str]
+
+
+def make(job: Job, made: Handout, styles: Styles | None = None) -> Outcome:
+    """The handout written into the built site: from the cache when nothing it is made
+    from changed, else printed (and cached); a problem is an error for the build."""
+    path = made.path(job.catalogue)
+    try:
+        doc = document(made, job.site, job.site_url, job.catalogue, job.template)
+    except HandoutError as err:
+        return Outcome(made, path, None, [str(err)])
+    result = build(doc, job.site, job.site_url, job.site / path, job.cache, styles)
+    return Outcome(made, path, result, result.problems + size_problems(result))
+
+
+# A worker's job and stylesheets: the job is the build's, inherited when the worker forks.
+_WORKER: dict[str, Any] = {}
+
+
+def _work(made: Handout) -> Outcome:
+    job: Job = _WORKER["job"]
+    if "styles" not in _WORKER:
+        _WORKER["styles"] = Styles(job.site, job.site_url)  # parsed once per worker
+    return make(job, made, _WORKER["styles"])
+
+
+def workers() -> int:
+    """As many worker processes as this process may use CPUs (2 on the team's machines)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+class Maker:
+    """Makes a build's handouts in worker processes, each as soon as the languages it is
+    made from are written, while the build goes on with the next language (a handout
+    costs WeasyPrint several times what building its pages costs; the build itself uses
+    one CPU). The workers are forked when the first handout is submitted: they inherit
+    the job (catalogue, template, site), which cannot be pickled, and the modules
+    loaded so far; nothing else in a build runs threads or forks, so fork is safe here."""
+
+    def __init__(self, job: Job, processes: int | None = None) -> None:
+        self.job = job
+        self.processes = workers() if processes is None else processes
+        self.futures: dict[Handout, Future[Outcome]] = {}
+        self.pool: ProcessPoolExecutor | None = None
+
+    def submit(self, made: Handout) -> None:
+        if made in self.futures:
+            return
+        if self.pool is None:
+            _WORKER.clear()
+            _WORKER["job"] = self.job
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+        self.futures[made] = self.pool.submit(_work, made)
+
+    def outcomes(self) -> list[Outcome]:
+        """Every submitted handout's outcome, in the order they were submitted."""
+        try:
+            return [future.result() for future in self.futures.values()]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def _key(doc: Document, site_url: str) -> str:
