@@ -111,7 +111,7 @@ def test_build_ratio_and_scaling_budgets():
 
 
 def test_handout_budgets():
-    handouts = {"ratio_afresh": 2.4, "ratio_unchanged": 1.1, "files": [{"file": "es/pain-pump-guide-es.pdf", "bytes": 3 * 1024 * 1024}]}
+    handouts = {"ratio_afresh": 2.4, "ratio_unchanged": 1.1, "cpu_ratio_afresh": 3.0, "files": [{"file": "es/pain-pump-guide-es.pdf", "bytes": 3 * 1024 * 1024}]}
     assert [b.met for b in benchmark.budgets({"handouts": handouts})] == [False, False]
     handouts["ratio_afresh"], handouts["files"][0]["bytes"] = 1.9, 400 * 1024
     assert [b.met for b in benchmark.budgets({"handouts": handouts})] == [True, True]

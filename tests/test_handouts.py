@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
 
 import pydyf
 import pytest
+import tinycss2
 import zxingcpp
 from bs4 import BeautifulSoup
 from PIL import Image
@@ -295,7 +297,7 @@ def template():
 
 def test_a_handout_is_made_again_only_when_what_it_is_made_from_changed(site, tmp_path):
     english = next(h for h in HANDOUTS if h.codes == (CATALOGUE.default.code,))
-    doc = handout.document(english, site.site, site.site_url, CATALOGUE, template())
+    doc = handout.document(english, site.site, site.site_url, CATALOGUE, template(), pages=handout.menu_pages(CATALOGUE)[:1])  # a short one
     target, cache = tmp_path / "out.pdf", tmp_path / "cache"
     first = handout.build(doc, site.site, site.site_url, target, cache)
     again = handout.build(doc, site.site, site.site_url, target, cache)
@@ -321,6 +323,58 @@ def test_a_handout_loads_nothing_from_another_host(site, tmp_path):
         "http://images.example.invalid/x.png",
     ]
     assert not list((tmp_path / "cache").glob("*.pdf")), "a handout with refused files is not cached"
+
+
+def test_a_handout_that_cannot_be_made_is_a_build_error_from_its_worker(site, tmp_path):
+    """A worker process (as the build's) reports a missing page as the build's error
+    message, with the page's file, not a traceback; the other handouts are still made."""
+    copy = tmp_path / "site"
+    shutil.copytree(site.site, copy, ignore=shutil.ignore_patterns("*.pdf"))
+    english = next(h for h in HANDOUTS if h.codes == (CATALOGUE.default.code,))
+    gone = copy / CATALOGUE.url(english.language.code, handout.menu_pages(CATALOGUE)[-1]) / "index.html"
+    gone.unlink()
+    maker = handout.Maker(handout.Job(CATALOGUE, copy, site.site_url, template(), tmp_path / "cache"), workers=1)
+    maker.submit(english)
+    (outcome,) = maker.outcomes()
+    assert outcome.result is None
+    assert outcome.errors == [f"{gone}: the built page is missing — build the whole site before its handouts"]
+
+
+# --- the handout's stylesheet -------------------------------------------------------------------
+
+
+def custom_properties(css: str) -> dict[str, str]:
+    """The custom properties (`--name: value`) the stylesheet's `:root` rules declare."""
+    found = {}
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule" and ":root" in tinycss2.serialize(rule.prelude):
+            for item in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True):
+                if item.type == "declaration" and item.name.startswith("--"):
+                    found[item.name] = tinycss2.serialize(item.value).strip().lower()
+    return found
+
+
+def palette_differences(handout_css: str, theme_css: str) -> list[str]:
+    theirs = custom_properties(theme_css)
+    return [
+        f"{name}: {value}, Material: {theirs.get(name)}"
+        for name, value in custom_properties(handout_css).items()
+        if theirs.get(name) != value
+    ]
+
+
+def test_the_handout_stylesheet_has_the_site_palette(site):
+    """assets/handout.css stands in for Material's main.css: every Material colour the
+    site's own stylesheets (extra_css) and it use is defined there, as Material has it."""
+    handout_css = (site.site / handout.STYLESHEET).read_text(encoding="utf-8")
+    theme_css = next((site.site / "assets" / "stylesheets").glob("main.*.css")).read_text(encoding="utf-8")
+    own = [(site.site / path).read_text(encoding="utf-8") for path in model.load_mkdocs_config(CATALOGUE.root).get("extra_css") or []]
+    used = set(re.findall(r"var\((--md-[\w-]+)", "".join([*own, handout_css])))
+    assert used <= set(custom_properties(handout_css)), "a colour the handout's stylesheets use is not defined in it"
+    assert palette_differences(handout_css, theme_css) == []
+    name, value = next(iter(custom_properties(handout_css).items()))
+    changed = f"{handout_css}\n:root {{ {name}: #123456 }}"
+    assert palette_differences(changed, theme_css) == [f"{name}: #123456, Material: {value}"]
 
 
 @pytest.mark.fixture_cases

@@ -26,7 +26,7 @@ from sitekit import handout, jinja_cache, model
 log = get_plugin_logger(__name__)
 TOKEN = re.compile(re.escape(handout.SIZE_TOKEN) + r"([\w./-]+?\.pdf)")
 _command = {"name": "build"}
-_build: dict = {}  # this build's: "built" (the languages written so far), "maker"
+_build: dict = {}  # this build's: "built" (the languages written so far), "job", "maker" (not under serve)
 
 
 def on_startup(command, dirty):
@@ -53,8 +53,8 @@ def _language_written(config):
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     if not model.nested_language_build(config):  # the first language: a new build
         _close()
-        _build["built"] = set()
         job = _job(config)
+        _build.update(built=set(), job=job)
         if job is not None and _command["name"] != "serve":
             _build["maker"] = handout.Maker(job)
     _build["built"].add(config.theme["language"])
@@ -69,16 +69,13 @@ def _site_written(config):
     if model.nested_language_build(config):
         return  # wait for the last language's build
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    job, built = _job(config), _build.get("built", set())
+    job: handout.Job | None = _build.get("job")
     if job is None:
         log.error(f"Handouts need an absolute site_url (it is '{config.site_url or ''}'): set site_url in mkdocs.yml or SITE_URL")
         return
     sizes: dict[str, str] = {}
-    if _command["name"] == "serve":
-        made_now = _offer_on_request(job, built)
-    else:
-        maker: handout.Maker = _build.pop("maker")
-        made_now = maker.outcomes()
+    maker: handout.Maker | None = _build.pop("maker", None)
+    made_now = maker.outcomes() if maker is not None else _offer_on_request(job, _build["built"])  # serve
     for outcome in made_now:
         for error in outcome.errors:
             log.error(error)

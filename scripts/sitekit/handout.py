@@ -4,11 +4,14 @@ language a bilingual one (the language and English, section by section, side by 
 Made from the built site itself, never from a second copy of the content: each page's
 `<article>` as the build wrote it (translation notice and review status, content, review
 dates; an English fallback keeps its `lang="en"` wrapper and its notice), the site's
-own stylesheets (Material's, `assets/site.css`, with their print rules) and one more,
-`assets/handout.css`, for what only a PDF has (cover, contents, page numbers, pairs).
-The document is laid out by a template (`overrides/handouts/guide.html`) and printed by
+own stylesheets (mkdocs.yml's extra_css: `assets/site.css`, with its print rules) and
+`assets/handout.css`: the typography of the pages' content and what only a PDF has
+(cover, contents, page numbers, pairs). Not Material's main.css: its rules are for the
+site's screen, and cascading them cost WeasyPrint more than laying out the text. The
+document is laid out by a template (`overrides/handouts/guide.html`) and printed by
 WeasyPrint (pure Python over Pango and HarfBuzz: Arabic shaped and right to left,
-fonts embedded as subsets, a tagged PDF/UA-1 file with the document's language).
+fonts embedded as subsets, a tagged PDF/UA-1 file with the document's language). A
+build makes its handouts in worker processes while it goes on (`Maker`).
 
 WeasyPrint fetches only from the built site: every URL under `site_url` is read from the
 site's folder, `data:` URLs are decoded, anything else is refused and reported. A PDF is
@@ -35,7 +38,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import segno
-from bs4 import BeautifulSoup, SoupStrainer, Tag
+from bs4 import BeautifulSoup, Tag
 from markupsafe import Markup
 
 from sitekit import model
@@ -155,14 +158,19 @@ class BuiltPage:
 
 
 def built_page(site: Path, site_url: str, catalogue: model.Catalogue, lang: str, name: str, whole: bool = False) -> BuiltPage:
-    """The page as built; only its <article> unless `whole` (the parse is most of the
-    time a build spends on handouts it does not have to print again)."""
+    """The page as built; only its <article> unless `whole`: the parser is given the text
+    from the first `<article` to the last `</article>` (the header, navigation and
+    footer around it are most of a page, and parsing them was most of the time a build
+    spends on the handouts it takes from the cache); the parser still finds the element."""
     url = catalogue.url(lang, name)
     path = site / url / "index.html"
     if not path.is_file():
         raise HandoutError(f"{path}: the built page is missing — build the whole site before its handouts")
     text = path.read_text(encoding="utf-8")
-    soup = BeautifulSoup(text, "html.parser", parse_only=None if whole else SoupStrainer("article"))
+    start, end = text.find("<article"), text.rfind("</article>")
+    if not whole and 0 <= start < end:
+        text = text[start : end + len("</article>")]
+    soup = BeautifulSoup(text, "html.parser")
     article = soup.select_one("article.md-content__inner")
     if article is None:
         raise HandoutError(f'{path}: no <article class="md-content__inner"> — the theme\'s page markup changed; update sitekit/handout.py')
@@ -512,38 +520,54 @@ def _work(made: Handout) -> Outcome:
     return make(job, made, _WORKER["styles"])
 
 
-def workers() -> int:
-    """As many worker processes as this process may use CPUs (2 on the team's machines)."""
+PROCESSES_VARIABLE = "HANDOUT_PROCESSES"
+
+
+def processes() -> int:
+    """How many worker processes make a build's handouts: HANDOUT_PROCESSES if set (0:
+    none, the build's own process makes them at its end), else as many as this process
+    may use CPUs (2 on the team's machines)."""
+    wanted = os.environ.get(PROCESSES_VARIABLE, "").strip()
+    if wanted.isdigit():
+        return int(wanted)
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 class Maker:
     """Makes a build's handouts in worker processes, each as soon as the languages it is
-    made from are written, while the build goes on with the next language (a handout
-    costs WeasyPrint several times what building its pages costs; the build itself uses
-    one CPU). The workers are forked when the first handout is submitted: they inherit
-    the job (catalogue, template, site), which cannot be pickled, and the modules
-    loaded so far; nothing else in a build runs threads or forks, so fork is safe here."""
+    made from are written, while the build goes on with the next language (printing a
+    handout costs WeasyPrint several times what building its pages costs, and the build
+    itself uses one CPU). The workers are forked when the first handout is submitted:
+    they inherit the job (catalogue, template, site: a template cannot be pickled) and
+    the modules loaded so far; nothing else in a build runs threads, so fork is safe.
+    With 0 processes, `outcomes()` makes every handout in this process."""
 
-    def __init__(self, job: Job, processes: int | None = None) -> None:
+    def __init__(self, job: Job, workers: int | None = None) -> None:
         self.job = job
-        self.processes = workers() if processes is None else processes
+        self.workers = processes() if workers is None else workers
+        self.submitted: list[Handout] = []
         self.futures: dict[Handout, Future[Outcome]] = {}
         self.pool: ProcessPoolExecutor | None = None
 
     def submit(self, made: Handout) -> None:
-        if made in self.futures:
+        if made in self.submitted:
+            return
+        self.submitted.append(made)
+        if self.workers == 0:
             return
         if self.pool is None:
             _WORKER.clear()
             _WORKER["job"] = self.job
-            self.pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         self.futures[made] = self.pool.submit(_work, made)
 
     def outcomes(self) -> list[Outcome]:
         """Every submitted handout's outcome, in the order they were submitted."""
         try:
-            return [future.result() for future in self.futures.values()]
+            if self.workers == 0:
+                styles = Styles(self.job.site, self.job.site_url)
+                return [make(self.job, made, styles) for made in self.submitted]
+            return [self.futures[made].result() for made in self.submitted]
         finally:
             self.close()
 
