@@ -59,9 +59,9 @@ def _language_written(config):
             _build["maker"] = handout.Maker(job)
     _build["built"].add(config.theme["language"])
     maker: handout.Maker | None = _build.get("maker")
-    for made in handout.handouts(catalogue) if maker else []:
-        if set(made.codes) <= _build["built"]:
-            maker.submit(made)
+    ready = [made for made in handout.handouts(catalogue) if set(made.codes) <= _build["built"]] if maker else []
+    for made in sorted(ready, key=lambda made: made.partner is None):  # the longer, bilingual ones first
+        maker.submit(made)
 
 
 @event_priority(-250)  # after hooks/language_outputs.py (-200); before hooks/production.py (-300) hashes and compresses
