@@ -15,12 +15,17 @@ Parts (all by default; pick some with --only weight,search,...):
   build       median time of strict builds of the whole site and of English only
   scaling     synthetic sites (many languages × pages) made from the project: time per
               page-language as the site grows
+  handouts    the PDF handouts: their sizes and sheets, and the whole build's time
+              without them, with every handout made afresh (an empty cache: by worker
+              processes during the build, and by the build's process at its end) and
+              with every handout unchanged (taken from the cache)
 
 The site is served by the production nginx configuration when nginx (with its Brotli
 module) is installed (compressed sizes: what it sends a browser accepting Brotli and
 gzip), otherwise by a plain local server that compresses nothing (compressed sizes: each
 downloaded file gzipped, labelled so). Build times are CPU seconds of the build process
-(steadier than wall time on a busy machine); wall time is shown beside. Needs Chromium and Lighthouse:
+(steadier than wall time on a busy machine); wall time is shown beside (the handouts'
+budget is read in wall time: their worker processes run beside the build). Needs Chromium and Lighthouse:
 `bash scripts/setup.sh --system`.
 
 Budgets (checked for the parts run): first visit ≤ 60 KiB compressed; search files
@@ -28,7 +33,8 @@ only once search is used, and only the reader's language's; no web fonts; Lighth
 100/100/100/100 in every language; every query of the set finds its page in the top 3;
 whole build ≤ 1.2 × languages × English-only build;
 time per page-language constant within 1.25 × from the smallest to the largest
-synthetic site.
+synthetic site; the build with every handout made afresh ≤ 2 × the build without
+handouts (wall time); each handout ≤ 2 MiB.
 
 Exit status: 0 every budget measured is met, 1 a budget is missed, 2 a setup error.
 """
@@ -55,15 +61,23 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from sitekit import browser, model, nginx, search, serving, tables
+from sitekit import browser, handout, model, nginx, search, serving, tables
 from sitekit.project import copy_project, strict_build
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
-PARTS = ("weight", "search", "lighthouse", "build", "scaling")
+PARTS = ("weight", "search", "lighthouse", "build", "scaling", "handouts")
 FIRST_VISIT_BUDGET = 60 * 1024  # bytes, compressed
 BUILD_RATIO_BUDGET = 1.2  # full build / (languages × English-only build)
 SCALING_TOLERANCE = 1.25  # time per page-language, largest site / smallest site
+HANDOUT_RATIO_BUDGET = 2.0  # build making every handout afresh / build without handouts, wall time (what one waits for)
+HANDOUTS_HOOK = "overrides/hooks/handouts.py"
+HANDOUT_BUILDS = {  # the builds the handouts part times, and their labels
+    "without": "without handouts (the hook left out)",
+    "afresh": "every handout made afresh, {processes} worker processes",
+    "afresh_serial": "every handout made afresh, in the build's process",
+    "unchanged": "every handout unchanged (from the cache)",
+}
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_ATTEMPTS = 3
@@ -563,11 +577,18 @@ def print_lighthouse(result: dict[str, Any]) -> None:
 
 
 def config_for(
-    root: Path, *, build_only: str | None = None, languages: list[dict[str, Any]] | None = None, nav: list[str] | None = None
+    root: Path,
+    *,
+    build_only: str | None = None,
+    languages: list[dict[str, Any]] | None = None,
+    nav: list[str] | None = None,
+    without_hooks: tuple[str, ...] = (),
 ) -> str:
     """The project's mkdocs.yml as plain YAML (environment tags read as their defaults),
-    optionally building one language only, or with other languages and pages."""
+    optionally building one language only, with other languages and pages, or without
+    some hooks."""
     config = model.load_mkdocs_config(root)
+    config["hooks"] = [hook for hook in config.get("hooks") or [] if hook not in without_hooks]
     i18n = model.i18n_plugin_config(config)
     if languages is not None:
         i18n["languages"] = languages
@@ -585,10 +606,10 @@ class Timing:
     wall: float
 
 
-def timed_build(project: Path, site: Path) -> Timing:
+def timed_build(project: Path, site: Path, env: dict[str, str] | None = None) -> Timing:
     before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     result = strict_build(
-        project, site, base_env={key: value for key, value in os.environ.items() if key not in ("SITE_URL", "PRODUCTION")}
+        project, site, env, base_env={key: value for key, value in os.environ.items() if key not in ("SITE_URL", "PRODUCTION")}
     )
     wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
@@ -643,6 +664,71 @@ def print_build(result: dict[str, Any]) -> None:
         )
     )
     print(f"ratio whole / ({count} × English only), CPU: {result['ratio']:.2f} (whole processes, start-up included)")
+
+
+# --- part: handouts --------------------------------------------------------------------
+
+
+def measure_handouts(workdir: Path, runs: int, catalogue: model.Catalogue) -> dict[str, Any]:
+    """Whole builds without the handouts hook; with every handout made afresh (the
+    handouts' cache emptied), by worker processes during the build (as a build makes
+    them) and by the build's own process at its end (HANDOUT_PROCESSES=0); and with every
+    handout unchanged (from the cache); interleaved. The builds have a cache folder of
+    their own (XDG_CACHE_HOME), warmed once for the theme's compressed files, so only the
+    handouts differ. CPU time counts the worker processes too."""
+    with_them, without = workdir / "handouts-with", workdir / "handouts-without"
+    copy_project(with_them, ROOT)
+    copy_project(without, ROOT)
+    (with_them / "mkdocs.yml").write_text(config_for(with_them), encoding="utf-8")
+    (without / "mkdocs.yml").write_text(config_for(without, without_hooks=(HANDOUTS_HOOK,)), encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(workdir / "cache"), handout.PROCESSES_VARIABLE: str(handout.processes())}
+    serial = {**env, handout.PROCESSES_VARIABLE: "0"}
+    handouts_cache = workdir / "cache" / "painpump-site" / "handouts"
+    site = workdir / "site-handouts"
+    timed_build(without, site, env)  # warms the compressed theme files' cache
+    times: dict[str, list[Timing]] = {kind: [] for kind in HANDOUT_BUILDS}
+    for _ in range(runs):
+        times["without"].append(timed_build(without, site, env))
+        shutil.rmtree(handouts_cache, ignore_errors=True)
+        times["afresh"].append(timed_build(with_them, site, env))
+        shutil.rmtree(handouts_cache, ignore_errors=True)
+        times["afresh_serial"].append(timed_build(with_them, site, serial))
+        times["unchanged"].append(timed_build(with_them, site, env))
+    from pypdf import PdfReader
+
+    files = []
+    for made in handout.handouts(catalogue):
+        path = site / made.path(catalogue)
+        files.append({"file": made.path(catalogue), "bytes": path.stat().st_size, "sheets": len(PdfReader(path).pages)})
+    cpu = {kind: median([t.cpu for t in found]) for kind, found in times.items()}
+    wall = {kind: median([t.wall for t in found]) for kind, found in times.items()}
+    return {
+        "processes": handout.processes(),
+        "load": os.getloadavg(),
+        "cpu_s": cpu,
+        "wall_s": wall,
+        "ratio_afresh": wall["afresh"] / wall["without"],
+        "ratio_unchanged": wall["unchanged"] / wall["without"],
+        "cpu_ratio_afresh": cpu["afresh"] / cpu["without"],
+        "files": files,
+        "runs": {kind: [asdict(t) for t in found] for kind, found in times.items()},
+    }
+
+
+def print_handouts(result: dict[str, Any]) -> None:
+    heading(f"PDF handouts (median of {len(result['runs']['without'])} whole strict builds each; load at the end {result['load'][0]:.1f})")
+    rows = [
+        [
+            label.format(processes=result["processes"]),
+            f"{result['cpu_s'][kind]:.2f}",
+            f"{result['cpu_s'][kind] / result['cpu_s']['without']:.2f}",
+            f"{result['wall_s'][kind]:.2f}",
+            f"{result['wall_s'][kind] / result['wall_s']['without']:.2f}",
+        ]
+        for kind, label in HANDOUT_BUILDS.items()
+    ]
+    print(table(["build", "CPU s", "CPU × without", "wall s", "wall × without"], rows))
+    print(table(["handout", "KiB", "sheets"], [[f["file"], kib(f["bytes"]), str(f["sheets"])] for f in result["files"]]))
 
 
 # --- part: scaling ---------------------------------------------------------------------
@@ -809,6 +895,23 @@ def budgets(figures: dict[str, Any]) -> list[Budget]:
                 f"{build['ratio']:.2f} ×",
             )
         )
+    handouts = figures.get("handouts")
+    if handouts:
+        found.append(
+            Budget(
+                f"build making every handout ≤ {HANDOUT_RATIO_BUDGET} × build without (wall)",
+                handouts["ratio_afresh"] <= HANDOUT_RATIO_BUDGET,
+                f"{handouts['ratio_afresh']:.2f} × ({handouts['ratio_unchanged']:.2f} × when unchanged; CPU {handouts['cpu_ratio_afresh']:.2f} ×)",
+            )
+        )
+        largest = max(handouts["files"], key=lambda f: f["bytes"])
+        found.append(
+            Budget(
+                f"each handout ≤ {handout.MAX_BYTES // 1024 // 1024} MiB",
+                largest["bytes"] <= handout.MAX_BYTES,
+                f"{kib(largest['bytes'])} KiB at most ({largest['file']})",
+            )
+        )
     scaling = figures.get("scaling")
     if scaling and len(scaling["points"]) > 1:
         first, last = scaling["points"][0], scaling["points"][-1]
@@ -897,6 +1000,7 @@ def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
         "lighthouse": print_lighthouse,
         "build": print_build,
         "scaling": print_scaling,
+        "handouts": print_handouts,
     }
 
     def done(part: str, result: dict[str, Any]) -> None:
@@ -920,6 +1024,8 @@ def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
             done("build", measure_build(workdir, args.runs, catalogue))
         if "scaling" in args.parts:
             done("scaling", measure_scaling(workdir, args.sizes, args.scaling_pages, catalogue))
+        if "handouts" in args.parts:
+            done("handouts", measure_handouts(workdir, args.runs, catalogue))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,9 +7,12 @@ cd "$(dirname "$0")/.."
 
 # chromium: browser tests, screenshots, Lighthouse; Noto: real glyphs for Chinese and
 # Arabic; nginx, its Brotli module and openssl (a test certificate): the production
-# configuration's tests; poppler-utils: reading printed PDFs. Java (the Nu HTML Checker)
+# configuration's tests; poppler-utils: reading printed PDFs; Pango, HarfBuzz's subsetter
+# and fontconfig: WeasyPrint, which makes the PDF handouts in every build (with the Noto
+# fonts, embedded). Java (the Nu HTML Checker)
 # and Node (vnu-jar, Lighthouse) are installed from Debian only when the machine has none.
-SYSTEM_PACKAGES=(chromium fonts-noto-core fonts-noto-cjk nginx libnginx-mod-http-brotli-static openssl poppler-utils)
+SYSTEM_PACKAGES=(chromium fonts-noto-core fonts-noto-cjk nginx libnginx-mod-http-brotli-static openssl poppler-utils
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
 
 install_system_packages() {
   local missing=()

@@ -110,6 +110,13 @@ def test_build_ratio_and_scaling_budgets():
     assert [b.met for b in benchmark.budgets({"build": build, "scaling": scaling})] == [True, True]
 
 
+def test_handout_budgets():
+    handouts = {"ratio_afresh": 2.4, "ratio_unchanged": 1.1, "cpu_ratio_afresh": 3.0, "files": [{"file": "es/pain-pump-guide-es.pdf", "bytes": 3 * 1024 * 1024}]}
+    assert [b.met for b in benchmark.budgets({"handouts": handouts})] == [False, False]
+    handouts["ratio_afresh"], handouts["files"][0]["bytes"] = 1.9, 400 * 1024
+    assert [b.met for b in benchmark.budgets({"handouts": handouts})] == [True, True]
+
+
 def test_lighthouse_summary_lists_the_audits_not_passed():
     def ref(audit_id):
         return {"id": audit_id, "weight": 1}

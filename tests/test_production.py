@@ -21,8 +21,10 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs_redirects.plugin import HTML_TEMPLATE as REDIRECT_PAGE
 from sitekit import browser, model, nginx, serving, urls
+from sitekit import handout as handouts
 
 FIXTURES = Path(__file__).parent / "fixtures"
+CATALOGUE = model.Catalogue.load()
 
 
 @dataclass
@@ -94,6 +96,7 @@ def test_html_fingerprinted_and_plain_files_carry_every_header(production):
         "assets/favicon.svg",
         "es/search/search_index.json",
         "assets/javascripts/lunr/min/lunr.es.min.js",
+        *(handout.path(CATALOGUE) for handout in handouts.handouts(CATALOGUE)),  # PDF handouts: downloads
     ]
     problems = []
     for path in paths:
@@ -169,8 +172,11 @@ def test_the_static_hosts_headers_file_matches_nginx(production):
     fingerprinted = {
         "/" + p.relative_to(production.site).as_posix() for p in production.site.rglob("*") if serving.is_fingerprinted(p.name)
     }
-    assert set(rules) == fingerprinted and len(fingerprinted) >= 4
-    assert all(rule == {"Cache-Control": serving.IMMUTABLE} for rule in rules.values())
+    downloads = {"/" + p.relative_to(production.site).as_posix() for p in production.site.rglob("*.pdf")}
+    assert set(rules) == fingerprinted | downloads and len(fingerprinted) >= 4
+    assert all(rules[path] == {"Cache-Control": serving.IMMUTABLE} for path in fingerprinted)
+    assert all(rules[path] == {"Content-Disposition": serving.ATTACHMENT} for path in downloads)
+    assert {path.lstrip("/") for path in downloads} == {h.path(CATALOGUE) for h in handouts.handouts(CATALOGUE)}
 
 
 def test_unchanged_html_is_revalidated_with_304(production):

@@ -33,6 +33,18 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
 
+# The PDF handouts (sitekit/handout.py) are sent as downloads: a browser saves them rather
+# than opening them under the site's Content-Security-Policy, whose object-src 'none' is
+# what Chromium's built-in PDF viewer (an <embed>) is subject to. Same names from one
+# build to the next: revalidated like the pages.
+DOWNLOADS = (".pdf",)
+ATTACHMENT = "attachment"
+
+
+def content_disposition(path: str) -> str | None:
+    return ATTACHMENT if path.split("?", 1)[0].endswith(DOWNLOADS) else None
+
+
 def is_fingerprinted(path: str) -> bool:
     return bool(FINGERPRINTED.search(path.split("?", 1)[0]))
 
@@ -198,7 +210,7 @@ NGINX_SNIPPET = "_nginx/painpump-headers.conf"
 
 def render_headers_file(site: Path, headers: Mapping[str, str]) -> str:
     """Netlify / Cloudflare Pages `_headers`: the security headers on every path, a year of
-    caching on each fingerprinted file. Other files keep these hosts' default
+    caching on each fingerprinted file, and each PDF handout as a download. Other files keep these hosts' default
     `Cache-Control: public, max-age=0, must-revalidate` (revalidation, like nginx's no-cache):
     both hosts join the values of a header set by two matching rules, so Cache-Control is
     never set on /*."""
@@ -211,6 +223,8 @@ def render_headers_file(site: Path, headers: Mapping[str, str]) -> str:
         rel = path.relative_to(site).as_posix()
         if path.is_file() and is_fingerprinted(rel):
             lines += [f"/{rel}", f"  Cache-Control: {IMMUTABLE}"]
+        elif path.is_file() and content_disposition(rel):
+            lines += [f"/{rel}", f"  Content-Disposition: {content_disposition(rel)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -305,10 +319,12 @@ def precompress(site: Path) -> dict[str, int]:
 def header_problems(url: str, headers: Mapping[str, str], expected: Mapping[str, str]) -> list[str]:
     """What a response's headers lack or get wrong: every header of `expected` (the
     security headers and CSP) with its exact value, the right Cache-Control for the
-    path, and no server version. `headers` is looked up case-insensitively."""
+    path (and Content-Disposition for a download), and no server version. `headers` is looked up case-insensitively."""
     got = {name.lower(): value for name, value in headers.items()}
     problems = []
     wanted = {**expected, "Cache-Control": cache_control(url)}
+    if content_disposition(url):
+        wanted["Content-Disposition"] = content_disposition(url)
     for name, value in wanted.items():
         if name.lower() not in got:
             problems.append(f"{url}: no {name} header (expected '{value}')")

@@ -1,0 +1,384 @@
+"""The whole guide as PDF handouts, read back as a reader's tools read them: the text
+(`pdftotext`), the fonts (`pdffonts`), the tags and language (pypdf), the cover's QR code
+(rendered with `pdftoppm`, decoded with zxing-cpp), and the pages' links to them.
+
+The handouts are those of the session's one build (`built_site`): the build makes them
+(overrides/hooks/handouts.py). Which handouts, pages and sentences to expect comes from
+the project (`sitekit.model`, and each page read by the publishing gate's own reader,
+`Gate.read`), so every state the product handles (an outdated translation, a language
+started at 0 %) passes here and is checked as it is."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pydyf
+import pytest
+import tinycss2
+import zxingcpp
+from bs4 import BeautifulSoup
+from PIL import Image
+from pypdf import PdfReader
+from sitekit import handout, model
+from sitekit.gate import Gate
+
+REPO = Path(__file__).resolve().parents[1]
+CATALOGUE = model.Catalogue.load()
+HANDOUTS = handout.handouts(CATALOGUE)
+IDS = ["-".join(h.codes) for h in HANDOUTS]
+PAGE_NUMBER = re.compile(r"^\s*\d+\s*/\s*\d+\s*$", re.M)  # assets/handout.css: each sheet's number
+LIST_NUMBER = re.compile(r"^\s*\d+\.\s", re.M)  # a numbered list's markers are not the page's text
+
+
+@pytest.fixture(scope="module")
+def site(built_site):
+    return built_site
+
+
+def pdf_text(path: Path, side: str | None = None) -> str:
+    """The PDF's text as pdftotext extracts it; `side` 'left' or 'right': that half of
+    each sheet only (a bilingual handout's column: one language's text in its order)."""
+    crop = []
+    if side is not None:
+        width, height = (round(float(v)) for v in PdfReader(path).pages[0].mediabox[2:])
+        crop = ["-x", "0" if side == "left" else str(width // 2), "-y", "0", "-W", str(width // 2), "-H", str(height)]
+    text = subprocess.run(["pdftotext", *crop, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return LIST_NUMBER.sub("", PAGE_NUMBER.sub("", text))
+
+
+# --- what each page says, as the gate reads it -----------------------------------------------
+
+
+def blocks(lang: str, name: str) -> list[str]:
+    """The text of each block of the page readers of `lang` get (the English page where
+    they get it in English), markers (the clinic card) left out."""
+    shown = CATALOGUE.content_language(lang, name)
+    page = model.read_page(model.page_file(shown, name))
+    return [block.text for block in GATE.read(page).blocks if block.kind != "marker" and block.text]
+
+
+GATE = Gate.for_project(model.REPO, CATALOGUE)
+
+
+def letters(text: str, rtl: bool = False) -> str:
+    """Text as both the page and the PDF give it, for comparing: NFKC, words joined
+    without spaces (Chinese has none; a PDF breaks lines anywhere), no bidi controls or
+    tatweel; right to left also without alef and lam, as the print test compares (text
+    extraction decomposes Arabic's lam-alef ligatures)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u0640]", "", text)
+    if rtl:
+        text = re.sub(r"[\u0622\u0623\u0625\u0627\u0644]", "", text)
+    return "".join(re.findall(r"\w+", text))
+
+
+def missing_text(pages: list[tuple[str, str]], text: str) -> list[str]:
+    """The blocks of `pages` ((language, page) pairs) that the text lacks. Left to right
+    (Chinese included): each block whole and after the one before, so in reading order.
+    Right to left: each block's words, anywhere (extraction puts a line's parts in visual
+    order), as the print test compares them."""
+    missing = []
+    position = 0
+    for lang, name in pages:
+        rtl = CATALOGUE.language(CATALOGUE.content_language(lang, name)).direction == "rtl"
+        flat = letters(text, rtl)
+        for block in blocks(lang, name):
+            wanted = letters(block, rtl)
+            if rtl:
+                absent = [w for w in re.findall(r"\w+", unicodedata.normalize("NFKC", block)) if letters(w, True) not in flat]
+                if absent:
+                    missing.append(f"{lang}/{name}: {block[:80]!r} lacks {absent[:5]}")
+                continue
+            found = flat.find(wanted, position)
+            if found < 0:
+                where = "anywhere" if wanted not in flat else "in reading order"
+                missing.append(f"{lang}/{name}: {block[:80]!r} not found {where}")
+            else:
+                position = found + len(wanted)
+    return missing
+
+
+def expected_pages(made: handout.Handout) -> list[tuple[str, str]]:
+    pages = handout.menu_pages(CATALOGUE)
+    mine = [(made.language.code, name) for name in pages]
+    if made.partner is None:
+        return mine
+    english = [(made.partner.code, name) for name in pages if CATALOGUE.state(made.language.code, name) not in model.SHOWN_IN_ENGLISH]
+    return mine + english
+
+
+# --- the files -------------------------------------------------------------------------------
+
+
+def test_each_published_language_has_its_handouts_within_two_mib(site):
+    made = {p.relative_to(site.site).as_posix() for p in site.site.rglob("*.pdf")}
+    assert made == {h.path(CATALOGUE) for h in HANDOUTS}
+    assert {h.language.code for h in HANDOUTS} == {lang.code for lang in CATALOGUE.languages if CATALOGUE.published(lang.code)}
+    for h in HANDOUTS:
+        assert (site.site / h.path(CATALOGUE)).stat().st_size <= handout.MAX_BYTES, h.path(CATALOGUE)
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_every_sentence_of_every_page_is_in_the_handout_in_reading_order(site, made):
+    path = site.site / made.path(CATALOGUE)
+    text = pdf_text(path)
+    if made.partner is None:
+        assert not missing_text(expected_pages(made), text), missing_text(expected_pages(made), text)
+    else:  # side by side: each column's blocks, in its order (the language's column is on its reading side)
+        mine = "right" if made.language.direction == "rtl" else "left"
+        for pages, side in (
+            ([p for p in expected_pages(made) if p[0] == made.language.code], mine),
+            ([p for p in expected_pages(made) if p[0] != made.language.code], {"left": "right", "right": "left"}[mine]),
+        ):
+            column = pdf_text(path, side)
+            assert not missing_text(pages, column), missing_text(pages, column)
+    strings, rtl = CATALOGUE.strings(made.language.code), made.language.direction == "rtl"
+    flat = letters(text, rtl)
+    assert flat.count(letters(strings["page_last_reviewed"], rtl)) >= len(CATALOGUE.pages), "every page's review dates"
+    for name in CATALOGUE.pages:  # the notice of every translated page and every page shown in English
+        state = CATALOGUE.state(made.language.code, name)
+        notice = {model.SOURCE: None, **dict.fromkeys(model.SHOWN_IN_ENGLISH, "fallback_notice")}.get(state, "translation_statement")
+        assert notice is None or letters(strings[notice], rtl) in flat, (name, notice)
+
+
+def test_the_sentence_check_catches_a_missing_page(site, tmp_path):
+    english = next(h for h in HANDOUTS if h.codes == (CATALOGUE.default.code,))
+    pages = handout.menu_pages(CATALOGUE)
+    doc = handout.document(english, site.site, site.site_url, CATALOGUE, template(), pages=pages[:-1])
+    pdf, _, _ = handout.render(doc, site.site, site.site_url)
+    (tmp_path / "short.pdf").write_bytes(pdf)
+    missing = missing_text(expected_pages(english), pdf_text(tmp_path / "short.pdf"))
+    assert missing and all(line.startswith(f"en/{pages[-1]}:") for line in missing)
+
+
+def test_arabic_and_chinese_extract_as_their_own_letters(site):
+    """No presentation forms (shaping leaked into the text), no unmapped glyphs."""
+    for made in HANDOUTS:
+        text = pdf_text(site.site / made.path(CATALOGUE))
+        assert not re.findall(r"[\ufb50-\ufdff\ufe70-\ufeff\ufffd]", text), made.path(CATALOGUE)
+        title = BeautifulSoup((site.site / CATALOGUE.url(made.language.code, "index.md") / "index.html").read_text("utf-8"), "html.parser")
+        name = title.find("meta", property="og:site_name")["content"]
+        assert letters(name, made.language.direction == "rtl") in letters(text, made.language.direction == "rtl")
+
+
+# --- fonts ------------------------------------------------------------------------------------
+
+
+def unembedded_fonts(path: Path) -> list[str]:
+    """pdffonts' rows whose 'emb' column says no (or that are not subsets)."""
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    found = []
+    for line in lines:
+        emb, sub = line.split()[-5:-3]
+        if emb != "yes" or sub != "yes":
+            found.append(line.split()[0])
+    return found
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_every_font_is_embedded_as_a_subset(site, made):
+    path = site.site / made.path(CATALOGUE)
+    assert subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout.count("\n") > 2, "no fonts listed"
+    assert unembedded_fonts(path) == []
+
+
+def test_the_font_check_catches_an_unembedded_font(tmp_path):
+    """A PDF naming Helvetica without embedding it, as a careless engine writes one."""
+    document = pydyf.PDF()
+    font = pydyf.Dictionary({"Type": "/Font", "Subtype": "/Type1", "BaseFont": "/Helvetica"})
+    document.add_object(font)
+    content = pydyf.Stream()
+    content.begin_text()
+    content.set_font_size("F1", 12)
+    content.show_text(pydyf.String("Hello"))
+    content.end_text()
+    document.add_object(content)
+    page = pydyf.Dictionary(
+        {
+            "Type": "/Page",
+            "Parent": document.pages.reference,
+            "MediaBox": pydyf.Array([0, 0, 200, 200]),
+            "Contents": content.reference,
+            "Resources": pydyf.Dictionary({"Font": pydyf.Dictionary({"F1": font.reference})}),
+        }
+    )
+    document.add_page(page)
+    path = tmp_path / "unembedded.pdf"
+    with path.open("wb") as output:
+        document.write(output)
+    assert unembedded_fonts(path) == ["Helvetica"]
+
+
+# --- tags, language, cover -----------------------------------------------------------------------
+
+
+def tagged_languages(reader: PdfReader) -> set[str]:
+    found: set[str] = set()
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if isinstance(node, dict):
+            if "/Lang" in node:
+                found.add(str(node["/Lang"]))
+            kids = node.get("/K")
+            if kids is not None:
+                stack.extend(kids if isinstance(kids, list) else [kids])
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_the_handout_is_tagged_pdf_ua_in_its_language_and_marks_english_parts(site, made):
+    reader = PdfReader(site.site / made.path(CATALOGUE))
+    root = reader.trailer["/Root"]
+    assert str(root["/Lang"]) == made.language.code
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()  # PDF/UA-1 declared
+    assert reader.metadata.title
+    english = CATALOGUE.default.code
+    shows_english = made.partner is not None or any(
+        CATALOGUE.state(made.language.code, n) in model.SHOWN_IN_ENGLISH for n in CATALOGUE.pages
+    )
+    if made.language.code != english and shows_english:
+        assert english in tagged_languages(reader), "the English parts are tagged as English"
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_the_cover_qr_code_opens_the_guide_in_its_language(site, made, tmp_path):
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(site.site / made.path(CATALOGUE)), str(tmp_path / "cover")], check=True
+    )
+    (cover,) = tmp_path.glob("cover*.png")
+    codes = [result.text for result in zxingcpp.read_barcodes(Image.open(cover))]
+    assert codes == [site.site_url + CATALOGUE.language_url(made.language.code)]
+
+
+# --- links from the pages ------------------------------------------------------------------------
+
+
+def test_every_page_links_its_handouts_with_their_real_size(site):
+    assert not [p for p in site.site.rglob("*.html") if handout.SIZE_TOKEN in p.read_text(encoding="utf-8")]
+    for lang in CATALOGUE.languages:
+        guide, bilingual = handout.for_language(CATALOGUE, lang.code)
+        strings = CATALOGUE.strings(lang.code)
+        for name in CATALOGUE.pages:
+            path = site.site / CATALOGUE.url(lang.code, name) / "index.html"
+            soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            links = soup.select(".pp-handout a, .pp-share__handout a")
+            if guide is None:
+                assert not links, f"{path}: a language not offered to readers has no handout"
+                continue
+            shared = bilingual or guide
+            key = "handout_bilingual_link" if bilingual else "handout_link"
+            expected = [(guide, "handout_link"), (shared, key)]
+            assert len(links) == 2, path
+            for link, (made, text) in zip(links, expected, strict=True):
+                target = (path.parent / link["href"]).resolve()
+                assert target == (site.site / made.path(CATALOGUE)).resolve(), (path, link["href"])
+                size = handout.size_label(target.stat().st_size, strings)
+                assert link.get_text() == strings[text].format(size=size)
+                assert link.has_attr("download") and link["type"] == "application/pdf"
+
+
+# --- the engine: cached by content, nothing from elsewhere ---------------------------------------
+
+
+def template():
+    from mkdocs.theme import Theme  # after sitekit, which makes `mkdocs` ProperDocs
+
+    return Theme(name="material", custom_dir=str(REPO / "overrides")).get_env().get_template(handout.TEMPLATE)
+
+
+def test_a_handout_is_made_again_only_when_what_it_is_made_from_changed(site, tmp_path):
+    english = next(h for h in HANDOUTS if h.codes == (CATALOGUE.default.code,))
+    doc = handout.document(english, site.site, site.site_url, CATALOGUE, template(), pages=handout.menu_pages(CATALOGUE)[:1])  # a short one
+    target, cache = tmp_path / "out.pdf", tmp_path / "cache"
+    first = handout.build(doc, site.site, site.site_url, target, cache)
+    again = handout.build(doc, site.site, site.site_url, target, cache)
+    assert (first.reused, again.reused) == (False, True) and again.size == first.size
+    entry = next(cache.glob("*.json"))
+    read = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps({**read, next(iter(read)): "0" * 64}), encoding="utf-8")  # a file it read changed since
+    assert handout.reuse(doc, site.site, site.site_url, target, cache) is None
+    edited = handout.Document(doc.handout, doc.html.replace("</body>", "<p>New sentence.</p></body>"), doc.pages, doc.stylesheets)
+    assert handout.reuse(edited, site.site, site.site_url, target, cache) is None
+
+
+def test_a_handout_loads_nothing_from_another_host(site, tmp_path):
+    english = next(h for h in HANDOUTS if h.codes == (CATALOGUE.default.code,))
+    html = (
+        f'<!doctype html><html lang="en"><head><title>t</title><link rel="stylesheet" href="https://cdn.example.invalid/x.css"></head>'
+        f'<body><img src="http://images.example.invalid/x.png" alt="x"><img src="{site.site_url}assets/favicon.svg" alt="icon"></body></html>'
+    )
+    doc = handout.Document(english, html, [], [])
+    result = handout.build(doc, site.site, site.site_url, tmp_path / "t.pdf", tmp_path / "cache")
+    assert [p.split(": ", 1)[1].split(" ", 1)[0] for p in result.problems] == [
+        "https://cdn.example.invalid/x.css",
+        "http://images.example.invalid/x.png",
+    ]
+    assert not list((tmp_path / "cache").glob("*.pdf")), "a handout with refused files is not cached"
+
+
+def test_a_handout_that_cannot_be_made_is_a_build_error_from_its_worker(site, tmp_path):
+    """A worker process (as the build's) reports a missing page as the build's error
+    message, with the page's file, not a traceback; the other handouts are still made."""
+    copy = tmp_path / "site"
+    shutil.copytree(site.site, copy, ignore=shutil.ignore_patterns("*.pdf"))
+    english = next(h for h in HANDOUTS if h.codes == (CATALOGUE.default.code,))
+    gone = copy / CATALOGUE.url(english.language.code, handout.menu_pages(CATALOGUE)[-1]) / "index.html"
+    gone.unlink()
+    maker = handout.Maker(handout.Job(CATALOGUE, copy, site.site_url, template(), tmp_path / "cache"), workers=1)
+    maker.submit(english)
+    (outcome,) = maker.outcomes()
+    assert outcome.result is None
+    assert outcome.errors == [f"{gone}: the built page is missing — build the whole site before its handouts"]
+
+
+# --- the handout's stylesheet -------------------------------------------------------------------
+
+
+def custom_properties(css: str) -> dict[str, str]:
+    """The custom properties (`--name: value`) the stylesheet's `:root` rules declare."""
+    found = {}
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule" and ":root" in tinycss2.serialize(rule.prelude):
+            for item in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True):
+                if item.type == "declaration" and item.name.startswith("--"):
+                    found[item.name] = tinycss2.serialize(item.value).strip().lower()
+    return found
+
+
+def palette_differences(handout_css: str, theme_css: str) -> list[str]:
+    theirs = custom_properties(theme_css)
+    return [
+        f"{name}: {value}, Material: {theirs.get(name)}"
+        for name, value in custom_properties(handout_css).items()
+        if theirs.get(name) != value
+    ]
+
+
+def test_the_handout_stylesheet_has_the_site_palette(site):
+    """assets/handout.css stands in for Material's main.css: every Material colour the
+    site's own stylesheets (extra_css) and it use is defined there, as Material has it."""
+    handout_css = (site.site / handout.STYLESHEET).read_text(encoding="utf-8")
+    theme_css = next((site.site / "assets" / "stylesheets").glob("main.*.css")).read_text(encoding="utf-8")
+    own = [(site.site / path).read_text(encoding="utf-8") for path in model.load_mkdocs_config(CATALOGUE.root).get("extra_css") or []]
+    used = set(re.findall(r"var\((--md-[\w-]+)", "".join([*own, handout_css])))
+    assert used <= set(custom_properties(handout_css)), "a colour the handout's stylesheets use is not defined in it"
+    assert palette_differences(handout_css, theme_css) == []
+    name, value = next(iter(custom_properties(handout_css).items()))
+    changed = f"{handout_css}\n:root {{ {name}: #123456 }}"
+    assert palette_differences(changed, theme_css) == [f"{name}: #123456, Material: {value}"]
+
+
+@pytest.mark.fixture_cases
+def test_sections_pair_by_heading_id_and_a_section_only_one_side_has_stands_alone():
+    mine = [(None, ["intro"]), ("a", ["A·"]), ("b", ["B·"]), ("gone", ["G·"])]
+    english = [(None, ["intro"]), ("a", ["A"]), ("new", ["N"]), ("b", ["B"])]
+    assert list(handout.pair(mine, english)) == [(["intro"], ["intro"]), (["A·"], ["A"]), (None, ["N"]), (["B·"], ["B"]), (["G·"], None)]
