@@ -125,7 +125,8 @@ def brotli_size(data: bytes) -> int:
 
 
 def checked_build(site: Path, site_url: str, project: Path = ROOT) -> None:
-    result = browser.build(site, site_url, project)
+    """The site as a production build makes it (with its PDF handouts), for `site_url`."""
+    result = browser.build(site, site_url, project, {"HANDOUTS": "1"})
     if result.returncode != 0:
         raise SetupError(f"the strict build failed:\n{(result.stdout + result.stderr)[-3000:]}")
 
@@ -681,7 +682,7 @@ def measure_handouts(workdir: Path, runs: int, catalogue: model.Catalogue) -> di
     copy_project(without, ROOT)
     (with_them / "mkdocs.yml").write_text(config_for(with_them), encoding="utf-8")
     (without / "mkdocs.yml").write_text(config_for(without, without_hooks=(HANDOUTS_HOOK,)), encoding="utf-8")
-    env = {"XDG_CACHE_HOME": str(workdir / "cache"), handout.PROCESSES_VARIABLE: str(handout.processes())}
+    env = {"XDG_CACHE_HOME": str(workdir / "cache"), handout.PROCESSES_VARIABLE: str(handout.processes()), "HANDOUTS": "1"}
     serial = {**env, handout.PROCESSES_VARIABLE: "0"}
     handouts_cache = workdir / "cache" / "painpump-site" / "handouts"
     site = workdir / "site-handouts"

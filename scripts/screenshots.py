@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     ):
         if not args.site:
             print(f"building the site for {server.origin} ...", flush=True)
-            build = browser.build(server.directory, server.origin, ROOT)
+            build = browser.build(server.directory, server.origin, ROOT, {"HANDOUTS": "1"})  # as published
             if build.returncode != 0:
                 print(build.stdout + build.stderr, file=sys.stderr)
                 print("the build failed: fix the problems above, then run this again", file=sys.stderr)

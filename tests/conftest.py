@@ -61,8 +61,10 @@ def site_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_site(site_server) -> Build:
     """One strict build of the real site, made for (and served by) `site_server`: its
-    absolute addresses (canonical, hreflang, QR codes) point at the local server."""
-    result = browser.build(site_server.directory, site_server.origin)
+    absolute addresses (canonical, hreflang, QR codes) point at the local server. It makes
+    the PDF handouts, as a production build does (HANDOUTS=1); the project copies the other
+    tests build do not, unless a test asks."""
+    result = browser.build(site_server.directory, site_server.origin, extra_env={"HANDOUTS": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     return Build(result.returncode, result.stdout + result.stderr, site_server.directory, site_server.origin)
 

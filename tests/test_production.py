@@ -75,7 +75,7 @@ def production(tmp_path_factory):
         pytest.skip(f"nginx cannot run here: {err}")
     port = nginx.reserve_port()
     site = tmp_path_factory.mktemp("production") / "site"
-    result = browser.build(site, f"http://127.0.0.1:{port}/")
+    result = browser.build(site, f"http://127.0.0.1:{port}/", extra_env={"HANDOUTS": "1"})  # as a production build
     assert result.returncode == 0, result.stdout + result.stderr
     with nginx.nginx_server(site, port) as origin:
         yield Production(site, origin)

@@ -12,6 +12,8 @@ a bilingual one (the language beside English) for each other language.
   build.
 - Under `serve`, a handout is made when it is first asked for, not on every rebuild;
   until then its links show no size.
+- Other builds make none (and link none) unless HANDOUTS=1 (`extra.handouts`): a
+  production build (PRODUCTION=1) always makes them.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def on_startup(command, dirty):
 
 def on_page_context(context, page, config, nav):
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    if model.page_name(page.file) not in catalogue.pages:
+    if not _wanted(config) or model.page_name(page.file) not in catalogue.pages:
         return context
     guide, bilingual = handout.for_language(catalogue, config.theme["language"])
     if guide is None:
@@ -50,6 +52,8 @@ def on_page_context(context, page, config, nav):
 
 @event_priority(-50)  # the language's pages are written; before mkdocs-static-i18n (-100) builds the next language
 def _language_written(config):
+    if not _wanted(config):
+        return
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     if not model.nested_language_build(config):  # the first language: a new build
         _close()
@@ -66,7 +70,7 @@ def _language_written(config):
 
 @event_priority(-250)  # after hooks/language_outputs.py (-200); before hooks/production.py (-300) hashes and compresses
 def _site_written(config):
-    if model.nested_language_build(config):
+    if model.nested_language_build(config) or not _wanted(config):
         return  # wait for the last language's build
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     job: handout.Job | None = _build.get("job")
@@ -110,6 +114,11 @@ def on_serve(server, config, builder):
 
     server.set_app(serve)
     return server
+
+
+def _wanted(config) -> bool:
+    """Handouts are made by a production build, under serve (on request), or with HANDOUTS=1."""
+    return _command["name"] == "serve" or bool(config.extra.get("production")) or bool(config.extra.get("handouts"))
 
 
 def _job(config) -> handout.Job | None:
