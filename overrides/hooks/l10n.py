@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_relative_url, normalize_url
 from sitekit import model
+
+FULL_WIDTH_END = "。！？：；）」』"  # after these a sentence needs no space
 
 
 def on_config(config):
@@ -21,7 +23,19 @@ def on_config(config):
 
 def on_env(env, config, files):
     env.globals["ui"] = model.ui_strings(config.theme["language"], _root(config))
+    env.filters["sentences"] = sentences
     return env
+
+
+def sentences(text: str | list[str]) -> str:
+    """Sentences as the language writes them one after another: a space after each, except
+    after a full-width mark (Chinese "。" is followed by no space). Given one sentence, it
+    and the gap before what follows; given a list, the sentences joined."""
+    if isinstance(text, str):
+        text = str(text).strip()
+        return text + ("" if not text or text[-1] in FULL_WIDTH_END else " ")
+    parts = [str(part).strip() for part in text if str(part).strip()]
+    return "".join(sentences(part) for part in parts[:-1]) + (parts[-1] if parts else "")
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -50,12 +64,31 @@ def on_page_context(context, page, config, nav):
     def url(code: str) -> str:
         return catalogue.url(code, name)
 
+    english = catalogue.default
+    shown_in_english = state in model.SHOWN_IN_ENGLISH
+    site_name = model.load_mkdocs_config(catalogue.root)["site_name"] if shown_in_english else config.site_name
+    title = page.meta.get("title") or page.title
     context["pp_page"] = {
         "state": state,
+        # What the notice says about review: today the front matter's word (translation_review).
         "review": page.meta.get("translation_review"),
-        "english_url": url(catalogue.default.code),
+        "english_url": url(english.code),
         "language_root": get_relative_url(catalogue.language_url(language) or ".", page.url),
+        # The window's title: the site's name alone on the home page; a page shown in English
+        # gets the English site name too, so the whole title is one language (lang="en").
+        "title": config.site_name if name == "index.md" else f"{title} - {site_name}",
+        "language": language,
+        "direction": catalogue.language(language).direction,
+        "content_lang": english.code if shown_in_english else language,
+        "content_dir": english.direction if shown_in_english else catalogue.language(language).direction,
     }
+    # Links to pages readers of this language get in English (navigation, previous/next),
+    # as the theme writes them: their titles are marked lang="en" (hooks/theme.py).
+    context["pp_english_links"] = sorted(
+        normalize_url(other.url, page=page)
+        for other in (nav.pages if nav else [])
+        if catalogue.state(language, model.page_name(other.file)) in model.SHOWN_IN_ENGLISH
+    )
     context["pp_switcher"] = [
         {"code": lang.code, "name": lang.name, "url": url(lang.code), "current": lang.code == language}
         for lang in catalogue.languages

@@ -36,6 +36,7 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 PLACEHOLDER_PREFIX = "PLACEHOLDER"
 DESCRIPTION_MAX = 160
 REVIEW_STATES = ("unreviewed", "reviewed")
+LONG_PAGE_SECTIONS = 3  # a page with this many sections shows its contents at the top on phones
 
 ENGLISH_FIELDS = ("title", "description", "last_reviewed", "next_review")
 TRANSLATION_FIELDS = ("source_hash", "translation_review")
