@@ -16,6 +16,7 @@ import zxingcpp
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from sitekit import browser, model
+from sitekit.clinic import EXAMPLE as EXAMPLE_CLINIC
 
 pytestmark = pytest.mark.browser
 
@@ -362,11 +363,14 @@ def shown_in_print(page) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", [lang.code for lang in CATALOGUE.languages])
-def test_printed_page_is_a_clean_handout(open_page, site, lang, tmp_path):
-    page, visit = open_page(viewport=browser.DESKTOP)
+def test_printed_page_is_a_clean_handout(chromium, example_site, lang, tmp_path):
+    """Printed as a clinic's readers print it (the site with its details filled in)."""
+    context = chromium.new_context(viewport=browser.DESKTOP)
+    page, visit = context.new_page(), Visit(example_site.site_url)
+    visit.watch(page)
     strings = model.ui_strings(lang)
-    clinic = model.load_mkdocs_config()["extra"]["clinic"]
-    for _, name, url in [p for p in browser.page_urls(site, CATALOGUE) if p[0] == lang]:
+    clinic = EXAMPLE_CLINIC
+    for _, name, url in [p for p in browser.page_urls(example_site.site_url, CATALOGUE) if p[0] == lang]:
         goto(page, url)
         expected = page.evaluate("""() => { const text = s => document.querySelector(s).textContent;
             return {title: text('article h1'), first: text('article .pp-heading ~ p:not([class]), article .pp-heading ~ ul li'),
@@ -398,6 +402,7 @@ def test_printed_page_is_a_clean_handout(open_page, site, lang, tmp_path):
             subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / lang)], check=True)
             codes = [code for png in sorted(tmp_path.glob(f"{lang}-*.png")) for code in qr_codes(Image.open(png))]
             assert codes == [url], f"{url}: QR codes in the printed page: {codes}"
+    context.close()
     assert not visit.problems()
 
 
@@ -429,7 +434,7 @@ def test_print_check_catches_navigation_in_print(open_page, site):
 def test_print_check_catches_paper_noise_small_text_and_a_second_sheet(open_page, site, tmp_path):
     page, _ = open_page(viewport={"width": A4_WIDTH, "height": A4_HEIGHT})
     goto(page, site + "es/trial/")
-    page.add_style_tag(content="@media print { .pp-screen-only { display: inline !important; } .md-typeset p { font-size: 6pt !important; }"
+    page.add_style_tag(content="@media print { .pp-screen-only { display: inline !important; } .pp-heading ~ p:not([class]) { font-size: 6pt !important; }"
                                " .md-typeset .pp-share { break-before: page; } }")
     page.emulate_media(media="print")
     printed = page.evaluate(PRINT_JS)
@@ -437,4 +442,4 @@ def test_print_check_catches_paper_noise_small_text_and_a_second_sheet(open_page
     pdf = tmp_path / "two-sheets.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert printed["content"] <= SHORT * A4_HEIGHT and text.count("\f") == 2
+    assert printed["content"] <= SHORT * A4_HEIGHT and text.count("\f") >= 2

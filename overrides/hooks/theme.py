@@ -6,7 +6,8 @@ passes `super()` through these filters), so a theme upgrade cannot leave a stale
 - `deferred`: the theme's script tags with `defer`, so the page paints before they run;
 - `header_controls`: the header's menu and search controls as real buttons (the theme's
   labels stay for readers without JavaScript), its landmark named in the page's language,
-  its icons hidden from screen readers, and the page title marked English where it is;
+  its icons hidden from screen readers, the page title marked English where it is, and
+  no empty "Search" landmark around the search's clear button;
 - `after_title`: the theme's page content with what the site shows under a page's title
   (the translation notice, a long page's contents on phones) right after its <h1>;
 - `without_empty_contents`: the sidebars, the table of contents hidden on a page with no
@@ -42,6 +43,9 @@ NAV_CURRENT = re.compile(r'(<label class="md-nav__link md-nav__link--active" for
 CONTENTS_SIDEBAR = '<div class="md-sidebar md-sidebar--secondary" data-md-component="sidebar" data-md-type="toc" >'
 EMPTY_CONTENTS = re.compile(r'<nav class="md-nav md-nav--secondary" aria-label="[^"]*">\s*</nav>')
 TITLE_END = re.compile(r'</h1>(?:<a class="headerlink"[^>]*></a></div>)?')
+# The search's clear button sits in a "Search" navigation landmark of its own that holds
+# nothing a reader can reach (the button is out of the Tab order): a plain group instead.
+SEARCH_OPTIONS = re.compile(r'<nav class="md-search__options" aria-label="[^"]*">(.*?)</nav>', re.S)
 ICON = re.compile(r"<svg (?![^>]*aria-hidden)")
 CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 SCRIPT_WITH_SRC = re.compile(r"<script\b([^>]*\bsrc=[^>]*)>")
@@ -93,6 +97,7 @@ def header_controls(block: str, buttons: dict[str, str], label: str, topic_lang:
     block = HEADER_LABEL.sub(lambda m: str(buttons.get(m[1], m[0])), block)
     if topic_lang:
         block = block.replace(HEADER_TOPIC, f'{HEADER_TOPIC[:-1]} lang="{topic_lang}" dir="ltr">', 1)
+    block = SEARCH_OPTIONS.sub(r'<div class="md-search__options">\1</div>', block)
     return ICON.sub('<svg aria-hidden="true" focusable="false" ', block)
 
 
