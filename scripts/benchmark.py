@@ -294,7 +294,7 @@ def index_file(site: Path, catalogue: model.Catalogue, lang: str) -> Path:
     return site / catalogue.language_url(lang) / "search" / "search_index.json"
 
 
-SEARCH_TOGGLE = "label.md-header__button[for=__search]"
+SEARCH_TOGGLE = "button[data-pp-toggle=__search]"  # the header's Search button (phones)
 SEARCH_INPUT = "input[data-md-component=search-query]"
 RESULT_LIST = ".md-search-result__list"
 TIMER_JS = """(selector) => {

@@ -271,3 +271,25 @@ def test_a_new_language_stays_hidden_until_translated(project_copy):
     assert french.select_one(".pp-notice--stub") is not None
     again = run_docs(project_copy.root, "new-language", "fr")
     assert again.returncode == 1 and "nothing was changed" in again.stderr
+
+
+def test_review_dates_follow_each_languages_date_format(built_site):
+    """Dates as each language writes them (`date_format` in its strings.yml, CLDR's long
+    form by default): Vietnamese "24 tháng 11 năm 2026", not CLDR's "24 tháng 11, 2026"."""
+    from babel.dates import format_date
+
+    for lang in CATALOGUE.languages:
+        pattern = model.ui_strings(lang.code)["date_format"]
+        page = soup(built_page(built_site.site, lang.code, "index.md"))
+        for time in page.select(".pp-review-dates time"):
+            assert time.get_text() == format_date(model.as_date(time["datetime"]), format=pattern, locale=lang.code), lang.code
+    assert format_date(model.as_date("2026-11-24"), format=model.ui_strings("vi")["date_format"], locale="vi") == "24 tháng 11 năm 2026"
+
+
+def test_a_date_format_babel_cannot_read_stops_the_build_naming_the_file(project_copy):
+    strings = project_copy.root / "l10n" / "es" / "strings.yml"
+    strings.write_text(strings.read_text(encoding="utf-8").replace('date_format: "long"', 'date_format: "qqqqqqqqqq"'), encoding="utf-8")
+    build = project_copy.build()
+    assert build.returncode != 0
+    assert "l10n/es/strings.yml: date_format 'qqqqqqqqqq' is not a date pattern Babel can read" in build.output
+    assert "Traceback" not in build.output

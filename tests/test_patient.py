@@ -368,3 +368,26 @@ def test_a_malformed_clinic_detail_stops_the_build_naming_it(project_copy):
     assert build.returncode != 0
     assert "extra.clinic.hours.xx: 'xx' is not a language of the site" in build.output
     assert "Traceback" not in build.output
+
+
+# --- the share panel's status ----------------------------------------------------------------
+
+STATUS_LINES_JS = """() => { const s = document.querySelector('.pp-share__status');
+  const range = document.createRange(); range.selectNodeContents(s);
+  return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size; }"""
+
+
+@pytest.mark.browser
+def test_link_copied_is_one_line_in_every_language(built_site, chromium):
+    context = chromium.new_context(viewport=PHONE_360, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        for lang in LANGUAGES:
+            page.goto(built_site.site_url + CATALOGUE.url(lang, "trial.md"))
+            page.locator(".pp-share__copy").click()
+            page.wait_for_function("() => document.querySelector('.pp-share__status').textContent.length > 0")
+            assert page.evaluate(STATUS_LINES_JS) == 1, lang
+        page.add_style_tag(content=".md-typeset .pp-share__status { display: inline-block; width: 2em; white-space: normal; }")
+        assert page.evaluate(STATUS_LINES_JS) > 1  # the failing case: squeezed beside the buttons
+    finally:
+        context.close()

@@ -23,6 +23,9 @@ def on_config(config):
 
 def on_env(env, config, files):
     env.globals["ui"] = model.ui_strings(config.theme["language"], _root(config))
+    # The language the site's name is in: a language without a site_name of its own in
+    # mkdocs.yml (one just started) shows the English name, marked as English.
+    env.globals["pp_site_lang"] = model.site_name_languages(_root(config)).get(config.theme["language"], config.theme["language"])
     env.filters["sentences"] = sentences
     return env
 
@@ -76,10 +79,11 @@ def on_page_context(context, page, config, nav):
         "language_root": get_relative_url(catalogue.language_url(language) or ".", page.url),
         # The window's title: the site's name alone on the home page; a page shown in English
         # gets the English site name too, so the whole title is one language (lang="en").
-        "title": config.site_name if name == "index.md" else f"{title} - {site_name}",
+        "title": _window_title(title, site_name, name == "index.md", shown_in_english or _site_lang(config) == language),
         "language": language,
         "direction": catalogue.language(language).direction,
         "content_lang": english.code if shown_in_english else language,
+        "title_lang": english.code if shown_in_english or (name == "index.md" and _site_lang(config) != language) else language,
         "content_dir": english.direction if shown_in_english else catalogue.language(language).direction,
     }
     # Links to pages readers of this language get in English (navigation, previous/next),
@@ -121,6 +125,18 @@ def _suggestion(lang: model.Language, catalogue: model.Catalogue) -> dict[str, s
         "dismiss": strings["dismiss"],
         "dir": lang.direction,
     }
+
+
+def _window_title(title: str, site_name: str, home: bool, same_language: bool) -> str:
+    """The page's title and the site's name, once; without the site's name where it is in
+    another language than the page (a <title> cannot mark a part of itself English)."""
+    if home:
+        return site_name
+    return f"{title} - {site_name}" if same_language else title
+
+
+def _site_lang(config) -> str:
+    return model.site_name_languages(_root(config)).get(config.theme["language"], config.theme["language"])
 
 
 def _root(config) -> Path:

@@ -23,6 +23,14 @@ log = get_plugin_logger(__name__)
 def on_env(env, config, files):
     language = config.theme["language"]
     pattern = config.extra["pp_catalogue"].strings(language).get("date_format") or "long"
+    try:
+        _long_date(dt.date(2026, 11, 24), language, pattern)
+    except Exception as err:  # Babel raises several kinds on a pattern it cannot read
+        log.error(
+            f"l10n/{language}/strings.yml: date_format {pattern!r} is not a date pattern Babel can read ({err}) — "
+            "write 'long' or a CLDR pattern such as \"d MMMM y\" (see the comment in l10n/en/strings.yml)"
+        )
+        pattern = "long"
     env.filters["long_date"] = lambda value: _long_date(value, language, pattern)
     return env
 

@@ -35,6 +35,9 @@ log = get_plugin_logger(__name__)
 HEADER_NAV = re.compile(r'(<nav class="md-header__inner md-grid" aria-label=")[^"]*(")')
 HEADER_LABEL = re.compile(r'<label class="md-header__button md-icon" for="(__drawer|__search)">.*?</label>', re.S)
 HEADER_TOPIC = '<div class="md-header__topic" data-md-component="header-topic">'
+SITE_TOPIC = '<div class="md-header__topic">'
+LOGO_LINK = re.compile(r'<a [^>]*class="md-(?:header|nav)__button md-logo"[^>]*>')
+DRAWER_TITLE = '<label class="md-nav__title" for="__drawer">'
 FOOTER_NAV = re.compile(r'(<nav class="md-footer__inner md-grid" aria-label=")[^"]*(")')
 FOOTER_LINK = re.compile(r'(<a href="([^"]*)" class="md-footer__link md-footer__link--(?:prev|next)") aria-label="[^"]*">(.*?<div class="md-ellipsis")', re.S)
 NAV_LINK = re.compile(r'(<a href="([^"]*)" class="md-nav__link[^"]*">\s*<span class="md-ellipsis")')
@@ -85,7 +88,7 @@ def deferred(block: str) -> str:
     return SCRIPT_WITH_SRC.sub(lambda m: m[0] if re.search(r"\b(defer|async)\b", m[1]) else f"<script{m[1]} defer>", block)
 
 
-def header_controls(block: str, buttons: dict[str, str], label: str, topic_lang: str | None = None) -> str:
+def header_controls(block: str, buttons: dict[str, str], label: str, topic_lang: str | None = None, site_lang: str | None = None) -> str:
     """The theme's header with its menu and search labels replaced (`buttons`: '__drawer'
     and '__search' → the HTML, from partials/header-buttons.html: a label that works
     without JavaScript and a real button that site.css shows instead once scripts run)."""
@@ -97,11 +100,14 @@ def header_controls(block: str, buttons: dict[str, str], label: str, topic_lang:
     block = HEADER_LABEL.sub(lambda m: str(buttons.get(m[1], m[0])), block)
     if topic_lang:
         block = block.replace(HEADER_TOPIC, f'{HEADER_TOPIC[:-1]} lang="{topic_lang}" dir="ltr">', 1)
+    if site_lang:  # the site's name in another language than the page's (a language just started)
+        block = block.replace(SITE_TOPIC, f'{SITE_TOPIC[:-1]} lang="{site_lang}">', 1)
+        block = LOGO_LINK.sub(lambda m: f'{m[0][:-1]} lang="{site_lang}">', block)
     block = SEARCH_OPTIONS.sub(r'<div class="md-search__options">\1</div>', block)
     return ICON.sub('<svg aria-hidden="true" focusable="false" ', block)
 
 
-def english_parts(block: str, english_links: list[str], label: str | None = None) -> str:
+def english_parts(block: str, english_links: list[str], label: str | None = None, site_lang: str | None = None) -> str:
     """The theme's navigation or footer block with the titles of the pages in
     `english_links` (as the block writes their addresses) marked English."""
     english = set(english_links)
@@ -114,6 +120,8 @@ def english_parts(block: str, english_links: list[str], label: str | None = None
         return match[1] + ">" + match[3] + (mark if match[2] in english else "")
 
     block = NAV_LINK.sub(nav_link, block)
+    if site_lang:  # the drawer's title: the logo and the site's name
+        block = block.replace(DRAWER_TITLE, f'{DRAWER_TITLE[:-1]} lang="{site_lang}">', 1)
     if "./" in english:
         block = NAV_CURRENT.sub(lambda m: m[1] + mark, block)
     if label is not None:

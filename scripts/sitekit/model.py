@@ -127,6 +127,14 @@ def _parse_languages(text: str) -> tuple[Language, ...]:
     return tuple(sorted(langs, key=lambda lang: not lang.default))
 
 
+def site_name_languages(root: Path = REPO) -> dict[str, str]:
+    """For each language, the language its site name is written in: its own where mkdocs.yml
+    gives it one (`site_name` in its i18n entry), else the default language's."""
+    entries = i18n_plugin_config(load_mkdocs_config(root))["languages"]
+    default = default_language(root).code
+    return {entry["locale"]: entry["locale"] if entry.get("site_name") or entry["locale"] == default else default for entry in entries}
+
+
 def languages(root: Path = REPO) -> list[Language]:
     """The site's languages, default (English) first, as mkdocs.yml lists them."""
     return list(parsed_file(root / "mkdocs.yml", _parse_languages, mutable=False))
