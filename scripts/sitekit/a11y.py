@@ -78,13 +78,21 @@ class Stop:
     problem: str
 
 
+TAB = {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}
+SHIFT = 8  # the Shift modifier in the DevTools protocol
+
+
 def focus_walk(page, backward: bool = False) -> list[Stop]:
     """Every Tab (or Shift+Tab) stop of the page, from its start (or end) until focus
-    leaves the page or comes round again."""
+    leaves the page or comes round again. The keys go to Chromium as real key events
+    through the DevTools protocol (the way Playwright sends them, in half the round trips)."""
     count = page.evaluate(FOCUS_JS, backward)
-    key = "Shift+Tab" if backward else "Tab"
+    keys = page.context.new_cdp_session(page)
+    modifiers = SHIFT if backward else 0
     for _ in range(count):
-        page.keyboard.press(key)
+        keys.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", "modifiers": modifiers, **TAB})
+        keys.send("Input.dispatchKeyEvent", {"type": "keyUp", "modifiers": modifiers, **TAB})
+    keys.detach()
     stops: list[Stop] = []
     seen: set[str] = set()
     for state in page.evaluate("() => window.__ppMeasure()")[1:]:
