@@ -237,7 +237,7 @@ def test_closing_the_suggestion_keeps_focus_on_the_page(built_site, context):
 
 def not_found_problems(html: str, lang: str, root_path: str) -> list[str]:
     """A language's 404 page: its title and heading say the page was not found, in the
-    language; a link home and a search hint; the language menu leads to each offered
+    language; a link home, a search hint and "Call the clinic"; the language menu leads to each offered
     language's home (from the site's root: the page is served at any address)."""
     page = BeautifulSoup(html, "html.parser")
     ui, problems = model.ui_strings(lang), []
@@ -250,6 +250,8 @@ def not_found_problems(html: str, lang: str, root_path: str) -> list[str]:
         problems.append(f"no link home ({home})")
     if ui["not_found_search"] not in page.get_text():
         problems.append("no search hint")
+    if not page.select_one(".pp-top .pp-call"):
+        problems.append('no "Call the clinic"')
     menu = {a["hreflang"]: a["href"] for a in page.select("a.md-select__link")}
     wanted = {lg.code: root_path + CATALOGUE.language_url(lg.code) for lg in CATALOGUE.languages if CATALOGUE.published(lg.code) or lg.code == lang}
     if menu != wanted:
@@ -269,7 +271,7 @@ def test_not_found_check_catches_the_themes_english_page():
     lang = LANGUAGES[-1]
     theme_page = ('<html><head><title>Pain pump implantation</title></head><body><article><h1>404 - Not found</h1></article>'
                   '<a class="md-select__link" hreflang="en" href="../trial/">English</a></body></html>')
-    assert len(not_found_problems(theme_page, lang, "/")) == 5
+    assert len(not_found_problems(theme_page, lang, "/")) == 6
 
 
 # --- the guide's order, titles, the notice's punctuation ------------------------------------
