@@ -1,8 +1,17 @@
 #!/usr/bin/env python3
-"""Screenshots of every page in every language at phone width (390 px, full page), for
-reviewers: builds the site for a local server on 127.0.0.1 (or serves an existing build
-given with --site) and writes one PNG per page and language, e.g. screenshots/es/trial.png,
-in Debian's Chromium with Debian's Noto fonts (real Chinese and Arabic glyphs).
+"""Screenshots of every page in every language, for reviewers: builds the site for a local
+server on 127.0.0.1 (or serves an existing build given with --site) and writes PNGs in
+Debian's Chromium with Debian's Noto fonts (real Chinese and Arabic glyphs). Views:
+
+  phone     390 px wide, the full page: screenshots/es/trial.png
+  desktop   1280 px wide, the full page: screenshots/desktop/es/trial.png
+  text200   390 px wide with the browser's text size at 200 %: screenshots/text200/es/trial.png
+  print     the page printed on A4, one PNG per sheet: screenshots/print/es/trial-1.png
+
+--sheet also writes one contact sheet per view (screenshots/sheet-phone.png): a row per
+language, a column per page, each the first screen (or first printed sheet), half size.
+--example-clinic builds with real-looking clinic details (sitekit/clinic.py: EXAMPLE)
+instead of the placeholders, as a clinic's site would show them.
 
 With --search, one picture per language of the open search with its results instead
 (screenshots/<lang>/search.png, the phone's screen): the language's first query of
@@ -20,10 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitekit import browser, model, search, tables
+from sitekit import browser, clinic, model, project, search, tables
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 QUERIES = ROOT / "tests" / "search_queries.yml"
@@ -31,19 +40,24 @@ QUERIES = ROOT / "tests" / "search_queries.yml"
 SETUP_HINT = "run `bash scripts/setup.sh --system`"
 # Scripts whose glyphs must come from Debian's Noto fonts, not a fallback of boxes.
 FONTS = {"zh": "fonts-noto-cjk", "ar": "fonts-noto-core"}
+VIEWS = {"phone": browser.PHONE, "desktop": browser.DESKTOP, "text200": browser.PHONE, "print": browser.DESKTOP}
+TEXT_200 = {"standard": 32, "fixed": 26}  # Chromium's default font sizes, doubled (Settings › Font size)
+PRINT_DPI = 72
+SHEET_WIDTH = 240  # px per page in a contact sheet
 
 
 @dataclass
 class Shot:
+    view: str
     lang: str
     page: str
-    path: Path
-    status: int
-    height: int = 0
+    paths: list[Path] = field(default_factory=list)
+    status: int = 0
+    height: int = 0  # px of the full page; for print, the number of A4 sheets
 
     @property
     def ok(self) -> bool:
-        return self.status == 200 and self.path.exists()
+        return self.status == 200 and bool(self.paths) and all(path.exists() for path in self.paths)
 
 
 def missing_fonts() -> list[str]:
@@ -67,30 +81,27 @@ def page_name(value: str, pages: list[str]) -> str:
     return name
 
 
-def take(out: Path, targets: list[tuple[str, str, str]]) -> list[Shot]:
-    """One full-page PNG per (language, page, URL), each language in its own browser
-    context with the reader's locale (so no 'read this in your language' suggestion)."""
+def target(out: Path, view: str, lang: str, name: str) -> Path:
+    folder = out / lang if view == "phone" else out / view / lang
+    return folder / f"{name[: -len('.md')]}.png"
+
+
+def take(out: Path, targets: list[tuple[str, str, str]], views: list[str] | None = None) -> list[Shot]:
+    """One full-page PNG per view, language and page (print: one per A4 sheet), each
+    language in its own browser context with the reader's locale (so no 'read this in
+    your language' suggestion)."""
     shots = []
     with browser.chromium() as chromium:
-        for lang in dict.fromkeys(code for code, _, _ in targets):
-            context = chromium.new_context(viewport=browser.PHONE, locale=lang)
-            page = context.new_page()
-            for code, name, url in targets:
-                if code != lang:
-                    continue
-                path = out / lang / f"{name[: -len('.md')]}.png"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                response = page.goto(url, wait_until="load")
-                status = response.status if response else 0
-                shot = Shot(lang, name, path, status)
-                if status == 200:
-                    page.evaluate("document.fonts.ready.then(() => true)")
-                    page.screenshot(path=str(path), full_page=True)
-                    shot.height = int(page.evaluate("document.documentElement.scrollHeight"))
-                else:
-                    path.unlink(missing_ok=True)  # never leave an older picture in its place
-                shots.append(shot)
-            context.close()
+        for view in views or ["phone"]:
+            for lang in dict.fromkeys(code for code, _, _ in targets):
+                context = chromium.new_context(viewport=VIEWS[view], locale=lang)
+                page = context.new_page()
+                if view == "text200":
+                    context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": TEXT_200})
+                for code, name, url in targets:
+                    if code == lang:
+                        shots.append(_shoot(page, view, url, Shot(view, lang, name), target(out, view, lang, name)))
+                context.close()
     return shots
 
 
@@ -105,7 +116,7 @@ def take_search(out: Path, targets: list[tuple[str, str, str]]) -> list[Shot]:
             path = out / lang / "search.png"
             path.parent.mkdir(parents=True, exist_ok=True)
             response = page.goto(url, wait_until="load")
-            shot = Shot(lang, f"search: {query}", path, response.status if response else 0)
+            shot = Shot("search", lang, f"search: {query}", [path], response.status if response else 0)
             if shot.status == 200:
                 search.open_search(page)
                 search.type_query(page, query)
@@ -129,6 +140,57 @@ def search_queries(codes: list[str], given: str | None) -> dict[str, str]:
     return {code: given or first.get(code, "") for code in codes if given or code in first}
 
 
+def _shoot(page, view: str, url: str, shot: Shot, path: Path) -> Shot:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in [path, *path.parent.glob(f"{path.stem}-*.png")]:
+        old.unlink(missing_ok=True)  # never leave an older picture in its place
+    response = page.goto(url, wait_until="load")
+    shot.status = response.status if response else 0
+    if shot.status != 200:
+        return shot
+    page.evaluate("document.fonts.ready.then(() => true)")
+    if view != "print":
+        page.screenshot(path=str(path), full_page=True)
+        shot.paths = [path]
+        shot.height = int(page.evaluate("document.documentElement.scrollHeight"))
+        return shot
+    with tempfile.TemporaryDirectory(prefix="print-") as scratch:
+        pdf = Path(scratch) / "page.pdf"
+        page.emulate_media(media="print")
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        page.emulate_media(media="screen")
+        subprocess.run(["pdftoppm", "-r", str(PRINT_DPI), "-png", str(pdf), str(path.parent / path.stem)], check=True)
+    # pdftoppm numbers the sheets page-1.png or page-01.png, as the count needs
+    shot.paths = sorted(path.parent.glob(f"{path.stem}-*.png"))
+    shot.height = len(shot.paths)
+    return shot
+
+
+def contact_sheets(out: Path, shots: list[Shot]) -> list[Path]:
+    """Per view, one PNG: a row per language, a column per page, each cell the first
+    screen (the first printed sheet) at SHEET_WIDTH px wide."""
+    from PIL import Image
+
+    written = []
+    for view in dict.fromkeys(shot.view for shot in shots if shot.view in VIEWS):
+        mine = [shot for shot in shots if shot.view == view and shot.ok]
+        langs, pages = list(dict.fromkeys(s.lang for s in mine)), list(dict.fromkeys(s.page for s in mine))
+        size = VIEWS[view]
+        cell_height = round(SHEET_WIDTH * (297 / 210 if view == "print" else size["height"] / size["width"]))
+        sheet = Image.new("RGB", (SHEET_WIDTH * len(pages) + 8 * len(pages), (cell_height + 8) * len(langs)), "#888")
+        for shot in mine:
+            with Image.open(shot.paths[0]) as image:
+                first = image.convert("RGB")
+                if view != "print":
+                    first = first.crop((0, 0, first.width, min(first.height, size["height"])))
+                first.thumbnail((SHEET_WIDTH, cell_height))
+                sheet.paste(first, (pages.index(shot.page) * (SHEET_WIDTH + 8), langs.index(shot.lang) * (cell_height + 8)))
+        path = out / f"sheet-{view}.png"
+        sheet.save(path)
+        written.append(path)
+    return written
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="scripts/screenshots.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     main.add_argument("--site", type=Path, help="an existing build to photograph (default: build the site now)")
@@ -139,6 +201,10 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument(
         "--query", help="with --search: this query in every language (default: each language's first of tests/search_queries.yml)"
     )
+    main.add_argument("--view", action="append", choices=list(VIEWS), help="phone (default), desktop, text200, print (repeatable)")
+    main.add_argument("--all-views", action="store_true", help="every view: phone, desktop, text200 and print")
+    main.add_argument("--sheet", action="store_true", help="also write a contact sheet per view (sheet-<view>.png)")
+    main.add_argument("--example-clinic", action="store_true", help="build with real-looking clinic details, not placeholders")
     return main
 
 
@@ -154,19 +220,27 @@ def main(argv: list[str] | None = None) -> int:
         return usage_error(str(err))
     if args.site and not (args.site / "index.html").is_file():
         return usage_error(f"--site {args.site}: no index.html there; give the folder a build wrote (e.g. site/)")
+    if args.site and args.example_clinic:
+        return usage_error("--example-clinic builds the site itself: leave out --site")
     if not Path(browser.CHROMIUM).exists():
         return usage_error(f"{browser.CHROMIUM} is missing: {SETUP_HINT}")
     fonts = missing_fonts()
     if fonts:
         return usage_error(f"Chinese or Arabic would show without real glyphs: install {', '.join(fonts)} ({SETUP_HINT})")
+    views = list(VIEWS) if args.all_views else list(dict.fromkeys(args.view or ["phone"]))
 
     with (
         tempfile.TemporaryDirectory(prefix="screenshots-") as scratch,
         browser.local_server(args.site.resolve() if args.site else Path(scratch) / "site") as server,
     ):
         if not args.site:
+            source = ROOT
+            if args.example_clinic:
+                source = project.copy_project(Path(scratch) / "project", ROOT)
+                config = source / "mkdocs.yml"
+                config.write_text(clinic.with_example(config.read_text(encoding="utf-8")), encoding="utf-8")
             print(f"building the site for {server.origin} ...", flush=True)
-            build = browser.build(server.directory, server.origin, ROOT, {"HANDOUTS": "1"})  # as published
+            build = browser.build(server.directory, server.origin, source, {"HANDOUTS": "1"})  # as published
             if build.returncode != 0:
                 print(build.stdout + build.stderr, file=sys.stderr)
                 print("the build failed: fix the problems above, then run this again", file=sys.stderr)
@@ -182,16 +256,20 @@ def main(argv: list[str] | None = None) -> int:
                 for code, name, url in browser.page_urls(server.origin, model.Catalogue.load(ROOT))
                 if (not args.lang or code in args.lang) and (not pages or name in pages)
             ]
-            shots = take(args.out, targets)
+            shots = take(args.out, targets, views)
 
     rows = []
     for shot in shots:
-        shown = shot.path.relative_to(args.out).as_posix()
-        rows.append((shot.lang, shot.page, shown, str(shot.height or "—"), "ok" if shot.ok else f"HTTP {shot.status}"))
-    print(tables.table(("language", "page", "file", "height (px)", "status"), rows))
+        shown = ", ".join(path.relative_to(args.out).as_posix() for path in shot.paths) or "—"
+        size = f"{shot.height} sheet(s)" if shot.view == "print" else str(shot.height or "—")
+        rows.append((shot.view, shot.lang, shot.page, shown, size, "ok" if shot.ok else f"HTTP {shot.status}"))
+    print(tables.table(("view", "language", "page", "file", "height (px)", "status"), rows))
     failed = [shot for shot in shots if not shot.ok]
+    if args.sheet and len(failed) < len(shots):
+        for path in contact_sheets(args.out, shots):
+            print(f"contact sheet: {path}")
     written = len(shots) - len(failed)
-    print(f"\n{written} screenshot(s) at {browser.PHONE['width']} px wide in {args.out} ({time.monotonic() - started:.1f} s)")
+    print(f"\n{written} screenshot(s), {', '.join(views)}, in {args.out} ({time.monotonic() - started:.1f} s)")
     if failed:
         print(f"{len(failed)} page(s) did not load: see the status column", file=sys.stderr)
         return 1

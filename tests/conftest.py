@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from sitekit import browser, model, project
+from sitekit import browser, clinic, model, project
 
 REPO = Path(__file__).resolve().parents[1]  # the project: the tests live in its tests/ folder
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -67,6 +67,20 @@ def built_site(site_server) -> Build:
     result = browser.build(site_server.directory, site_server.origin, extra_env={"HANDOUTS": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     return Build(result.returncode, result.stdout + result.stderr, site_server.directory, site_server.origin)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory):
+    """The real site built with real-looking clinic details (sitekit.clinic.EXAMPLE) in place
+    of the placeholders, served on 127.0.0.1: what a clinic's readers get."""
+    folder = tmp_path_factory.mktemp("example")
+    root = project.copy_project(folder / "project")
+    config = root / "mkdocs.yml"
+    config.write_text(clinic.with_example(config.read_text(encoding="utf-8")), encoding="utf-8")
+    with browser.local_server(folder / "site") as server:
+        result = browser.build(server.directory, server.origin, root)
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield Build(result.returncode, result.stdout + result.stderr, server.directory, server.origin)
 
 
 @pytest.fixture(scope="session")

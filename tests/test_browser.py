@@ -16,6 +16,7 @@ import zxingcpp
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from sitekit import browser, model
+from sitekit.clinic import EXAMPLE as EXAMPLE_CLINIC
 
 pytestmark = pytest.mark.browser
 
@@ -193,11 +194,13 @@ def test_keyboard_alone_reaches_skip_link_search_switcher_and_navigation(open_pa
     page.wait_for_url(re.compile(re.escape(root + "trial/") + r"\?h="))
     page.wait_for_load_state("networkidle")
 
-    # Language switcher: its button opens the list on focus; a language is chosen by Enter.
+    # Language menu: its button opens the list with Enter; a language is chosen by Enter.
     other = next((code for code in offered(lang) if code != lang), None)
     if other is None:
         return
     goto(page, root + "trial/")
+    tab_until(page, lambda s: "pp-header-button" in s["cls"] and page.evaluate("() => !!document.activeElement.closest('.pp-language')"))
+    page.keyboard.press("Enter")
     tab_until(page, lambda s: s["href"] is not None and page.evaluate("() => document.activeElement.hreflang") == other)
     page.keyboard.press("Enter")
     page.wait_for_url(site + model.language_url(other) + "trial/")
@@ -338,6 +341,21 @@ def qr_codes(image: Image.Image) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(image)]
 
 
+# Links that mean nothing on paper: to a place in the page, or to the page in another
+# language ("Read the English page"); and whether body text is smaller than the dates.
+PRINT_JS = """() => {
+  const links = [...document.querySelectorAll('a[href]')].filter((a) => a.getClientRects().length
+    && (a.getAttribute('href').startsWith('#') || a.hasAttribute('hreflang')));
+  const size = (s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize);
+  const end = document.querySelector('.pp-about, .pp-review-dates');
+  const title = document.querySelector('article h1');
+  return {links: links.map((a) => a.textContent.trim() || a.getAttribute('aria-label')),
+          body: size('article .pp-heading ~ p:not([class]), article .pp-heading ~ ul li'), dates: size('.pp-review-dates'),
+          content: end.getBoundingClientRect().top - title.getBoundingClientRect().top}; }"""
+A4_WIDTH, A4_HEIGHT = 680, 1017  # CSS px inside site.css's A4 margins (180 × 269 mm)
+SHORT = 0.6  # a page whose own text takes at most this share of a sheet prints on one sheet
+
+
 def shown_in_print(page) -> list[str]:
     """Screen-only parts (header, navigation, search, switcher, buttons) the print shows."""
     return page.evaluate("""() => ['.md-header', '.md-sidebar', '.md-search', 'nav.md-footer__inner', 'button', '.md-select']
@@ -345,23 +363,37 @@ def shown_in_print(page) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", [lang.code for lang in CATALOGUE.languages])
-def test_printed_page_is_a_clean_handout(open_page, site, lang, tmp_path):
-    page, visit = open_page(viewport=browser.DESKTOP)
+def test_printed_page_is_a_clean_handout(chromium, example_site, lang, tmp_path):
+    """Printed as a clinic's readers print it (the site with its details filled in)."""
+    context = chromium.new_context(viewport=browser.DESKTOP)
+    page, visit = context.new_page(), Visit(example_site.site_url)
+    visit.watch(page)
     strings = model.ui_strings(lang)
-    clinic = model.load_mkdocs_config()["extra"]["clinic"]
-    for _, name, url in [p for p in browser.page_urls(site, CATALOGUE) if p[0] == lang]:
+    clinic = EXAMPLE_CLINIC
+    for _, name, url in [p for p in browser.page_urls(example_site.site_url, CATALOGUE) if p[0] == lang]:
         goto(page, url)
-        expected = page.evaluate("""() => { const text = s => { const e = document.querySelector(s).cloneNode(true);
-                e.querySelectorAll('.headerlink').forEach(a => a.remove()); return e.textContent; };
-            return {title: text('article h1'), first: text('article h1 ~ p, article h1 ~ ul li'), review: text('.pp-review-dates')}; }""")
+        expected = page.evaluate("""() => { const text = s => document.querySelector(s).textContent;
+            return {title: text('article h1'), first: text('article .pp-heading ~ p:not([class]), article .pp-heading ~ ul li'),
+                    review: text('.pp-review-dates')}; }""")
+        page.set_viewport_size({"width": A4_WIDTH, "height": A4_HEIGHT})
         page.emulate_media(media="print")
         assert not (shown := shown_in_print(page)), f"{url}: shown in print: {shown}"
+        printed = page.evaluate(PRINT_JS)
+        assert printed["links"] == [], f"{url}: links that mean nothing on paper: {printed['links']}"
+        assert printed["body"] >= printed["dates"], f"{url}: printed body text {printed['body']}px, review dates {printed['dates']}px"
         assert page.evaluate("() => getComputedStyle(document.querySelector('article')).direction") == CATALOGUE.language(lang).direction
         pdf = tmp_path / f"{lang}-{name}.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
         page.emulate_media(media="screen")
+        page.set_viewport_size(browser.DESKTOP)
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert url in text, f"{url}: the printed page lacks its address"
+        sheets = text.count("\f")
+        if printed["content"] <= SHORT * A4_HEIGHT:
+            assert sheets == 1, f"{url}: a short page ({printed['content']:.0f}px of text) prints on {sheets} A4 sheets"
+        top = " ".join(text.split("\n")[:3])
+        for part in (clinic["name"], clinic["phone"]):
+            assert not missing_words(part, top), f"{url}: the printed page does not start with the clinic's {part!r}: {top!r}"
         for part in (expected["title"], expected["first"], expected["review"], clinic["name"], strings["page_address"]):
             assert not missing_words(part, text), f"{url}: the printed page lacks {missing_words(part, text)} of {part!r}"
         for absent in (strings["print_page"], strings["copy_link"], strings["share_heading"]):
@@ -370,6 +402,7 @@ def test_printed_page_is_a_clean_handout(open_page, site, lang, tmp_path):
             subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / lang)], check=True)
             codes = [code for png in sorted(tmp_path.glob(f"{lang}-*.png")) for code in qr_codes(Image.open(png))]
             assert codes == [url], f"{url}: QR codes in the printed page: {codes}"
+    context.close()
     assert not visit.problems()
 
 
@@ -396,3 +429,17 @@ def test_print_check_catches_navigation_in_print(open_page, site):
     page.add_style_tag(content="@media print { .md-header { display: block !important; } }")
     page.emulate_media(media="print")
     assert any("md-header" in part for part in shown_in_print(page))
+
+
+def test_print_check_catches_paper_noise_small_text_and_a_second_sheet(open_page, site, tmp_path):
+    page, _ = open_page(viewport={"width": A4_WIDTH, "height": A4_HEIGHT})
+    goto(page, site + "es/trial/")
+    page.add_style_tag(content="@media print { .pp-screen-only { display: inline !important; } .pp-heading ~ p:not([class]) { font-size: 6pt !important; }"
+                               " .md-typeset .pp-share { break-before: page; } }")
+    page.emulate_media(media="print")
+    printed = page.evaluate(PRINT_JS)
+    assert model.ui_strings("es")["english_original"] in printed["links"] and printed["body"] < printed["dates"]
+    pdf = tmp_path / "two-sheets.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert printed["content"] <= SHORT * A4_HEIGHT and text.count("\f") >= 2

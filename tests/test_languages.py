@@ -93,24 +93,76 @@ def test_hreflang_alternates_are_the_pages_real_translations(built_site):
             assert alternates == {**expected, "x-default": origin + CATALOGUE.url(CATALOGUE.default.code, name)}, (lang.code, name)
 
 
+def notice_problems(page: BeautifulSoup, lang: str, state: str, review: str | None) -> list[str]:
+    """What the page says about itself, against its state: the one line under the title,
+    and the section it leads to. True in every state: a reviewed page does not say it is
+    unreviewed, an outdated one does not claim to keep every number of the English page,
+    a page shown in English says it is not translated and marks its English text."""
+    strings = model.ui_strings(lang)
+    notice, about = page.select_one(".pp-notice"), page.select_one("#pp-about-translation")
+    title = page.select_one("article h1")
+    if state == model.SOURCE:
+        return [f"an English page has a notice: {notice.get_text()!r}"] if notice or about else []
+    problems = []
+    if notice is None:
+        return ["no notice"]
+    if title is None or notice not in title.find_all_next("p", limit=2):
+        problems.append("the notice is not right under the title")
+    text, more = " ".join(notice.get_text().split()), " ".join(about.get_text().split()) if about else ""
+    if state in model.SHOWN_IN_ENGLISH:
+        if strings["fallback_notice"] not in text or about is not None:
+            problems.append(f"a page shown in English says {text!r}")
+        if notice.get("lang") != lang or not page.select_one(f'article [lang="{CATALOGUE.default.code}"] h1'):
+            problems.append("the notice and the English text are not each marked with their language")
+        return problems
+    reviewed = review == "reviewed"
+    line = strings["notice_reviewed" if reviewed else "notice_unreviewed"]
+    wrong = strings["notice_unreviewed" if reviewed else "notice_reviewed"]
+    if state == model.OUTDATED:
+        line, wrong = strings["notice_outdated"], strings["translation_method"]
+        if not notice.find("a", hreflang=CATALOGUE.default.code):
+            problems.append("an outdated page's notice has no link to the English page")
+    if line not in text or not notice.find("a", href="#pp-about-translation"):
+        problems.append(f"the notice says {text!r}, not {line!r} with a link to what it means")
+    if about is None or strings["translation_statement"] not in more or not about.find("a", hreflang=CATALOGUE.default.code):
+        problems.append("no section about the translation with a link to the English page")
+    if wrong in text + more:
+        problems.append(f"the page says {wrong!r}, untrue in its state ({state}, {review})")
+    if (strings["translation_earlier"] in more) != (state == model.OUTDATED):
+        problems.append("only an outdated page says it follows an earlier English version")
+    return problems
+
+
 def test_every_page_says_what_it_is(built_site):
-    """A translation says so and links to English; an outdated one says the English page changed;
-    a page shown in English says it is not translated yet; an English page has no notice."""
+    """A translation says so in one line under its title and links to what it means; an
+    outdated one says the English page changed; a page shown in English says it is not
+    translated yet; an English page has no notice."""
+    found = {}
     for lang in CATALOGUE.languages:
-        strings = model.ui_strings(lang.code)
         for name in CATALOGUE.pages:
             state = CATALOGUE.state(lang.code, name)
-            notice = soup(built_page(built_site.site, lang.code, name)).select_one(".pp-notice")
-            if state == model.SOURCE:
-                assert notice is None
-                continue
-            assert f"pp-notice--{state}" in notice["class"], (lang.code, name)
-            text = notice.get_text()
-            if state in model.SHOWN_IN_ENGLISH:
-                assert strings["fallback_notice"] in text
-                continue
-            assert strings["translation_statement"] in text and notice.find("a", hreflang="en")
-            assert (strings["outdated_notice"] in text) == (state == model.OUTDATED)
+            review = model.read_page(model.page_file(lang.code, name)).meta.get("translation_review") if state in (model.TRANSLATED, model.OUTDATED) else None
+            if problems := notice_problems(soup(built_page(built_site.site, lang.code, name)), lang.code, state, review):
+                found[f"{lang.code}/{name}"] = problems
+    assert found == {}
+
+
+@pytest.mark.fixture_cases
+def test_a_notice_untrue_to_its_state_is_caught():
+    strings = model.ui_strings("es")
+    page = BeautifulSoup(
+        f'<article><h1>T</h1><p class="pp-notice">{strings["notice_unreviewed"]} <a href="#pp-about-translation">?</a></p>'
+        f'<section id="pp-about-translation">{strings["translation_statement"]} {strings["translation_method"]}'
+        f'<a hreflang="en" href="../en/">EN</a></section></article>',
+        "html.parser",
+    )
+    assert notice_problems(page, "es", model.TRANSLATED, "unreviewed") == []
+    reviewed = notice_problems(page, "es", model.TRANSLATED, "reviewed")
+    assert len(reviewed) == 2 and reviewed[0].startswith("the notice says"), reviewed
+    assert reviewed[1] == f"the page says {strings['notice_unreviewed']!r}, untrue in its state (translated, reviewed)"
+    outdated = notice_problems(page, "es", model.OUTDATED, "unreviewed")
+    assert f"the page says {strings['translation_method']!r}, untrue in its state (outdated, unreviewed)" in outdated
+    assert "only an outdated page says it follows an earlier English version" in outdated
 
 
 def test_abbreviations_expand_in_every_language(built_site):
@@ -173,8 +225,10 @@ def test_a_changed_english_page_makes_its_translations_outdated(project_copy):
     assert build.returncode == 0, build.output
     page = soup(build.site / "es" / "trial" / "index.html")
     notice = page.select_one(".pp-notice--outdated")
-    assert model.ui_strings("es")["outdated_notice"] in notice.get_text()
+    assert model.ui_strings("es")["notice_outdated"] in notice.get_text()
     assert notice.find("a", href="../../trial/")
+    review = model.read_page(project_copy.root / "docs" / "es" / "trial.md").meta["translation_review"]
+    assert notice_problems(page, "es", model.OUTDATED, review) == []
 
 
 def test_a_missing_translation_falls_back_to_english_with_a_notice(project_copy):
@@ -217,3 +271,25 @@ def test_a_new_language_stays_hidden_until_translated(project_copy):
     assert french.select_one(".pp-notice--stub") is not None
     again = run_docs(project_copy.root, "new-language", "fr")
     assert again.returncode == 1 and "nothing was changed" in again.stderr
+
+
+def test_review_dates_follow_each_languages_date_format(built_site):
+    """Dates as each language writes them (`date_format` in its strings.yml, CLDR's long
+    form by default): Vietnamese "24 tháng 11 năm 2026", not CLDR's "24 tháng 11, 2026"."""
+    from babel.dates import format_date
+
+    for lang in CATALOGUE.languages:
+        pattern = model.ui_strings(lang.code)["date_format"]
+        page = soup(built_page(built_site.site, lang.code, "index.md"))
+        for time in page.select(".pp-review-dates time"):
+            assert time.get_text() == format_date(model.as_date(time["datetime"]), format=pattern, locale=lang.code), lang.code
+    assert format_date(model.as_date("2026-11-24"), format=model.ui_strings("vi")["date_format"], locale="vi") == "24 tháng 11 năm 2026"
+
+
+def test_a_date_format_babel_cannot_read_stops_the_build_naming_the_file(project_copy):
+    strings = project_copy.root / "l10n" / "es" / "strings.yml"
+    strings.write_text(strings.read_text(encoding="utf-8").replace('date_format: "long"', 'date_format: "qqqqqqqqqq"'), encoding="utf-8")
+    build = project_copy.build()
+    assert build.returncode != 0
+    assert "l10n/es/strings.yml: date_format 'qqqqqqqqqq' is not a date pattern Babel can read" in build.output
+    assert "Traceback" not in build.output

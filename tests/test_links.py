@@ -272,19 +272,22 @@ def test_section_links_are_named_in_the_pages_language(built_site):
         template = model.ui_strings(lang.code)["section_link"]
         page = built_site.site / model.language_url(lang.code) / "trial" / "index.html"
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        headings = soup.select("article h2")
+        headings = soup.select("article .pp-heading > h2")
         assert headings
         for heading in headings:
-            link = heading.find("a", class_="headerlink")
-            text = " ".join(heading.get_text().replace("¶", "").split())
+            link = heading.find_next_sibling("a", class_="headerlink")
+            text = " ".join(heading.get_text().split())
             assert link["aria-label"] == template.format(section=text), lang.code
 
 
 def test_a_heading_without_a_named_link_is_caught():
+    inside = "is inside the heading (its name becomes part of the heading's)"
     assert sitecheck.permalink_problems(FIXTURES / "html_section_links") == [
-        "es/trial/index.html: heading '#trial-steps' has no section link (¶) to '#trial-steps'",
-        "trial/index.html: heading '#trial-steps' has no section link (¶) to '#trial-steps'",
+        f"es/trial/index.html: the section link of '#pasos' {inside}",
+        "es/trial/index.html: heading '#trial-steps' has no section link to '#trial-steps'",
+        "trial/index.html: heading '#trial-steps' has no section link to '#trial-steps'",
         "trial/index.html: the section link of '#trial-success' has no accessible name (aria-label)",
+        f"trial/index.html: the section link of '#trial-inside' {inside}",
         "trial/index.html: heading 'A heading without an id' has no id",
     ]
 
@@ -302,7 +305,7 @@ def test_section_links_are_visible_without_hover(built_site, chromium):
             page.goto(built_site.site_url + model.language_url(lang.code) + "trial/")
             assert page.locator("article .headerlink").count() >= 3
             assert page.evaluate(VISIBILITY) == [], lang.code
-        page.add_style_tag(content=".md-typeset .headerlink { opacity: 0; transition: none }")  # the theme's own rule, at once
+        page.add_style_tag(content=".md-typeset .pp-heading > .headerlink { opacity: 0; transition: none }")  # the theme's own rule
         assert page.evaluate(VISIBILITY) == ["#trial-phase", "#trial-steps", "#trial-success"]
     finally:
         page.close()

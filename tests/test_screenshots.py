@@ -28,8 +28,22 @@ def test_writes_a_full_page_phone_screenshot(built_site, tmp_path):
     assert width == browser.PHONE["width"]
     assert height > browser.PHONE["height"]  # the full page, not just the first screen
     assert colours[0] < 100 < colours[1], colours  # not a blank picture
-    assert "es        trial.md  es/trial.png" in result.stdout
-    assert "1 screenshot(s) at 390 px wide" in result.stdout
+    assert "phone  es        trial.md  es/trial.png" in result.stdout
+    assert "1 screenshot(s), phone, in" in result.stdout
+
+
+@pytest.mark.browser
+def test_writes_print_sheets_and_large_text_views_and_a_contact_sheet(built_site, tmp_path):
+    result = run("--site", str(built_site.site), "--out", str(tmp_path), "--lang", "ar", "--page", "contact",
+                 "--view", "print", "--view", "text200", "--sheet")
+    assert result.returncode == 0, result.stdout + result.stderr
+    sheets = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "print").rglob("*.png"))
+    assert sheets and all(name.startswith("print/ar/contact-") for name in sheets), sheets
+    with Image.open(tmp_path / "print" / "ar" / sheets[0].split("/")[-1]) as sheet:
+        assert 0.69 < sheet.width / sheet.height < 0.72  # A4
+    with Image.open(tmp_path / "text200" / "ar" / "contact.png") as large:
+        assert large.width == browser.PHONE["width"]  # large text, and still no sideways scrolling
+    assert (tmp_path / "sheet-print.png").exists() and (tmp_path / "sheet-text200.png").exists()
 
 
 @pytest.mark.browser
@@ -46,10 +60,14 @@ def test_a_page_that_does_not_load_fails_the_run(tmp_path):
 def test_usage_errors_exit_2_with_a_clear_message(tmp_path, capsys):
     screenshots = load_module(SCRIPT)
     codes = ", ".join(lang.code for lang in model.languages())
+    built = tmp_path / "built"
+    built.mkdir()
+    (built / "index.html").write_text("<!doctype html><title>a build</title>", encoding="utf-8")
     for args, message in [
         (["--lang", "xx"], f"unknown language xx: the site has {codes}"),
         (["--page", "nosuch"], "no page 'nosuch': pages are"),
         (["--site", str(tmp_path)], "no index.html there"),
+        (["--site", str(built), "--example-clinic"], "--example-clinic builds the site itself: leave out --site"),
     ]:
         assert screenshots.main(args) == 2, args
         assert message in capsys.readouterr().err

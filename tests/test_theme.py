@@ -81,3 +81,54 @@ def test_every_page_loads_the_themes_scripts_deferred_and_its_language_index(bui
             assert all(tag.has_attr("defer") for tag in scripts), url
             base = json.loads(page.find("script", id="__config").string)["base"]
             assert urljoin(url, base.rstrip("/") + "/") == built_site.site_url + catalogue.language_url(lang.code), url
+
+
+HEADER = (
+    '<header><nav class="md-header__inner md-grid" aria-label="Header"><a class="md-logo"><svg viewBox="0 0 24 24"></svg></a>'
+    '<label class="md-header__button md-icon" for="__drawer"><svg viewBox="0 0 24 24"></svg></label>'
+    '<div class="md-header__topic" data-md-component="header-topic"><span class="md-ellipsis">After</span></div>'
+    '<label class="md-header__button md-icon" for="__search"><svg></svg></label>'
+    '<nav class="md-search__options" aria-label="Search"><button tabindex="-1">x</button></nav></nav></header>'
+)
+
+
+def test_header_controls_become_buttons_named_in_the_pages_language():
+    html = HOOK.header_controls(HEADER, {"__drawer": "<button>Menú</button>", "__search": "<button>Buscar</button>"}, "Cabecera", "en")
+    assert '<label class="md-header__button' not in html and "<button>Menú</button>" in html and "<button>Buscar</button>" in html
+    assert 'aria-label="Cabecera"' in html and 'data-md-component="header-topic" lang="en" dir="ltr">' in html
+    assert '<svg aria-hidden="true" focusable="false" viewBox' in html
+    assert '<div class="md-search__options">' in html and "md-search__options\" aria-label" not in html
+
+
+def test_a_changed_header_is_reported_and_left_alone(caplog):
+    changed = HEADER.replace('for="__drawer"', 'for="__menu"')
+    with caplog.at_level(logging.WARNING):
+        assert HOOK.header_controls(changed, {"__drawer": "<button>Menu</button>"}, "Header") == changed
+    assert "update overrides/hooks/theme.py (header_controls)" in caplog.text
+
+
+def test_titles_of_pages_shown_in_english_are_marked_in_navigation_and_footer():
+    nav = ('<a href="../after/" class="md-nav__link"><span class="md-ellipsis">After the procedure</span></a>'
+           '<a href="../trial/" class="md-nav__link"><span class="md-ellipsis">La fase de prueba</span></a>')
+    marked = HOOK.english_parts(nav, ["../after/"])
+    assert '<a href="../after/" class="md-nav__link"><span class="md-ellipsis" lang="en" dir="ltr">' in marked
+    assert '<a href="../trial/" class="md-nav__link"><span class="md-ellipsis">' in marked
+    footer = ('<nav class="md-footer__inner md-grid" aria-label="Pie"><a href="../after/" class="md-footer__link md-footer__link--next" '
+              'aria-label="Siguiente: After the procedure"><div class="md-footer__title"><div class="md-ellipsis">After</div></div></a></nav>')
+    marked = HOOK.english_parts(footer, ["../after/"], "Página anterior y siguiente")
+    assert 'aria-label="Página anterior y siguiente"' in marked and "Siguiente: After" not in marked
+    assert '<div class="md-ellipsis" lang="en" dir="ltr">After</div>' in marked
+
+
+def test_notice_goes_right_after_the_title_and_its_section_link():
+    content = '<div class="pp-heading"><h1 id="t">T</h1><a class="headerlink" href="#t" aria-label="L"></a></div><p>Text</p>'
+    assert HOOK.after_title(content, "<p>N</p>") == content.replace("</div><p>Text", "</div><p>N</p><p>Text")
+    assert HOOK.after_title("<p>no title</p>", "<p>N</p>") == "<p>N</p><p>no title</p>"
+
+
+def test_an_empty_table_of_contents_is_hidden():
+    sidebar = '<div class="md-sidebar md-sidebar--secondary" data-md-component="sidebar" data-md-type="toc" >'
+    empty = sidebar + '<nav class="md-nav md-nav--secondary" aria-label="Table of contents">\n</nav></div>'
+    assert HOOK.without_empty_contents(empty).startswith(sidebar[:-2] + " hidden>")
+    full = empty.replace(">\n</nav>", "><ul><li>a</li></ul></nav>")
+    assert HOOK.without_empty_contents(full) == full

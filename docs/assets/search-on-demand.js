@@ -17,9 +17,11 @@
   document.addEventListener("focusin", function (event) {
     if (!wanted && event.target.matches("[data-md-component=search-query]")) start();
   });
-  document.addEventListener("pointerdown", function (event) {
-    if (!wanted && event.target instanceof Element && event.target.closest("[for=__search], .md-search")) start();
-  }, true);
+  ["pointerdown", "click"].forEach(function (type) {  // a tap, or the search button by keyboard
+    document.addEventListener(type, function (event) {
+      if (!wanted && event.target instanceof Element && event.target.closest("[data-pp-toggle=__search], .md-search")) start();
+    }, true);
+  });
 
   var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.open = function (method, url) {

@@ -1,22 +1,115 @@
 /* Small enhancements; every page works without them.
- * 1. The language switcher keeps the #section the reader is at.
- * 2. The share panel's "copy link" and "print" buttons (hidden without JavaScript;
+ * 0. Focus never lands under the sticky header (its height, for site.css).
+ * 1. The header's menu and search buttons open the theme's drawer and search, and say
+ *    whether they are open (aria-expanded); the open drawer takes focus, Escape closes it.
+ * 2. The language menu opens on a click or Enter (not on hover or focus), says whether it
+ *    is open, closes with Escape, a click elsewhere or when focus leaves it; a chosen
+ *    language keeps the #section the reader is at and is remembered.
+ * 3. The share panel's "copy link" and "print" buttons (hidden without JavaScript;
  *    the page's address is always shown as text).
- * 3. A visitor whose browser prefers another language the site offers gets a small,
- *    dismissible suggestion in that language. Never a redirect: a shared link opens
- *    what staff sent. */
+ * 4. A visitor whose browser prefers another language the site offers gets a small,
+ *    dismissible suggestion in that language, unless they have chosen a language or
+ *    closed one before. Never a redirect: a shared link opens what staff sent. */
 (function () {
   "use strict";
 
+  var CHOSEN = "pp-language-chosen", DISMISSED = "pp-suggestion-dismissed";
+  function remember(key, value) {
+    try { localStorage.setItem(key, value); } catch (error) { /* storage blocked */ }
+  }
+  function recalled(key) {
+    try { return localStorage.getItem(key); } catch (error) { return null; }
+  }
+  function onEscape(element, close) {
+    element.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") close(event);
+    });
+  }
+
+  // Focus never lands under the sticky header: the page keeps its height clear when
+  // scrolling to a focused element (site.css: scroll-padding-top).
+  var header = document.querySelector(".md-header");
+  var measureHeader = function () {
+    document.documentElement.style.setProperty("--pp-header-height", header.offsetHeight + "px");
+  };
+  if (header) {
+    measureHeader();
+    window.addEventListener("resize", measureHeader);
+  }
+
+  // 1. Menu and search.
+  document.querySelectorAll("[data-pp-toggle]").forEach(function (button) {
+    var toggle = document.getElementById(button.getAttribute("data-pp-toggle"));
+    if (!toggle) return;
+    var search = toggle.id === "__search" && document.querySelector(".md-search");
+    var sync = function () { button.setAttribute("aria-expanded", String(toggle.checked)); };
+    button.addEventListener("click", function () {
+      toggle.click();
+      if (search && toggle.checked) search.querySelector("input").focus();  // type at once
+    });
+    toggle.addEventListener("change", function () {
+      sync();
+      // Search closed (Escape, or its back arrow): focus returns to the button, not to <body>.
+      var lost = document.activeElement === document.body || (search && search.contains(document.activeElement));
+      if (search && !toggle.checked && lost && button.offsetParent) button.focus();
+    });
+    sync();
+  });
+  var drawer = document.getElementById("__drawer");
+  var drawerButton = document.querySelector("[data-pp-toggle='__drawer']");
+  var sidebar = document.querySelector(".md-sidebar--primary");
+  if (drawer && drawerButton && sidebar) {
+    var phone = window.matchMedia("(max-width: 76.234375em)");
+    drawer.addEventListener("change", function () {
+      if (!phone.matches) return;
+      if (drawer.checked) {
+        var first = sidebar.querySelector(".md-nav__link--active[href], a.md-nav__link[href]");
+        // The drawer slides in; it takes focus once it is shown (visibility changes at once).
+        setTimeout(function () { if (first) first.focus(); }, 0);
+      } else if (sidebar.contains(document.activeElement)) {
+        drawerButton.focus();
+      }
+    });
+    onEscape(sidebar, function () { if (drawer.checked) drawer.click(); });
+    document.addEventListener("focusin", function (event) {
+      if (drawer.checked && phone.matches && !sidebar.contains(event.target) && event.target !== drawerButton) drawer.click();
+    });
+  }
+
+  // 2. The language menu.
+  var menu = document.querySelector(".pp-language");
+  if (menu) {
+    var menuButton = menu.querySelector("button");
+    var setOpen = function (open) {
+      menu.classList.toggle("pp-open", open);
+      menuButton.setAttribute("aria-expanded", String(open));
+    };
+    setOpen(false);
+    menuButton.addEventListener("click", function () { setOpen(!menu.classList.contains("pp-open")); });
+    onEscape(menu, function (event) {
+      if (!menu.classList.contains("pp-open")) return;
+      event.stopPropagation();
+      setOpen(false);
+      menuButton.focus();
+    });
+    menu.addEventListener("focusout", function (event) {
+      if (!menu.contains(event.relatedTarget)) setOpen(false);
+    });
+    document.addEventListener("click", function (event) {
+      if (!menu.contains(event.target)) setOpen(false);
+    });
+  }
   // Capture phase: runs before the theme's own handler, which would drop the #section.
   document.addEventListener("click", function (event) {
     var link = event.target instanceof Element && event.target.closest("a.md-select__link");
     if (!link || event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
     event.stopPropagation();
+    remember(CHOSEN, link.hreflang);
     location.href = link.href.split("#")[0] + location.hash;
   }, true);
 
+  // 3. Copy and print.
   var actions = document.querySelector(".pp-share__actions");
   if (actions) {
     actions.hidden = false;
@@ -33,12 +126,9 @@
     });
   }
 
-  var DISMISSED = "pp-suggestion-dismissed";
+  // 4. The language suggestion.
   var data = document.getElementById("pp-suggestions");
-  if (!data) return;
-  try {
-    if (localStorage.getItem(DISMISSED)) return;
-  } catch (error) { /* storage blocked: still suggest */ }
+  if (!data || recalled(DISMISSED) || recalled(CHOSEN)) return;
   var pageLanguage = document.documentElement.lang.split("-")[0];
   var offers = JSON.parse(data.textContent);
   var wanted = (navigator.languages || [navigator.language || ""]).map(function (tag) {
@@ -51,28 +141,43 @@
   }
   if (!offer) return;
 
-  var box = document.createElement("aside");
+  var root = document.documentElement;
+  var box = document.createElement("div");
   box.className = "pp-suggestion";
   box.lang = offer.lang;
   box.dir = offer.dir;
-  box.setAttribute("aria-label", offer.text);
   var text = document.createElement("p");
   text.textContent = offer.text + " ";
   var go = document.createElement("a");
   go.href = offer.url + location.hash; // relative to this page
   go.hreflang = offer.lang;
   go.textContent = offer.action;
+  go.addEventListener("click", function () { remember(CHOSEN, offer.lang); });
   text.appendChild(go);
   var close = document.createElement("button");
   close.type = "button";
   close.className = "pp-suggestion__close";
   close.textContent = offer.dismiss;
+  // The page keeps room for the bar below its footer, and focus stays above it.
+  var measure = function () { root.style.setProperty("--pp-bar-height", box.offsetHeight + "px"); };
   close.addEventListener("click", function () {
-    try { localStorage.setItem(DISMISSED, "1"); } catch (error) { /* ignore */ }
+    remember(DISMISSED, "1");
     box.remove();
+    root.classList.remove("pp-has-suggestion");
+    root.style.removeProperty("--pp-bar-height");
+    window.removeEventListener("resize", measure);
+    // Focus goes on to the page's title, where the reader was headed, not to <body>.
+    var title = document.querySelector(".md-content h1");
+    if (title) {
+      title.setAttribute("tabindex", "-1");
+      title.focus();
+    }
   });
   box.appendChild(text);
   box.appendChild(close);
   var main = document.querySelector(".md-content__inner") || document.body;
   main.insertBefore(box, main.firstChild);
+  root.classList.add("pp-has-suggestion");
+  measure();
+  window.addEventListener("resize", measure);
 })();

@@ -1,10 +1,17 @@
-"""Clinic details: one set in mkdocs.yml (extra.clinic), shown on the contact page and
-in the footer. Placeholders are marked on the page; a production build
-(PRODUCTION=1) refuses to build while any remains."""
+"""Clinic details: one set in mkdocs.yml (extra.clinic), shown on the contact page (large,
+with a tap-to-call button), at the top of every page ("Call the clinic"), in the footer and
+on printed pages. Details that are words (opening hours, urgent help) have one value per
+language and fall back to English (sitekit/clinic.py). A malformed entry stops the build;
+placeholders are marked on the page, and a production build (PRODUCTION=1) refuses to
+build while any remains."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from mkdocs.exceptions import PluginError
+from sitekit import clinic as details
 from sitekit import jinja_cache, model
 
 MARKER = "<p>{{ clinic_details }}</p>"
@@ -12,14 +19,15 @@ MARKER = "<p>{{ clinic_details }}</p>"
 
 def on_config(config):
     clinic = config.extra.get("clinic") or {}
-    if config.extra.get("production"):
-        placeholders = [key for key, value in clinic.items() if model.PLACEHOLDER_PREFIX in str(value)]
-        if placeholders:
-            listed = "\n".join(f"  - extra.clinic.{key}: {clinic[key]}" for key in placeholders)
-            raise PluginError(
-                "Production build refused: the clinic details still hold placeholders.\n"
-                f"{listed}\nReplace each in mkdocs.yml (extra.clinic), then build again."
-            )
+    languages = [lang.code for lang in model.languages(Path(config.config_file_path).parent)]
+    if problems := details.problems(clinic, languages):
+        raise PluginError("The clinic details in mkdocs.yml cannot be shown:\n" + "\n".join(f"  - {p}" for p in problems))
+    if config.extra.get("production") and (placeholders := details.placeholders(clinic)):
+        listed = "\n".join(f"  - {path}: {value}" for path, value in placeholders)
+        raise PluginError(
+            "Production build refused: the clinic details still hold placeholders.\n"
+            f"{listed}\nReplace each in mkdocs.yml (extra.clinic), then build again."
+        )
     if clinic.get("logo"):
         config.theme["logo"] = clinic["logo"]
     return config
@@ -27,6 +35,9 @@ def on_config(config):
 
 def on_env(env, config, files):
     env.tests["placeholder"] = model.is_placeholder
+    env.filters["tel"] = tel
+    env.globals["pp_clinic"] = _for_reader(config)
+    env.globals["pp_english"] = config.extra["pp_catalogue"].default.code
     return env
 
 
@@ -34,7 +45,21 @@ def on_page_content(html, page, config, files):
     if MARKER not in html:
         return html
     env = on_env(jinja_cache.theme_env(config), config, files)
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    language = config.theme["language"]
+    # On a page shown in English (not translated yet) the card is still in the reader's language.
+    shown_in_english = catalogue.content_language(language, model.page_name(page.file)) != language
     card = env.get_template("partials/clinic.html").module.clinic_card(
-        config.extra.get("clinic") or {}, config.extra["pp_catalogue"].strings(config.theme["language"])
+        _for_reader(config), catalogue.strings(language), large=True, language=catalogue.language(language) if shown_in_english else None
     )
     return html.replace(MARKER, str(card))
+
+
+def tel(number: str) -> str:
+    """A phone number as a tel: address: '+1 (555) 010-0123' → '+15550100123'."""
+    return re.sub(r"[^\d+]", "", number)
+
+
+def _for_reader(config) -> dict[str, details.Value]:
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    return details.for_reader(config.extra.get("clinic") or {}, config.theme["language"], catalogue.default.code)

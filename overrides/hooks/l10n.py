@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_relative_url, normalize_url
 from sitekit import gate, model
+
+FULL_WIDTH_END = "。！？：；）」』"  # after these a sentence needs no space
 
 
 def on_config(config):
@@ -24,7 +26,22 @@ def on_config(config):
 
 def on_env(env, config, files):
     env.globals["ui"] = model.ui_strings(config.theme["language"], _root(config))
+    # The language the site's name is in: a language without a site_name of its own in
+    # mkdocs.yml (one just started) shows the English name, marked as English.
+    env.globals["pp_site_lang"] = model.site_name_languages(_root(config)).get(config.theme["language"], config.theme["language"])
+    env.filters["sentences"] = sentences
     return env
+
+
+def sentences(text: str | list[str]) -> str:
+    """Sentences as the language writes them one after another: a space after each, except
+    after a full-width mark (Chinese "。" is followed by no space). Given one sentence, it
+    and the gap before what follows; given a list, the sentences joined."""
+    if isinstance(text, str):
+        text = str(text).strip()
+        return text + ("" if not text or text[-1] in FULL_WIDTH_END else " ")
+    parts = [str(part).strip() for part in text if str(part).strip()]
+    return "".join(sentences(part) for part in parts[:-1]) + (parts[-1] if parts else "")
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -53,11 +70,15 @@ def on_page_context(context, page, config, nav):
     def url(code: str) -> str:
         return catalogue.url(code, name)
 
+    english = catalogue.default
+    shown_in_english = state in model.SHOWN_IN_ENGLISH
+    site_name = model.load_mkdocs_config(catalogue.root)["site_name"] if shown_in_english else config.site_name
+    title = page.meta.get("title") or page.title
     review = catalogue.review(language, name)
     record = review.record
     context["pp_page"] = {
         "state": state,
-        "shown_in_english": state in model.SHOWN_IN_ENGLISH,
+        "shown_in_english": shown_in_english,
         # The review: "reviewed" only while the record covers the current English version
         # ("lapsed": it covers an earlier one); the record's reviewer, qualification and
         # ISO date (for <time datetime> and the long_date filter), also when lapsed.
@@ -65,9 +86,24 @@ def on_page_context(context, page, config, nav):
         "reviewer": record.reviewer if record else None,
         "qualification": record.qualification if record else None,
         "review_date": record.date.isoformat() if record else None,
-        "english_url": url(catalogue.default.code),
+        "english_url": url(english.code),
         "language_root": get_relative_url(catalogue.language_url(language) or ".", page.url),
+        # The window's title: the site's name alone on the home page; a page shown in English
+        # gets the English site name too, so the whole title is one language (lang="en").
+        "title": _window_title(title, site_name, name == "index.md", shown_in_english or _site_lang(config) == language),
+        "language": language,
+        "direction": catalogue.language(language).direction,
+        "content_lang": english.code if shown_in_english else language,
+        "title_lang": english.code if shown_in_english or (name == "index.md" and _site_lang(config) != language) else language,
+        "content_dir": english.direction if shown_in_english else catalogue.language(language).direction,
     }
+    # Links to pages readers of this language get in English (navigation, previous/next),
+    # as the theme writes them: their titles are marked lang="en" (hooks/theme.py).
+    context["pp_english_links"] = sorted(
+        normalize_url(other.url, page=page)
+        for other in (nav.pages if nav else [])
+        if catalogue.state(language, model.page_name(other.file)) in model.SHOWN_IN_ENGLISH
+    )
     context["pp_switcher"] = [
         {"code": lang.code, "name": lang.name, "url": url(lang.code), "current": lang.code == language}
         for lang in catalogue.languages
@@ -100,6 +136,18 @@ def _suggestion(lang: model.Language, catalogue: model.Catalogue) -> dict[str, s
         "dismiss": strings["dismiss"],
         "dir": lang.direction,
     }
+
+
+def _window_title(title: str, site_name: str, home: bool, same_language: bool) -> str:
+    """The page's title and the site's name, once; without the site's name where it is in
+    another language than the page (a <title> cannot mark a part of itself English)."""
+    if home:
+        return site_name
+    return f"{title} - {site_name}" if same_language else title
+
+
+def _site_lang(config) -> str:
+    return model.site_name_languages(_root(config)).get(config.theme["language"], config.theme["language"])
 
 
 def _root(config) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import posixpath
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,8 +21,23 @@ log = get_plugin_logger(__name__)
 def on_template_context(context, template_name, config):
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     if template_name == "404.html":
+        # Served at any address, so every link is from the site's root: home, and the
+        # language menu's entries (each offered language's home page).
         root_path = urlsplit(config.site_url or "/").path
-        context["pp_language_root"] = root_path + catalogue.language_url(config.theme["language"])
+        language = config.theme["language"]
+        context["pp_language_root"] = root_path + catalogue.language_url(language)
+        homes = [
+            {"code": lang.code, "name": lang.name, "url": root_path + catalogue.language_url(lang.code), "current": lang.code == language}
+            for lang in catalogue.languages
+            if catalogue.published(lang.code) or lang.code == language
+        ]
+        context["pp_switcher"] = homes
+        context["pp_english_links"] = [
+            posixpath.join(context.get("base_url") or "/", page.url)
+            for page in (context["nav"].pages if context.get("nav") else [])
+            if catalogue.state(language, model.page_name(page.file)) in model.SHOWN_IN_ENGLISH
+        ]
+        config.extra.alternate = [{"name": home["name"], "lang": home["code"], "link": home["url"]} for home in homes]
     if template_name == "sitemap.xml":
         # This language's pages only: on_post_build writes every sitemap once all are built.
         context["pp_sitemap"] = _sitemap_entries(catalogue, config.site_url or "/", config.theme["language"])

@@ -24,7 +24,16 @@ log = get_plugin_logger(__name__)
 
 def on_env(env, config, files):
     language = config.theme["language"]
-    env.filters["long_date"] = lambda value: _long_date(value, language)
+    pattern = config.extra["pp_catalogue"].strings(language).get("date_format") or "long"
+    try:
+        _long_date(dt.date(2026, 11, 24), language, pattern)
+    except Exception as err:  # Babel raises several kinds on a pattern it cannot read
+        log.error(
+            f"l10n/{language}/strings.yml: date_format {pattern!r} is not a date pattern Babel can read ({err}) — "
+            "write 'long' or a CLDR pattern such as \"d MMMM y\" (see the comment in l10n/en/strings.yml)"
+        )
+        pattern = "long"
+    env.filters["long_date"] = lambda value: _long_date(value, language, pattern)
     return env
 
 
@@ -98,6 +107,8 @@ def _without_front_matter(text: str) -> str:
     return parts[2] if len(parts) == 3 and not parts[0].strip() else text
 
 
-def _long_date(value, language: str) -> str:
+def _long_date(value, language: str, pattern: str) -> str:
+    """A date as the language writes it: CLDR's long form, or the pattern its strings.yml
+    gives (`date_format`; Vietnamese: "24 tháng 11 năm 2026", not CLDR's "24 tháng 11, 2026")."""
     date = model.as_date(value)
-    return format_date(date, format="long", locale=language) if date else str(value)
+    return format_date(date, format=pattern, locale=language) if date else str(value)

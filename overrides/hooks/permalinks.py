@@ -1,7 +1,9 @@
-"""Section links: the ¶ link the toc extension puts after every heading gets an
-accessible name in the language of the page's text ("Link to this section: Steps of the
-trial procedure"), instead of toc's one English `permalink_title`. docs/assets/site.css
-keeps the link visible: phones have no hover."""
+"""Section links: the ¶ link the toc extension puts inside every heading becomes a link
+icon beside it, named in the language of the page's text ("Link to this section: Steps
+of the trial procedure") instead of toc's one English `permalink_title`. Beside, not
+inside: a screen reader names the heading by its own words only, not "Steps of the trial
+procedure Link to this section: …". docs/assets/site.css draws the icon (a chain link,
+not a pilcrow that reads as a typo) and keeps it visible: phones have no hover."""
 
 from __future__ import annotations
 
@@ -28,8 +30,8 @@ def on_page_content(content, page, config, files):
         heading = " ".join(html.unescape(TAG.sub("", match["text"])).split())
         label = html.escape(template.format(section=heading), quote=True)
         return (
-            f'{match["open"]}{match["text"]}<a class="headerlink" href="#{match["id"]}" title="{label}" aria-label="{label}">'
-            f"{match['mark']}</a>{match['close']}"
+            f'<div class="pp-heading">{match["open"]}{match["text"]}{match["close"]}'
+            f'<a class="headerlink" href="#{match["id"]}" title="{label}" aria-label="{label}"></a></div>'
         )
 
     return PERMALINK.sub(labelled, content)

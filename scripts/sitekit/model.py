@@ -36,6 +36,7 @@ REPO = _project_folder()
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 PLACEHOLDER_PREFIX = "PLACEHOLDER"
 DESCRIPTION_MAX = 160
+LONG_PAGE_SECTIONS = 3  # a page with this many sections shows its contents at the top on phones
 
 ENGLISH_FIELDS = ("title", "description", "last_reviewed", "next_review")
 TRANSLATION_FIELDS = ("source_hash",)
@@ -129,6 +130,14 @@ def _parse_languages(text: str) -> tuple[Language, ...]:
         for entry in i18n_plugin_config(_parse_config(text))["languages"]
     ]
     return tuple(sorted(langs, key=lambda lang: not lang.default))
+
+
+def site_name_languages(root: Path = REPO) -> dict[str, str]:
+    """For each language, the language its site name is written in: its own where mkdocs.yml
+    gives it one (`site_name` in its i18n entry), else the default language's."""
+    entries = i18n_plugin_config(load_mkdocs_config(root))["languages"]
+    default = default_language(root).code
+    return {entry["locale"]: entry["locale"] if entry.get("site_name") or entry["locale"] == default else default for entry in entries}
 
 
 def languages(root: Path = REPO) -> list[Language]:

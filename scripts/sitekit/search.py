@@ -114,7 +114,7 @@ def load_queries(path: Path) -> list[Query]:
 
 # --- in the browser (Playwright) ------------------------------------------------------
 
-SEARCH_TOGGLE = "label.md-header__button[for=__search]"
+SEARCH_TOGGLE = "button[data-pp-toggle=__search]"  # the header's Search button (phones)
 SEARCH_INPUT = "input[data-md-component=search-query]"
 RESULT_ITEM = ".md-search-result__item"
 _WATCH_JS = """() => {

@@ -206,21 +206,32 @@ def _head_problems(page: HtmlPage, site_url: str, catalogue: model.Catalogue, og
     return problems
 
 
+# The site's own parts inside an article (hooks and templates add them), not the page's text.
+SITE_PARTS = ("pp-about", "pp-share", "pp-contents")
+
+
 def permalink_problems(site: Path) -> list[str]:
-    """Every h2–h6 heading of the article has an id and a section link (¶) to it with an accessible name."""
+    """Every h2–h6 heading of the article's text has an id and, beside it (not inside: a
+    screen reader would read the link's name as part of the heading's), a section link to
+    it with an accessible name."""
     problems = []
     for page in html_pages(site):
         if not page.is_content_page:
             continue
         article = page.soup.find("article")
         for heading in article.find_all(["h2", "h3", "h4", "h5", "h6"]) if article else []:
+            if any(set(parent.get("class") or []) & set(SITE_PARTS) for parent in heading.parents):
+                continue
             text = _normalise(heading.get_text())
             if not heading.get("id"):
                 problems.append(f"{page.rel}: heading '{text}' has no id")
                 continue
-            link = heading.find("a", class_="headerlink")
+            inside = heading.find("a", class_="headerlink")
+            link = inside or heading.find_next_sibling("a", class_="headerlink")
             if link is None or link.get("href") != f"#{heading['id']}":
-                problems.append(f"{page.rel}: heading '#{heading['id']}' has no section link (¶) to '#{heading['id']}'")
+                problems.append(f"{page.rel}: heading '#{heading['id']}' has no section link to '#{heading['id']}'")
+            elif inside is not None:
+                problems.append(f"{page.rel}: the section link of '#{heading['id']}' is inside the heading (its name becomes part of the heading's)")
             elif not str(link.get("aria-label", "")).strip():
                 problems.append(f"{page.rel}: the section link of '#{heading['id']}' has no accessible name (aria-label)")
     return problems
