@@ -31,7 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = model.Catalogue.load()
 HANDOUTS = handout.handouts(CATALOGUE)
 IDS = ["-".join(h.codes) for h in HANDOUTS]
-PAGE_NUMBER = re.compile(r"^\s*\d+\s*/\s*\d+\s*$", re.M)  # assets/handout.css: each sheet's number
+# assets/handout.css: each sheet's number, "3 / 13" (a column of a bilingual sheet may get half of it)
+PAGE_NUMBER = re.compile(r"^\s*(?:\d+\s*/\s*\d*|/\s*\d+)\s*$", re.M)
 LIST_NUMBER = re.compile(r"^\s*\d+\.\s", re.M)  # a numbered list's markers are not the page's text
 
 

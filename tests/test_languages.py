@@ -93,7 +93,7 @@ def test_hreflang_alternates_are_the_pages_real_translations(built_site):
             assert alternates == {**expected, "x-default": origin + CATALOGUE.url(CATALOGUE.default.code, name)}, (lang.code, name)
 
 
-def notice_problems(page: BeautifulSoup, lang: str, state: str, review: str | None) -> list[str]:
+def notice_problems(page: BeautifulSoup, lang: str, state: str, review: str | None) -> list[str]:  # review: model.REVIEWED, LAPSED, UNREVIEWED
     """What the page says about itself, against its state: the one line under the title,
     and the section it leads to. True in every state: a reviewed page does not say it is
     unreviewed, an outdated one does not claim to keep every number of the English page,
@@ -115,7 +115,7 @@ def notice_problems(page: BeautifulSoup, lang: str, state: str, review: str | No
         if notice.get("lang") != lang or not page.select_one(f'article [lang="{CATALOGUE.default.code}"] h1'):
             problems.append("the notice and the English text are not each marked with their language")
         return problems
-    reviewed = review == "reviewed"
+    reviewed = review == model.REVIEWED
     line = strings["notice_reviewed" if reviewed else "notice_unreviewed"]
     wrong = strings["notice_unreviewed" if reviewed else "notice_reviewed"]
     if state == model.OUTDATED:
@@ -141,7 +141,7 @@ def test_every_page_says_what_it_is(built_site):
     for lang in CATALOGUE.languages:
         for name in CATALOGUE.pages:
             state = CATALOGUE.state(lang.code, name)
-            review = model.read_page(model.page_file(lang.code, name)).meta.get("translation_review") if state in (model.TRANSLATED, model.OUTDATED) else None
+            review = CATALOGUE.review(lang.code, name).state if state in (model.TRANSLATED, model.OUTDATED) else None
             if problems := notice_problems(soup(built_page(built_site.site, lang.code, name)), lang.code, state, review):
                 found[f"{lang.code}/{name}"] = problems
     assert found == {}
@@ -227,7 +227,7 @@ def test_a_changed_english_page_makes_its_translations_outdated(project_copy):
     notice = page.select_one(".pp-notice--outdated")
     assert model.ui_strings("es")["notice_outdated"] in notice.get_text()
     assert notice.find("a", href="../../trial/")
-    review = model.read_page(project_copy.root / "docs" / "es" / "trial.md").meta["translation_review"]
+    review = model.Catalogue.load(project_copy.root).review("es", "trial.md").state
     assert notice_problems(page, "es", model.OUTDATED, review) == []
 
 

@@ -290,13 +290,15 @@ def says_reviewed_only_while_current(build: Build, catalogue: model.Catalogue, l
     before, _, after = (part.strip() for part in strings["translation_reviewed"].partition("{date}"))
     for name, state in ((current, model.REVIEWED), (lapsed, model.LAPSED)):
         assert catalogue.review(lang, name).state == state
-        notice = soup(built_page(build.site, lang, name)).select_one(".pp-notice")
-        text = " ".join(notice.get_text().split())
+        page = soup(built_page(build.site, lang, name))
+        line, about = page.select_one(".pp-notice"), page.select_one("#pp-about-translation")
+        text = " ".join(about.get_text().split())
         if state == model.REVIEWED:
             assert before in text and after in text and strings["translation_unreviewed"] not in text
-            assert notice.find("time")["datetime"] == catalogue.review(lang, name).record.date.isoformat()
+            assert about.find("time")["datetime"] == catalogue.review(lang, name).record.date.isoformat()
+            assert strings["notice_reviewed"] in line.get_text()
         else:
-            assert before not in text and strings["translation_unreviewed"] in text and notice.find("time") is None
+            assert before not in text and strings["translation_unreviewed"] in text and about.find("time") is None
 
 
 def never_offered(build: Build, catalogue: model.Catalogue, lang: str, name: str, sibling: str) -> None:
@@ -348,7 +350,9 @@ def test_every_translation_says_whether_a_current_review_covers_it(built_site):
         for name in CATALOGUE.pages:
             if CATALOGUE.state(lang.code, name) in model.SHOWN_IN_ENGLISH:
                 continue
-            notice = soup(built_page(built_site.site, lang.code, name)).select_one(".pp-notice")
-            text = " ".join(notice.get_text().split())
-            assert (reviewed in text) == (CATALOGUE.review(lang.code, name).state == model.REVIEWED), (lang.code, name)
-            assert (strings["translation_unreviewed"] in text) == (reviewed not in text), (lang.code, name)
+            page = soup(built_page(built_site.site, lang.code, name))
+            line, about = (" ".join(part.get_text().split()) for part in (page.select_one(".pp-notice"), page.select_one("#pp-about-translation")))
+            current = CATALOGUE.review(lang.code, name).state == model.REVIEWED
+            assert (reviewed in about) == current and (strings["translation_unreviewed"] in about) == (not current), (lang.code, name)
+            if CATALOGUE.state(lang.code, name) == model.TRANSLATED:  # an outdated page's line says that instead
+                assert (strings["notice_reviewed"] in line) == current and (strings["notice_unreviewed"] in line) == (not current)
