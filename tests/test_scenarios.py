@@ -1,15 +1,15 @@
 """The states the product is built to handle, made the way the README says to make them,
-on a copy of the whole project: the suite passes on each and reports it.
+on a copy of the whole project: the suite passes on them and reports them.
 
 - An editor adds a section to an English page and follows the README (`docs.py snapshot`,
   `urls.py update`): every translation of that page is outdated until translators catch up.
 - A translator starts a language (`docs.py new-language ko`): 0 % translated, not offered.
 
-In each copy the suite runs again (PAINPUMP_ROOT points it there): every test that reads
-the project's pages, minus the browser tests (they read the same catalogue, and would
-double the suite's time) and the fixture cases (they read only tests/fixtures). Readers
-being served right in these states (notices, English fallback, the threshold) is what
-those tests check on the copy's built site."""
+Both are made in one copy (a clinic meets them together), and there the suite runs again
+(PAINPUMP_ROOT points it there): every test that reads the project's pages, minus the
+browser tests (they read the same catalogue, and would double the suite's time) and the
+fixture cases (they read only tests/fixtures). Readers being served right in these states
+(notices, English fallback, the threshold) is what those tests check on the copy's build."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def suite(root: Path) -> subprocess.CompletedProcess:
     return result
 
 
-def test_an_english_edit_lands_before_the_translators_catch_up(tmp_path):
+def test_an_english_edit_and_a_new_language_land_before_the_translators_catch_up(tmp_path):
+    """Both states at once, as a clinic meets them (and one run of the suite, not two)."""
     root = whole_copy(tmp_path / "project")
     page = root / "docs" / "en" / "after.md"
     page.write_text(
@@ -61,13 +62,8 @@ def test_an_english_edit_lands_before_the_translators_catch_up(tmp_path):
     assert update.returncode == 0, update.stderr
     assert "added /after/#follow-up-visits" in update.stdout
     assert "/es/after/#follow-up-visits" not in update.stdout, "a translation's addresses wait for its translation"
-    result = suite(root)
-    assert "translations behind the English pages" in result.stdout and "outdated" in result.stdout
-
-
-def test_a_new_language_at_zero_percent(tmp_path):
-    root = whole_copy(tmp_path / "project")
     started = run(root, "scripts/docs.py", "new-language", "ko", "--name", "한국어")
     assert started.returncode == 0, started.stderr
     result = suite(root)
+    assert "translations behind the English pages" in result.stdout and "outdated" in result.stdout
     assert "ko:" in result.stdout and "not offered to readers" in result.stdout
