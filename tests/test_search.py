@@ -78,6 +78,41 @@ def test_every_query_finds_its_page_in_the_top_three_in_the_readers_language(chr
         pytest.skip(f"{lang}: every query's page is shown in English ({', '.join(skipped)})")
 
 
+@pytest.mark.browser
+def test_the_themes_bundle_loads_only_when_the_reader_reaches_for_search(chromium, built_site):
+    """Reading, scrolling and tabbing through a page download none of the theme's bundle;
+    the search key (/) opens search with the cursor in its box, the bundle arrives and
+    search finds; a link from a search result (?h=) loads it and shows the words marked."""
+    lang = CATALOGUE.languages[-1].code
+    root = built_site.site_url + CATALOGUE.language_url(lang)
+    name = CATALOGUE.pages[-1]
+    page = chromium.new_page(viewport=browser.PHONE)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    bundle = lambda: [url for url in fetched if "/javascripts/bundle." in url]  # noqa: E731
+    page.goto(root + model.page_url(name), wait_until="load")
+    page.mouse.wheel(0, 2000)
+    for _ in range(12):
+        page.keyboard.press("Tab")
+    page.wait_for_timeout(300)
+    assert bundle() == [], "the bundle loaded before search was used"
+    page.keyboard.press("Escape")
+    page.evaluate("() => document.activeElement.blur()")
+    page.keyboard.press("/")
+    page.wait_for_function("() => document.activeElement && document.activeElement.matches('[data-md-component=search-query]')")
+    page.evaluate(search.WATCH_JS)
+    index = json.loads((built_site.site / CATALOGUE.language_url(lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+    word = next(w for doc in index["docs"] for w in doc["title"].split() if len(w) > 3)
+    search.type_query(page, word)
+    assert search.result_pages(page), f"no results for {word!r}"
+    assert len(bundle()) == 1
+    fetched.clear()
+    page.goto(root + model.page_url(name) + "?h=" + word, wait_until="load")
+    page.locator("mark[data-md-highlight]").first.wait_for()
+    assert len(bundle()) == 1
+    page.close()
+
+
 RESULT_TEXT_JS = """() => {
   const problems = [];
   for (const item of document.querySelectorAll('.md-search-result__item')) {

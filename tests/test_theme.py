@@ -56,28 +56,33 @@ def test_search_base_is_set_in_the_themes_own_settings():
     )
 
 
-def test_theme_scripts_are_deferred_once_and_in_order():
-    block = '<script src="a.js"></script>\n<script src="b.js" defer></script>\n<script src="c.js" async></script>'
-    assert HOOK.deferred(block) == '<script src="a.js" defer></script>\n<script src="b.js" defer></script>\n<script src="c.js" async></script>'
+def test_the_themes_bundle_gives_its_place_to_the_loader():
+    block = '<script src="../assets/javascripts/bundle.0a1b2c3d.min.js"></script>\n<script src="../assets/site.js" defer></script>'
+    assert HOOK.bundle_on_demand(block, "../assets/search-on-demand.js") == (
+        '<script src="../assets/search-on-demand.js" data-pp-theme="../assets/javascripts/bundle.0a1b2c3d.min.js" defer></script>\n'
+        '<script src="../assets/site.js" defer></script>'
+    )
 
 
-@pytest.mark.parametrize(("adjust", "block"), [("with_search_base", "<script>var config = {}</script>"), ("deferred", "<script>run()</script>")])
+@pytest.mark.parametrize(("adjust", "block"), [("with_search_base", "<script>var config = {}</script>"), ("bundle_on_demand", "<script>run()</script>")])
 def test_a_changed_theme_block_is_reported(adjust, block, caplog):
-    args = ("/es/",) if adjust == "with_search_base" else ()
+    args = ("/es/",) if adjust == "with_search_base" else ("x.js",)
     with caplog.at_level(logging.WARNING):
         assert getattr(HOOK, adjust)(block, *args) == block
     assert f"update overrides/hooks/theme.py ({adjust})" in caplog.text
 
 
-def test_every_page_loads_the_themes_scripts_deferred_and_its_language_index(built_site):
+def test_every_page_loads_the_theme_on_demand_and_its_language_index(built_site):
     catalogue = model.Catalogue.load(REPO)
     for lang in catalogue.languages:
         for name in catalogue.pages:
             url = built_site.site_url + catalogue.url(lang.code, name)
             page = BeautifulSoup((built_site.site / catalogue.url(lang.code, name) / "index.html").read_text(encoding="utf-8"), "html.parser")
             scripts = [tag for tag in page.find_all("script") if tag.get("src")]
-            assert scripts[0]["src"].endswith("assets/search-on-demand.js"), url  # before the theme's bundle
-            assert any("/javascripts/bundle." in tag["src"] for tag in scripts), url
+            assert scripts[0]["src"].endswith("assets/search-on-demand.js"), url  # before site.js
+            assert not any("/javascripts/bundle." in tag["src"] for tag in scripts), url  # loaded on demand
+            bundle = (built_site.site / catalogue.url(lang.code, name) / scripts[0]["data-pp-theme"]).resolve()
+            assert bundle.is_file() and bundle.name.startswith("bundle."), url
             assert all(tag.has_attr("defer") for tag in scripts), url
             base = json.loads(page.find("script", id="__config").string)["base"]
             assert urljoin(url, base.rstrip("/") + "/") == built_site.site_url + catalogue.language_url(lang.code), url

@@ -1,27 +1,57 @@
-/* Loaded before the theme's bundle. Search costs nothing until the reader opens it:
- * the theme fetches the search index and starts its search worker (which loads the
- * language's search code) on every page; both wait here until search is opened or
- * focused. The worker runs the theme's search through assets/search-worker.js (matching
- * as patients type: accents, tone marks, Arabic prefixes, synonyms). The sitemaps the
- * theme fetches for its language switcher are not fetched: assets/site.js handles the
- * switcher's links itself. */
+/* In the theme's bundle's place (hooks/theme.py: bundle_on_demand). The bundle (30 KiB, mostly
+ * search) costs nothing until the reader reaches for search: a tap or click on the search
+ * button or box, focus in the box, one of the theme's search keys (/, s, f) or a link from
+ * a search result (?h=, whose words the theme highlights). Every other control works
+ * without it (assets/site.js). Until then this does what the bundle does first: the page
+ * is marked as running scripts (class "js"), so the search box can open at once.
+ *
+ * Once added, the bundle fetches the search index and starts its search worker, which runs
+ * the theme's search through assets/search-worker.js (matching as patients type: accents,
+ * tone marks, Arabic prefixes, synonyms). The sitemaps the theme fetches for its language
+ * switcher are not fetched: assets/site.js handles the switcher's links itself. */
 (function () {
   "use strict";
-  var INDEX = /\/search\/search_index\.json$/, WORKER = /\/workers\/search\.[^/]*\.js$/, SITEMAP = /\/sitemap\.xml$/;
-  var wanted = /[?&]h=/.test(location.search), waiting = [];
-  var WRAPPER = new URL("search-worker.js", document.currentScript.src).href;
-  function start() {
-    wanted = true;
-    waiting.splice(0).forEach(function (run) { run(); });
+  var WORKER = /\/workers\/search\.[^/]*\.js$/, SITEMAP = /\/sitemap\.xml$/;
+  var loader = document.currentScript, root = document.documentElement;
+  var WRAPPER = new URL("search-worker.js", loader.src).href;
+  var THEME = loader.getAttribute("data-pp-theme");
+  var parsed = false, added = false;
+
+  root.classList.remove("no-js");
+  root.classList.add("js");
+  document.addEventListener("DOMContentLoaded", function () { parsed = true; }, { once: true });
+
+  function addTheme() {
+    if (added || !THEME) return;
+    added = true;
+    var script = document.createElement("script");
+    script.src = new URL(THEME, location.href).href;
+    script.addEventListener("load", function () {
+      // The theme starts on DOMContentLoaded; the page was parsed long ago: tell it again.
+      if (parsed) document.dispatchEvent(new Event("DOMContentLoaded"));
+    });
+    document.body.appendChild(script);
   }
-  document.addEventListener("focusin", function (event) {
-    if (!wanted && event.target.matches("[data-md-component=search-query]")) start();
-  });
-  ["pointerdown", "click"].forEach(function (type) {  // a tap, or the search button by keyboard
+
+  ["pointerdown", "click"].forEach(function (type) {  // a tap, a click, the button by keyboard
     document.addEventListener(type, function (event) {
-      if (!wanted && event.target instanceof Element && event.target.closest("[data-pp-toggle=__search], .md-search")) start();
+      var target = event.target;
+      if (target instanceof Element && target.closest("[data-pp-toggle=__search], label[for=__search], .md-search")) addTheme();
     }, true);
   });
+  document.addEventListener("focusin", function (event) {
+    if (event.target instanceof Element && event.target.matches("[data-md-component=search-query]")) addTheme();
+  });
+  document.addEventListener("keydown", function (event) {
+    var field = event.target instanceof Element && event.target.closest("input, textarea, select, [contenteditable]");
+    if (added || field || event.ctrlKey || event.metaKey || event.altKey || !/^[/sf]$/i.test(event.key)) return;
+    var button = document.querySelector("[data-pp-toggle=__search]");
+    if (!button) return;
+    event.preventDefault();
+    button.click();  // opens search and puts the cursor in its box (site.js)
+    addTheme();
+  });
+  if (/[?&]h=/.test(location.search)) addTheme();
 
   var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.open = function (method, url) {
@@ -29,32 +59,15 @@
     return open.apply(this, arguments);
   };
   XMLHttpRequest.prototype.send = function () {
-    var request = this, args = arguments;
-    if (SITEMAP.test(request.ppUrl)) {
-      setTimeout(function () { request.dispatchEvent(new ProgressEvent("error")); });
-    } else if (!wanted && INDEX.test(request.ppUrl)) {
-      waiting.push(function () { send.apply(request, args); });
-    } else {
-      send.apply(request, args);
-    }
+    var request = this;
+    if (!SITEMAP.test(request.ppUrl)) return send.apply(request, arguments);
+    setTimeout(function () { request.dispatchEvent(new ProgressEvent("error")); });
   };
 
-  // The theme talks to its worker only once the index is there: start it then, inside
-  // search-worker.js, which is told the theme's worker's address.
+  // The theme's search worker runs inside search-worker.js, which is told its address.
   var Worker = window.Worker;
   window.Worker = function (url, options) {
     if (!WORKER.test(String(url))) return new Worker(url, options);
-    var proxy = new EventTarget(), worker = null;
-    proxy.postMessage = function (message) {
-      if (!worker) {
-        worker = new Worker(WRAPPER + "#" + encodeURIComponent(new URL(url, location.href).href), options);
-        worker.addEventListener("message", function (event) {
-          proxy.dispatchEvent(new MessageEvent("message", { data: event.data }));
-        });
-      }
-      worker.postMessage(message);
-    };
-    proxy.terminate = function () { if (worker) worker.terminate(); };
-    return proxy;
+    return new Worker(WRAPPER + "#" + encodeURIComponent(new URL(url, location.href).href), options);
   };
 })();

@@ -3,7 +3,9 @@ passes `super()` through these filters), so a theme upgrade cannot leave a stale
 
 - `with_search_base`: the theme's settings (`__config`) with search's `base` set to the
   language's folder, so search loads that language's index (hooks/language_outputs.py);
-- `deferred`: the theme's script tags with `defer`, so the page paints before they run;
+- `bundle_on_demand`: the theme's bundle left out of the page: in its place the site's loader
+  (assets/search-on-demand.js), deferred and told the bundle's address, which adds the
+  bundle when the reader reaches for search (every other control works without it);
 - `header_controls`: the header's menu and search controls as real buttons (the theme's
   labels stay for readers without JavaScript), its landmark named in the page's language,
   its icons hidden from screen readers, the page title marked English where it is, and
@@ -51,12 +53,12 @@ TITLE_END = re.compile(r'</h1>(?:<a class="headerlink"[^>]*></a></div>)?')
 SEARCH_OPTIONS = re.compile(r'<nav class="md-search__options" aria-label="[^"]*">(.*?)</nav>', re.S)
 ICON = re.compile(r"<svg (?![^>]*aria-hidden)")
 CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
-SCRIPT_WITH_SRC = re.compile(r"<script\b([^>]*\bsrc=[^>]*)>")
+THEME_BUNDLE = re.compile(r'<script src="([^"]*/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
 
 
 def on_env(env, config, files):
     env.filters["with_search_base"] = with_search_base
-    env.filters["deferred"] = deferred
+    env.filters["bundle_on_demand"] = bundle_on_demand
     env.filters["header_controls"] = header_controls
     env.filters["english_parts"] = english_parts
     env.filters["after_title"] = after_title
@@ -80,12 +82,13 @@ def with_search_base(block: str, base: str) -> str:
     return block[: match.start(2)] + str(htmlsafe_json_dumps(settings, sort_keys=True)) + block[match.end(2) :]
 
 
-def deferred(block: str) -> str:
-    """The theme's scripts block, each external script deferred (run in order once the page is parsed)."""
-    if not SCRIPT_WITH_SRC.search(block):
-        log.warning("the theme's scripts block has no <script src>; update overrides/hooks/theme.py (deferred)")
+def bundle_on_demand(block: str, loader: str) -> str:
+    """The theme's scripts block with its bundle replaced by `loader`, deferred, which is
+    told the bundle's address (data-pp-theme) and adds it once the reader reaches for search."""
+    if not THEME_BUNDLE.search(block):
+        log.warning("the theme's scripts block has no bundle <script src>; update overrides/hooks/theme.py (bundle_on_demand)")
         return block
-    return SCRIPT_WITH_SRC.sub(lambda m: m[0] if re.search(r"\b(defer|async)\b", m[1]) else f"<script{m[1]} defer>", block)
+    return THEME_BUNDLE.sub(lambda m: f'<script src="{loader}" data-pp-theme="{m[1]}" defer></script>', block, count=1)
 
 
 def header_controls(block: str, buttons: dict[str, str], label: str, topic_lang: str | None = None, site_lang: str | None = None) -> str:

@@ -117,7 +117,7 @@ def load_queries(path: Path) -> list[Query]:
 SEARCH_TOGGLE = "button[data-pp-toggle=__search]"  # the header's Search button (phones)
 SEARCH_INPUT = "input[data-md-component=search-query]"
 RESULT_ITEM = ".md-search-result__item"
-_WATCH_JS = """() => {
+WATCH_JS = """() => {
   if (window.__ppResults) return;
   window.__ppResults = {changed: 0};
   new MutationObserver(() => { window.__ppResults.changed = performance.now(); })
@@ -132,7 +132,7 @@ def open_search(page: Any) -> None:
     toggle = page.locator(SEARCH_TOGGLE)
     page.click(SEARCH_TOGGLE if toggle.is_visible() else SEARCH_INPUT)
     page.wait_for_selector(SEARCH_INPUT, state="visible")
-    page.evaluate(_WATCH_JS)
+    page.evaluate(WATCH_JS)
 
 
 def type_query(page: Any, query: str, timeout: float = 10000, quiet: float = 200) -> float:
