@@ -194,15 +194,22 @@ def test_chinese_search_index_is_segmented(built_site):
 
 
 def test_visitors_are_offered_the_pages_translations_without_redirect(built_site):
+    """The suggestion's words are one shared file for every offered language; which
+    languages a page is offered in, each page says with its hreflang alternates, and where,
+    with its language menu's links (assets/site.js reads both)."""
+    words = json.loads((built_site.site / "language-suggestions.json").read_text(encoding="utf-8"))
+    assert sorted(words) == sorted(lang.code for lang in CATALOGUE.languages if CATALOGUE.published(lang.code))
+    for code, offer in words.items():
+        language = CATALOGUE.language(code)
+        assert offer["text"] == model.ui_strings(code)["language_suggestion"].format(language=language.name)
+        assert offer["dir"] == language.direction
     for name in CATALOGUE.pages:
         page = soup(built_page(built_site.site, CATALOGUE.default.code, name))
-        data = page.select_one("#pp-suggestions")
-        offers = json.loads(data.get_text()) if data else []
-        assert [offer["lang"] for offer in offers] == [lang.code for lang in CATALOGUE.readable(name) if not lang.default]
-        for offer in offers:
-            language = CATALOGUE.language(offer["lang"])
-            assert offer["text"] == model.ui_strings(language.code)["language_suggestion"].format(language=language.name)
-            assert offer["url"] == get_relative_url(CATALOGUE.url(language.code, name) or ".", model.page_url(name) or ".")
+        offered = [link["hreflang"] for link in page.select("link[rel=alternate][hreflang]") if link["hreflang"] != "x-default"]
+        assert offered == [lang.code for lang in CATALOGUE.readable(name)]
+        for code in offered:
+            link = page.select_one(f"a.md-select__link[hreflang={code}]")
+            assert link["href"] == get_relative_url(CATALOGUE.url(code, name) or ".", model.page_url(name) or "."), (name, code)
         assert page.find("meta", attrs={"http-equiv": re.compile("refresh", re.I)}) is None
 
 

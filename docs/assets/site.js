@@ -126,58 +126,68 @@
     });
   }
 
-  // 4. The language suggestion.
-  var data = document.getElementById("pp-suggestions");
-  if (!data || recalled(DISMISSED) || recalled(CHOSEN)) return;
+  // 4. The language suggestion: the languages this page is offered in are its hreflang
+  // alternates, their addresses the language menu's links; the words, one shared file.
+  var words = new URL("../language-suggestions.json", document.currentScript.src).href;  // the site's top
+  if (recalled(DISMISSED) || recalled(CHOSEN)) return;
   var pageLanguage = document.documentElement.lang.split("-")[0];
-  var offers = JSON.parse(data.textContent);
+  var offered = {};
+  document.querySelectorAll("link[rel=alternate][hreflang]").forEach(function (alternate) {
+    var link = document.querySelector("a.md-select__link[hreflang='" + alternate.hreflang + "']");
+    if (alternate.hreflang !== pageLanguage && link) offered[alternate.hreflang] = link.href.split("#")[0];
+  });
   var wanted = (navigator.languages || [navigator.language || ""]).map(function (tag) {
     return tag.toLowerCase().split("-")[0];
   });
-  var offer = null;
-  for (var i = 0; i < wanted.length && !offer; i++) {
+  var chosen = null;
+  for (var i = 0; i < wanted.length && !chosen; i++) {
     if (wanted[i] === pageLanguage) return; // the reader already reads this page's language
-    offer = offers.filter(function (o) { return o.lang === wanted[i]; })[0] || null;
+    if (offered[wanted[i]]) chosen = wanted[i];
   }
-  if (!offer) return;
+  if (!chosen) return;
+  fetch(words).then(function (response) { return response.json(); }).then(function (all) {
+    if (all[chosen]) suggest(Object.assign({ lang: chosen, url: offered[chosen] }, all[chosen]));
+  }, function () { /* offline: no suggestion */ });
 
-  var root = document.documentElement;
-  var box = document.createElement("div");
-  box.className = "pp-suggestion";
-  box.lang = offer.lang;
-  box.dir = offer.dir;
-  var text = document.createElement("p");
-  text.textContent = offer.text + " ";
-  var go = document.createElement("a");
-  go.href = offer.url + location.hash; // relative to this page
-  go.hreflang = offer.lang;
-  go.textContent = offer.action;
-  go.addEventListener("click", function () { remember(CHOSEN, offer.lang); });
-  text.appendChild(go);
-  var close = document.createElement("button");
-  close.type = "button";
-  close.className = "pp-suggestion__close";
-  close.textContent = offer.dismiss;
-  // The page keeps room for the bar below its footer, and focus stays above it.
-  var measure = function () { root.style.setProperty("--pp-bar-height", box.offsetHeight + "px"); };
-  close.addEventListener("click", function () {
-    remember(DISMISSED, "1");
-    box.remove();
-    root.classList.remove("pp-has-suggestion");
-    root.style.removeProperty("--pp-bar-height");
-    window.removeEventListener("resize", measure);
-    // Focus goes on to the page's title, where the reader was headed, not to <body>.
-    var title = document.querySelector(".md-content h1");
-    if (title) {
-      title.setAttribute("tabindex", "-1");
-      title.focus();
-    }
-  });
-  box.appendChild(text);
-  box.appendChild(close);
-  var main = document.querySelector(".md-content__inner") || document.body;
-  main.insertBefore(box, main.firstChild);
-  root.classList.add("pp-has-suggestion");
-  measure();
-  window.addEventListener("resize", measure);
+  function suggest(offer) {
+    var root = document.documentElement;
+    var box = document.createElement("div");
+    box.className = "pp-suggestion";
+    box.lang = offer.lang;
+    box.dir = offer.dir;
+    var text = document.createElement("p");
+    text.textContent = offer.text + " ";
+    var go = document.createElement("a");
+    go.href = offer.url + location.hash;  // the #section the reader is at
+    go.hreflang = offer.lang;
+    go.textContent = offer.action;
+    go.addEventListener("click", function () { remember(CHOSEN, offer.lang); });
+    text.appendChild(go);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "pp-suggestion__close";
+    close.textContent = offer.dismiss;
+    // The page keeps room for the bar below its footer, and focus stays above it.
+    var measure = function () { root.style.setProperty("--pp-bar-height", box.offsetHeight + "px"); };
+    close.addEventListener("click", function () {
+      remember(DISMISSED, "1");
+      box.remove();
+      root.classList.remove("pp-has-suggestion");
+      root.style.removeProperty("--pp-bar-height");
+      window.removeEventListener("resize", measure);
+      // Focus goes on to the page's title, where the reader was headed, not to <body>.
+      var title = document.querySelector(".md-content h1");
+      if (title) {
+        title.setAttribute("tabindex", "-1");
+        title.focus();
+      }
+    });
+    box.appendChild(text);
+    box.appendChild(close);
+    var main = document.querySelector(".md-content__inner") || document.body;
+    main.insertBefore(box, main.firstChild);
+    root.classList.add("pp-has-suggestion");
+    measure();
+    window.addEventListener("resize", measure);
+  }
 })();

@@ -1,15 +1,19 @@
 """What a reader of each language sees: interface strings, the translation notices
 (statement, review status, outdated, English fallback), abbreviations from the
-language's glossary, the language switcher and the hreflang alternates."""
+language's glossary, the language switcher, the hreflang alternates and the language
+suggestion's words."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url, normalize_url
 from sitekit import gate, model
 
 FULL_WIDTH_END = "。！？：；）」』"  # after these a sentence needs no space
+SUGGESTIONS = "language-suggestions.json"  # at the site's top, beside sitemap.xml
 
 
 def on_config(config):
@@ -109,11 +113,6 @@ def on_page_context(context, page, config, nav):
         for lang in catalogue.languages
         if catalogue.published(lang.code) or lang.code == language
     ]
-    context["pp_suggestions"] = [
-        {"lang": lang.code, "url": get_relative_url(url(lang.code) or ".", page.url), **_suggestion(lang, catalogue)}
-        for lang in readable
-        if lang.code != language
-    ]
     # hreflang alternates: only real translations, absolute, plus x-default (English).
     config.extra.alternate = [{"name": lang.name, "lang": lang.code, "link": site_url + url(lang.code)} for lang in readable] + [
         {"name": catalogue.default.name, "lang": "x-default", "link": site_url + url(catalogue.default.code)}
@@ -121,6 +120,19 @@ def on_page_context(context, page, config, nav):
     if state in model.SHOWN_IN_ENGLISH:
         page.canonical_url = site_url + url(catalogue.default.code)
     return context
+
+
+@event_priority(-200)  # once every language is built (after mkdocs-static-i18n, -100)
+def on_post_build(config):
+    """The language suggestion's words, one shared file (assets/site.js fetches it only to
+    show a suggestion): which languages a page is offered in, and where, each page already
+    says (its hreflang alternates and language switcher)."""
+    if model.nested_language_build(config):
+        return
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    words = {lang.code: _suggestion(lang, catalogue) for lang in catalogue.languages if catalogue.published(lang.code)}
+    target = Path(config.site_dir, SUGGESTIONS)
+    target.write_text(json.dumps(words, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 def on_post_page(output, page, config):
