@@ -226,8 +226,8 @@ def gzip_sent(url: str, data: bytes) -> int:
 
 def brotli_sent(url: str, data: bytes, served: Served) -> int:
     """What the production nginx configuration sends a browser that accepts Brotli and gzip
-    (as every browser does over HTTPS; Chromium asks plain-http 127.0.0.1 for gzip only):
-    asked of nginx when it serves, else read from the build's files as its brotli_static
+    (as every browser does over HTTPS): asked of nginx when it serves (with that header, so the
+    figure does not hang on what Chromium asks for), else read from the build's files as its brotli_static
     and gzip_static choose them (file.br, else file.gz, else the file)."""
     if served.sends_brotli:
         request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})
