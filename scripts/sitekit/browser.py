@@ -1,18 +1,22 @@
 """The real parts the browser checks, the screenshots and the benchmark use: a local web
-server on 127.0.0.1 and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+server on 127.0.0.1 (plain, or gzip-only like a static host) and Debian's Chromium driven
+by Playwright (never a downloaded browser)."""
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from sitekit import model
+from sitekit import model, serving
 from sitekit.project import strict_build
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,9 +36,63 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
+# What a gzip-only host (GitHub Pages, an object store behind a CDN) sends: text files
+# compressed on the fly. Level 6 is zlib's default, which such compressors use unless set
+# otherwise; the build's own .gz files (sitekit.serving.compress, level 9) are about 0.5 %
+# smaller, so a host serving those sends a little less than this.
+GZIP_LEVEL = 6
+
+
+def gzipped(data: bytes) -> bytes:
+    """`data` as the gzip-only server (and the benchmark's gzip figures) compress it."""
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header value allows gzip (RFC 9110 §12.5.3: "gzip" or
+    "*" with a q-value above 0)."""
+    weights: dict[str, float] = {}
+    for part in header.lower().split(","):
+        coding, *params = (item.strip() for item in part.split(";"))
+        q = next((param[2:] for param in params if param.startswith("q=")), "1")
+        try:
+            weights[coding] = float(q)
+        except ValueError:
+            weights[coding] = 0.0
+    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+class _GzipHandler(_QuietHandler):
+    """A gzip-only host: a text file (`serving.COMPRESSED_SUFFIXES`) goes gzipped to a client
+    that accepts gzip (Content-Encoding: gzip, Vary: Accept-Encoding), as is to any other;
+    no other special header (no Content-Security-Policy, no Cache-Control). Redirects, 404s,
+    other files and conditional requests (304 when unchanged) are the plain server's."""
+
+    def send_head(self) -> BinaryIO | None:
+        found = self.translate_path(self.path)  # keeps a trailing "/": a folder's index page
+        path = Path(found, "index.html") if found.endswith("/") else Path(found)
+        self.text_file = path.is_file() and path.suffix in serving.COMPRESSED_SUFFIXES
+        conditional = "If-Modified-Since" in self.headers or "If-None-Match" in self.headers
+        if not self.text_file or conditional or not accepts_gzip(self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzipped(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def end_headers(self) -> None:
+        if getattr(self, "text_file", False):  # on every answer for a text file: caches keep both forms apart
+            self.send_header("Vary", "Accept-Encoding")
+        super().end_headers()
 
 
 @dataclass
@@ -52,10 +110,12 @@ class LocalServer:
 
 
 @contextmanager
-def local_server(directory: Path) -> Iterator[LocalServer]:
+def local_server(directory: Path, *, gzip_text: bool = False, port: int = 0) -> Iterator[LocalServer]:
+    """Serve `directory` on 127.0.0.1:`port` (0: any free port). `gzip_text`: as a
+    gzip-only host does (see `_GzipHandler`); else every file as it is."""
     directory.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler = functools.partial(_GzipHandler if gzip_text else _QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
