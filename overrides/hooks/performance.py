@@ -1,8 +1,10 @@
 """What keeps the build quick and the pages light: one compiled copy of each template for
 all the per-language builds (sitekit.jinja_cache), no work whose result the site does not
-use, pages without the indentation the templates leave (a fifth of a page's bytes), and
-the site's own CSS and JavaScript (docs/assets/) minified in the built site, with rcssmin
-and rjsmin (their sources keep their comments: a third of their compressed bytes)."""
+use, pages without the indentation the templates leave (a fifth of a page's bytes), the
+site's own CSS and JavaScript (docs/assets/) minified in the built site, with rcssmin
+and rjsmin (their sources keep their comments: a third of their compressed bytes), and
+Material's main stylesheet cut to the rules the built pages and scripts can use, under a
+new fingerprinted name (sitekit/css.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from pathlib import Path
 
 import rcssmin
 import rjsmin
-from mkdocs.plugins import event_priority
-from sitekit import jinja_cache, model
+from mkdocs.plugins import event_priority, get_plugin_logger
+from sitekit import css, jinja_cache, model
 
+log = get_plugin_logger(__name__)
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
 
 # Whitespace-sensitive elements, kept as they are; elsewhere a line break followed by
@@ -57,6 +60,30 @@ def on_post_build(config):
         target = Path(config.site_dir, "assets", source.name)
         if minify is not None and target.is_file():
             target.write_text(minify(source.read_text(encoding="utf-8")), encoding="utf-8")
+    purge_theme_stylesheet(config)
+
+
+def purge_theme_stylesheet(config) -> None:
+    """Material's main.css, only with what the built site can use (every language's pages
+    are written: this runs in the last language's build)."""
+    original = css.theme_stylesheet(Path(folder) for folder in config.theme.dirs)
+    fix = "update sitekit/css.py (THEME_STYLESHEET) to the theme's stylesheet"
+    if original is None:
+        log.warning(f"the theme has no {css.THEME_STYLESHEET} — {fix}")
+        return
+    try:
+        result = css.purge_site(Path(config.site_dir), original)
+    except ValueError as err:
+        log.error(f"{original}:{err} — the theme's stylesheet cannot be read; {fix}")
+        return
+    if result is None:
+        log.warning(f"the built site has no copy of the theme's {original.name} — {fix}")
+        return
+    purged = result.purged
+    log.info(
+        f"Material's {result.original}: {result.before / 1024:.0f} KiB → {result.name}, {result.after / 1024:.0f} KiB "
+        f"({purged.kept} of {purged.rules} rules, {purged.properties - purged.dropped_properties} of {purged.properties} custom properties)"
+    )
 
 
 def trim(html: str) -> str:
