@@ -90,6 +90,22 @@ def chromium():
 
 
 @pytest.fixture
+def context(chromium):
+    """`context(**options)`: a new page in its own browser context (viewport, locale, …),
+    with reduced motion (no transitions to wait for); closed after the test."""
+    contexts = []
+
+    def make(**options):
+        made = chromium.new_context(reduced_motion="reduce", **options)
+        contexts.append(made)
+        return made.new_page()
+
+    yield make
+    for made in contexts:
+        made.close()
+
+
+@pytest.fixture
 def project_copy(tmp_path):
     """A copy of the project to modify; `overlay(name)` copies tests/fixtures/<name>/ over it."""
 

@@ -24,20 +24,6 @@ def suggested(lang: str, name: str) -> str | None:
     return next((other.code for other in CATALOGUE.readable(name) if other.code != lang), None)
 
 
-@pytest.fixture
-def context(chromium):
-    contexts = []
-
-    def make(**options):
-        made = chromium.new_context(reduced_motion="reduce", **options)
-        contexts.append(made)
-        return made.new_page()
-
-    yield make
-    for made in contexts:
-        made.close()
-
-
 # --- focus: Tab and Shift+Tab, every page, three widths, with and without the bar --------
 
 

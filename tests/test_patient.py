@@ -28,20 +28,6 @@ def built(site, lang: str, name: str):
     return site / CATALOGUE.url(lang, name) / "index.html"
 
 
-@pytest.fixture
-def context(chromium):
-    contexts = []
-
-    def make(**options):
-        made = chromium.new_context(reduced_motion="reduce", **options)
-        contexts.append(made)
-        return made.new_page()
-
-    yield make
-    for made in contexts:
-        made.close()
-
-
 # --- numbers and addresses on right-to-left pages ------------------------------------------
 
 # Each phone number, postal address and clinic name, read as the reader sees it: its
