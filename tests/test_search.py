@@ -89,7 +89,10 @@ def test_the_themes_bundle_loads_only_when_the_reader_reaches_for_search(chromiu
     page = chromium.new_page(viewport=browser.PHONE)
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
-    bundle = lambda: [url for url in fetched if "/javascripts/bundle." in url]  # noqa: E731
+
+    def bundle() -> list[str]:
+        return [url for url in fetched if "/javascripts/bundle." in url]
+
     page.goto(root + model.page_url(name), wait_until="load")
     page.mouse.wheel(0, 2000)
     for _ in range(12):
