@@ -80,6 +80,10 @@ def on_page_context(context, page, config, nav):
     title = page.meta.get("title") or page.title
     review = catalogue.review(language, name)
     record = review.record
+    try:  # the clinic's review dates are the English page's, shown in every language
+        dates = model.read_page(model.page_file(english.code, name, catalogue.root)).meta
+    except model.PageError:
+        dates = {}
     context["pp_page"] = {
         "state": state,
         "shown_in_english": shown_in_english,
@@ -91,6 +95,8 @@ def on_page_context(context, page, config, nav):
         "qualification": record.qualification if record else None,
         "review_date": record.date.isoformat() if record else None,
         "english_url": url(english.code),
+        "last_reviewed": model.review_date(dates, "last_reviewed"),
+        "next_review": model.review_date(dates, "next_review"),
         "language_root": get_relative_url(catalogue.language_url(language) or ".", page.url),
         # The window's title: the site's name alone on the home page; a page shown in English
         # gets the English site name too, so the whole title is one language (lang="en").

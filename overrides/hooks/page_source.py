@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from babel.dates import format_date
 from mkdocs.plugins import event_priority, get_plugin_logger
-from sitekit import gate, model
+from sitekit import gate, model, sanitizer
 
 log = get_plugin_logger(__name__)
 
@@ -66,23 +66,31 @@ def on_page_read_source(page, config):
             return _english_text(english)  # readers get the English page, as for a missing translation (hooks/l10n.py)
     try:
         text = model.read_text(path)
+        meta = model.parse_page(path, text).meta
     except model.PageError:
-        return ""  # an English page that is not UTF-8: the gate has said so
+        return ""  # a page that cannot be read: the gate has said why
     if not own:
         log.info(f"Not translated into {language}: {name} (readers get the English page, with a notice)")
         return text
+    if language != catalogue.default.code and meta.get(model.STUB_FIELD):
+        # A stub made by `docs.py new-language`: readers get the English page until it is
+        # translated, whatever else its file holds (decided from the gate's reading, first).
+        return _english_text(english)
     if any(problem.rule == "html" for problem in gate.Gate.for_build(config).check_file(path)):
         return html.escape(_without_front_matter(text))  # shown as text, never run, until fixed
     if not _mkdocs_can_read(text):
         return _without_front_matter(text)
-    meta = yaml.safe_load(text.split("---", 2)[1]) or {}
-    due = model.as_date(meta.get("next_review")) if isinstance(meta, dict) else None
+    due = model.as_date(meta.get("next_review"))
     if due is not None and due < dt.date.today():
         log.info(f"Review overdue: {page.file.src_uri} was due for review on {due.isoformat()}")
-    if isinstance(meta, dict) and meta.get("untranslated"):
-        # A stub made by `docs.py new-language`: readers get the English page until it is translated.
-        return _english_text(english)
     return text
+
+
+@event_priority(100)  # before the hooks that add the site's own markup (hooks/clinic.py, permalinks.py, l10n.py)
+def on_page_content(html, page, config, files):
+    """Readers get the sanitizer's output (sitekit/sanitizer.py): the HTML the publishing gate
+    read, never the Markdown's rendering as such."""
+    return sanitizer.sanitize(html)
 
 
 def _english_text(path: Path) -> str:

@@ -27,28 +27,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import nh3
+from sitekit import model, sanitizer, translation
+from sitekit.structure import GENERATED_ID_PREFIX, Item, Locator, Renderer, StartTag, Structure
 
-from sitekit import model, translation
-from sitekit.structure import GENERATED_ID_PREFIX, Item, Locator, Renderer, StartTag, Structure, start_tags
-
-# --- what HTML a page may hold: what the site's Markdown makes, nothing that runs or loads --------
-ALLOWED_TAGS = frozenset(
-    "a abbr b blockquote br code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s small "  # noqa: SIM905
-    "span strong sub sup table tbody td tfoot th thead tr u ul".split()
-)
-ALLOWED_ATTRIBUTES = {
-    "*": {"lang", "dir", "title"},
-    "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height"},
-    "ol": {"start"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
-    **{f"h{level}": {"id"} for level in range(1, 7)},
-}
-ADMONITIONS = {"note", "abstract", "info", "tip", "success", "question", "warning", "failure", "danger", "bug", "example", "quote"}
-ALLOWED_CLASSES = {"a": {"headerlink"}, "div": {"admonition", *ADMONITIONS}, "p": {"admonition-title"}}
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# --- what HTML a page may hold (sitekit/sanitizer.py): what the site's Markdown makes, nothing that runs or loads
+ALLOWED_TAGS = sanitizer.ALLOWED_TAGS
 RUNS_CODE = frozenset({"script", "iframe", "object", "embed", "form", "base", "meta", "link", "style", "svg", "math", "frame"})
 PAGE_MARKERS = {"clinic_details": "the clinic's details (extra.clinic in mkdocs.yml)"}  # filled in by overrides/hooks/clinic.py
 
@@ -246,19 +229,11 @@ class Gate:
     # --- rules for every page -----------------------------------------------------------------
 
     def _html_problems(self, page: model.PageSource, mine: Structure) -> list[model.Problem]:
-        """What the sanitizer would take out of the page's HTML is refused."""
-        cleaned = nh3.clean(
-            mine.html,
-            tags=set(ALLOWED_TAGS),
-            attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-            allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
-            url_schemes=set(URL_SCHEMES),
-            link_rel=None,
-        )
-        before, after = start_tags(mine.html), start_tags(cleaned)
+        """What the sanitizer takes out of the page's HTML (as an HTML5 parser reads both) is refused."""
+        before, after = sanitizer.elements(mine.html), sanitizer.elements(mine.published)
         locator = Locator(page.body, page.body_line)
 
-        def written(tag: StartTag) -> StartTag | None:
+        def written(tag: sanitizer.Element) -> StartTag | None:
             """The tag as the author wrote it in raw HTML (for its source lines), if it was raw HTML."""
             return next((raw for raw in mine.raw_tags if raw.name == tag.name and raw.attrs == tag.attrs), None)
 
@@ -394,7 +369,8 @@ class Gate:
         english = model.page_file(self.catalogue.default.code, name, self.root)
         try:
             source, known = self.english_version(page, name)
-            current = model.source_hash(model.read_page(english))
+            english_page = model.read_page(english)
+            current = model.source_hash(english_page)
         except model.PageError as err:
             where = english.relative_to(self.root)
             return [model.Problem(page.path, 1, f"its English page cannot be read ({err.message})", f"fix {where}:{err.line} first")]
@@ -432,6 +408,7 @@ class Gate:
         )
         problems += self._glossary_problems(page, mine, theirs, lang)
         problems += _source_hash_problems(page, lang, name, known, current)
+        problems += _date_problems(page, english_page)
         problems += _review_problems(page, lang, name, current, self.root)
         problems += _leftover_english(page, mine)
         return problems
@@ -504,6 +481,29 @@ def _source_hash_problems(page: model.PageSource, lang: str, name: str, known: b
             f"copy the English page's current hash ({current}) after translating from its current text",
         )
     ]
+
+def _date_problems(page: model.PageSource, english: model.PageSource) -> list[model.Problem]:
+    """The review dates are the clinic's, of the English page: readers of every language are shown
+    the English page's (hooks/l10n.py). A translation's copy may lag behind them (a warning, once
+    the clinic has reviewed the English page again), never claim a later review or a later due date."""
+    problems = []
+    where = english.path.as_posix().rsplit("docs/", 1)[-1]
+    for key in model.DATE_FIELDS:
+        mine, theirs = model.review_date(page.meta, key), model.review_date(english.meta, key)
+        if mine is None or theirs is None or mine == theirs:
+            continue
+        later = mine > theirs
+        problems.append(
+            model.Problem(
+                page.path,
+                page.line_of(key),
+                f"'{key}' is {mine.isoformat()}, {'later than' if later else 'not'} the English page's ({theirs.isoformat()})",
+                f"write '{key}: {theirs.isoformat()}' as docs/{where} does: the review dates are the clinic's, of the English page",
+                severity="error" if later else "warning",
+            )
+        )
+    return problems
+
 
 def _review_problems(page: model.PageSource, lang: str, name: str, current: str, root: Path) -> list[model.Problem]:
     """A review record names a version of the English page; one that no longer covers the current version has lapsed."""

@@ -46,6 +46,17 @@ DATE_FIELDS = ("last_reviewed", "next_review")
 REVIEW_FIELD = "translation_review"
 REVIEW_KEYS = ("reviewer", "qualification", "date", "source_hash")
 REVIEWED, LAPSED, UNREVIEWED = "reviewed", "lapsed", "unreviewed"
+STUB_FIELD = "untranslated"  # `untranslated: true`: a stub made by `docs.py new-language`, shown in English
+# The front matter a page may carry, and nothing else: other keys (the theme's `template`,
+# `hide`, `search`, a redirect's `location`, anything unknown) change what readers get
+# outside the gate's reading, so they are refused, in English pages too.
+ALLOWED_FIELDS = {
+    "source": frozenset(ENGLISH_FIELDS),
+    "translation": frozenset((*ENGLISH_FIELDS, *TRANSLATION_FIELDS, STUB_FIELD, REVIEW_FIELD)),
+}
+# Plain text: no markup characters, no HTML entities, one line (titles and descriptions go
+# into <title>, meta tags, menus and link previews, written there by the theme's templates).
+NOT_PLAIN_TEXT = re.compile(r"[<>\"`]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?|[\x00-\x1f\x7f]")
 
 
 # --- mkdocs.yml ---------------------------------------------------------------
@@ -320,9 +331,25 @@ def front_matter_problems(page: PageSource, *, translation: bool) -> list[Proble
     for key in required:
         if meta.get(key) in (None, ""):
             problems.append(Problem(page.path, 1, f"front matter field '{key}' is missing", f"add '{key}: …' to the front matter"))
+    allowed = ALLOWED_FIELDS["translation" if translation else "source"]
+    for key in meta:
+        if key not in allowed:
+            add(
+                str(key),
+                f"front matter field '{key}' is not allowed",
+                f"remove it: a {'translated' if translation else 'source'} page's front matter holds only {', '.join(sorted(allowed))}",
+            )
     for key in ("title", "description"):
         if key in meta and meta[key] is not None and not isinstance(meta[key], str):
             add(key, f"'{key}' must be text", f"write '{key}:' followed by one line of text")
+        elif isinstance(meta.get(key), str) and (found := NOT_PLAIN_TEXT.search(meta[key])):
+            add(
+                key,
+                f"'{key}' is not plain text (it contains {found.group()!r})",
+                "write it as plain text on one line, without < > \" ` or HTML entities (use “ ” or « » for quotes)",
+            )
+    if translation and STUB_FIELD in meta and meta[STUB_FIELD] is not True:
+        add(STUB_FIELD, f"'{STUB_FIELD}' is {meta[STUB_FIELD]!r}", f"write '{STUB_FIELD}: true' on a stub, or remove the line once the page is translated")
     description = meta.get("description")
     if isinstance(description, str) and len(description) > DESCRIPTION_MAX:
         add(

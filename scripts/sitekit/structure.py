@@ -23,6 +23,8 @@ import markdown
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdown.extensions.toc import slugify
 
+from sitekit import sanitizer
+
 # mkdocs.yml gives the toc extension this slugify: an id the author did not write is marked,
 # so "every heading has an explicit {#id}" is read from the tree, not guessed from the text.
 GENERATED_ID_PREFIX = "no-id-"
@@ -71,7 +73,8 @@ class Block:
 
 @dataclass
 class Structure:
-    html: str
+    html: str  # as the Markdown renders it
+    published: str = ""  # as readers get it: the sanitizer's output (sitekit/sanitizer.py), which every rule reads
     headings: list[Heading] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     links: list[Item] = field(default_factory=list)
@@ -128,7 +131,7 @@ class Renderer:
 
     def read(self, body: str, first_line: int = 1) -> Structure:
         html, raw = self.render(body)
-        return _Reader(html, raw, Locator(body, first_line)).structure
+        return _Reader(html, sanitizer.sanitize(html), raw, Locator(body, first_line)).structure
 
 
 class Locator:
@@ -164,11 +167,11 @@ class Locator:
 
 
 class _Reader:
-    def __init__(self, html: str, raw: list[str], locator: Locator) -> None:
+    def __init__(self, html: str, published: str, raw: list[str], locator: Locator) -> None:
         self.locator = locator
-        self.structure = Structure(html=html)
+        self.structure = Structure(html=html, published=published)
         self.section: str | None = None
-        soup = BeautifulSoup(html, "html.parser")
+        soup = BeautifulSoup(published, "html.parser")  # html5ever's serialisation: read alike by any parser
         for node in soup.children:
             if isinstance(node, Tag):
                 self._block(node)
