@@ -278,15 +278,19 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check pages (all of docs/ and every l10n/<lang>/synonyms.yml by default): every problem as path:line: what — fix."""
+    """Check pages (all of docs/, every l10n/<lang>/strings.yml and synonyms.yml by default): every problem as path:line: what — fix."""
     root = args.root
-    paths, synonym_files = [], []
-    for given in args.files or [model.docs_dir(root), *(search.synonyms_file(lang.code, root) for lang in model.languages(root))]:
+    paths, synonym_files, string_files = [], [], []
+    languages = model.languages(root)
+    defaults = [model.docs_dir(root), *(model.l10n_file(lang.code, "strings", root) for lang in languages)]
+    for given in args.files or [*defaults, *(search.synonyms_file(lang.code, root) for lang in languages)]:
         path = Path(given)
         if path.is_dir():
             paths.extend(sorted(path.rglob("*.md")))
         elif path.name == search.synonyms_file("xx", root).name:
             synonym_files.extend([path] if path.exists() or given in (args.files or []) else [])
+        elif path.name == "strings.yml" and path.parent.parent.name == "l10n":
+            string_files.extend([path] if path.exists() else [])
         elif path.exists():
             paths.append(path)
         else:
@@ -294,7 +298,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = gate.check_paths(paths, root)
     for path in synonym_files:  # the same reading as the build's (overrides/hooks/language_outputs.py)
         problems.extend(search.read_synonyms(path.parent.name, path.parents[2])[1])
-    paths += synonym_files
+    for path in string_files:  # the build reads them alike (model.ui_strings: a refused value is the English one)
+        problems.extend(model.strings_problems(path.parent.name, root))
+    paths += synonym_files + string_files
     if args.format == "json":
         print(json.dumps([{**vars(p), "path": str(p.path)} for p in problems], ensure_ascii=False, indent=2))
     else:

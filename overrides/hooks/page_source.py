@@ -24,15 +24,7 @@ log = get_plugin_logger(__name__)
 
 def on_env(env, config, files):
     language = config.theme["language"]
-    pattern = config.extra["pp_catalogue"].strings(language).get("date_format") or "long"
-    try:
-        _long_date(dt.date(2026, 11, 24), language, pattern)
-    except Exception as err:  # Babel raises several kinds on a pattern it cannot read
-        log.error(
-            f"l10n/{language}/strings.yml: date_format {pattern!r} is not a date pattern Babel can read ({err}) — "
-            "write 'long' or a CLDR pattern such as \"d MMMM y\" (see the comment in l10n/en/strings.yml)"
-        )
-        pattern = "long"
+    pattern = config.extra["pp_catalogue"].strings(language)["date_format"]  # checked: model.string_faults
     env.filters["long_date"] = lambda value: _long_date(value, language, pattern)
     return env
 
@@ -43,7 +35,8 @@ def on_files(files, config):
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     problems = gate.Gate.for_build(config).layout_problems()
     if config.theme["language"] == catalogue.default.code and not model.nested_language_build(config):
-        for problem in problems:
+        strings = [problem for lang in catalogue.languages for problem in model.strings_problems(lang.code, catalogue.root)]
+        for problem in problems + strings:
             log.error(problem.format(catalogue.root))
     refused = {problem.path.resolve() for problem in problems}
     for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve() in refused]:

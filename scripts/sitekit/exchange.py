@@ -421,6 +421,10 @@ class _Plan:
         if not targets:
             return
         values = {s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target}
+        english_values = _strings(model.l10n_file(ex.english, "strings", ex.root))
+        for key, value in values.items():  # the rule `docs.py check` and the build apply (model.string_faults)
+            for message, fix in model.string_faults(key, value, english_values.get(key), self.lang):
+                self.refuse(f"segment {STRINGS}:{key}", message, fix)
         assert self.kept is not None
         self.kept.forget_translations([segment for segment in english if segment.id in targets])
         if not values:
