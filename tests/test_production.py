@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 import brotli
 import pytest
 from bs4 import BeautifulSoup
-from mkdocs_redirects.plugin import HTML_TEMPLATE as REDIRECT_PAGE
-from sitekit import browser, model, nginx, serving, urls
+from sitekit import browser, inline_scripts, model, nginx, serving, urls
 from sitekit import handout as handouts
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,8 +34,8 @@ class Production:
     @cached_property
     def headers(self) -> dict[str, str]:
         """The headers every response must carry: the security headers, and the
-        Content-Security-Policy computed afresh from the built pages."""
-        return serving.site_headers(self.site)
+        Content-Security-Policy of the site's listed inline scripts (sitekit/inline_scripts.py)."""
+        return serving.response_headers(inline_scripts.policy(urlsplit(self.origin).path or "/"))
 
     def asset(self, pattern: str) -> str:
         """The site path of the one built file whose path matches `pattern`."""
@@ -183,25 +182,6 @@ def test_unchanged_html_is_revalidated_with_304(production):
     first = fetch(production.origin + "trial/")
     again = fetch(production.origin + "trial/", headers={"If-None-Match": first.header("etag") or ""})
     assert first.header("last-modified") and again.status == 304
-
-
-# --- inline code the policy cannot allow ---------------------------------------------
-
-
-def test_inline_code_finder_hashes_redirect_pages_and_refuses_what_no_hash_allows(tmp_path):
-    shutil.copytree(FIXTURES / "production_inline_code", tmp_path, dirs_exist_ok=True)
-    (tmp_path / "old").mkdir()
-    (tmp_path / "old" / "index.html").write_text(REDIRECT_PAGE.format(url="../trial/"), encoding="utf-8")
-    policy, problems = serving.site_policy(tmp_path)
-    redirect_script = re.search(r"<script>(.*)</script>", REDIRECT_PAGE.format(url="../trial/")).group(1)
-    script_src = dict(d.split(" ", 1) for d in policy.split("; "))["script-src"].split()
-    assert sorted(script_src[1:]) == sorted([serving.csp_hash(redirect_script), serving.csp_hash("console.log('module')")])
-    assert "style-src 'self' 'sha256-" in policy  # a <style> element is allowed by its hash
-    assert problems == [
-        "page.html:9: inline event handler 'onclick=alert(1)' is blocked by the Content-Security-Policy — attach the handler in assets/site.js (addEventListener) instead",
-        "page.html:10: inline style attribute 'color: red' is blocked by the Content-Security-Policy — give the element a class and style it in assets/site.css",
-        "page.html:11: inline javascript: URL ' javascript:alert(1)' is blocked by the Content-Security-Policy — use a real link, and a click handler in assets/site.js",
-    ]
 
 
 # --- compression ------------------------------------------------------------------------

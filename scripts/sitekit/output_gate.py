@@ -188,8 +188,11 @@ def _element_faults(root: LexborNode | None, rel: str, rules: Rules, *, redirect
         elif tag == "meta" and "http-equiv" in attrs:
             faults += _meta_faults(attrs, rel, rules, redirect)
         elif tag in RUNS_CODE:
+            article = "an" if tag[0] in "aeiou" else "a"
             faults.append(
-                Fault(rel, f"a <{tag}> element", "remove it: pages hold text, links and images only", _locate(rules, rel, f"<{tag}"))
+                Fault(
+                    rel, f"{article} <{tag}> element", "remove it: pages hold text, links and images only", _locate(rules, rel, f"<{tag}")
+                )
             )
         for name, value in attrs.items():
             if name.startswith("on"):
