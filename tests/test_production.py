@@ -327,6 +327,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+# The inline scripts of the page as the browser parsed it (data blocks, such as the theme's
+# JSON settings, are never run).
+SCRIPTS_IN_PAGE = """[...document.scripts].filter((s) => !s.src && ["", "module", "text/javascript"].includes(s.type))
+  .map((s) => s.text.replace(/\\r\\n/g, "\\n"))"""
+
+
 class BrowserProblems:
     """CSP violations (the event, and Chromium's console report of each), console errors
     and uncaught exceptions on the pages a browser tab loads. A 404 page's own status is
@@ -336,8 +342,14 @@ class BrowserProblems:
         self.page = page
         self.messages: list[str] = []
         self.expected_404: str | None = None
+        self.origin: str | None = None  # set: every request must go there, and no navigation elsewhere
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.messages.append(f"uncaught: {error}"))
+        page.on("request", self._request)
+
+    def _request(self, request) -> None:
+        if self.origin and not request.url.startswith(self.origin):
+            self.messages.append(f"{request.resource_type} request to another host: {request.url}")
 
     def _console(self, message) -> None:
         if message.text.startswith("Failed to load resource: the server responded with a status of 404") and (
@@ -357,6 +369,13 @@ class BrowserProblems:
             self.messages.append(f"status {response and response.status}, expected {status}")
         self.page.wait_for_timeout(50)  # let deferred work and late console messages arrive
         violations = self.page.evaluate("window.__cspViolations")
+        if self.origin and status == 200:
+            if self.page.url.split("#")[0] != url.split("#")[0]:
+                self.messages.append(f"navigated away to {self.page.url}")
+            allowed = inline_scripts.allowed(urlsplit(self.origin).path or "/")
+            for text in self.page.evaluate(SCRIPTS_IN_PAGE):
+                if text not in allowed:
+                    self.messages.append(f"an inline script not on the list is in the page: {text[:60]!r}")
         return [f"{url}: {line}" for line in violations + self.messages]
 
 
@@ -371,10 +390,16 @@ def tab(chromium):
 
 @pytest.mark.browser
 def test_every_page_in_every_language_runs_under_the_policy_without_errors(production, tab):
-    problems = [problem for _, _, url in browser.page_urls(production.origin) for problem in tab.load(url)]
-    for lang in model.languages():
-        prefix = "" if lang.default else f"{lang.code}/"
-        problems += tab.load(f"{production.origin}{prefix}no/such-page", status=404)
+    """Every page × language (and each 404): no CSP violation or console error, no request to
+    another host, no navigation away, and no inline script but those the site lists."""
+    tab.origin = production.origin
+    try:
+        problems = [problem for _, _, url in browser.page_urls(production.origin) for problem in tab.load(url)]
+        for lang in model.languages():
+            prefix = "" if lang.default else f"{lang.code}/"
+            problems += tab.load(f"{production.origin}{prefix}no/such-page", status=404)
+    finally:
+        tab.origin = None
     assert problems == []
 
 
@@ -396,8 +421,13 @@ def test_the_browser_check_catches_an_inline_script_missing_from_the_policy(prod
     shutil.copytree(production.site, site)
     shutil.copytree(FIXTURES / "production_unlisted_script", site, dirs_exist_ok=True)
     with nginx.nginx_server(site, nginx.reserve_port()) as origin:
-        problems = tab.load(origin + "probe/")
+        tab.origin = origin
+        try:
+            problems = tab.load(origin + "probe/")
+        finally:
+            tab.origin = None
         ran = tab.page.evaluate("document.body.dataset.ran")
+    assert any("an inline script not on the list is in the page" in p for p in problems), problems
     assert ran is None, "the unlisted inline script ran"
     events = [p for p in problems if " blocked inline " in p]
     console = [p for p in problems if ": console " in p]
