@@ -169,3 +169,19 @@ def test_a_file_the_build_does_not_make_fails_the_build_and_is_removed(project_c
     assert build.returncode != 0
     assert "es/extra.html" in build.output
     assert not (build.site / "es" / "extra.html").exists()
+
+
+def test_the_projects_own_templates_print_values_as_text():
+    """Autoescape for overrides/partials/ and the handouts' template (sitekit/jinja_cache.py),
+    never for the theme's templates (which print only values the gate holds to plain text)."""
+    from mkdocs.config import load_config
+    from sitekit import jinja_cache
+
+    env = jinja_cache.shared(load_config(config_file=str(REPO / "mkdocs.yml")).theme.get_env())
+    assert env.autoescape("partials/handout.html") and env.autoescape("handouts/guide.html")
+    assert not env.autoescape("base.html") and not env.autoescape("partials/toc.html") and not env.autoescape("main.html")
+    html = env.get_template("partials/handout.html").render(
+        pp_handout={"guide": {"url": 'x.pdf" onclick="alert(1)', "size": "<b>"}}, ui={"handout_link": "Guide </a><script>{size}"}
+    )
+    assert "<script>" not in html and "<b>" not in html and 'onclick="' not in html
+    assert "&lt;script&gt;&lt;b&gt;" in html

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url, normalize_url
 from sitekit import gate, model
@@ -37,15 +38,16 @@ def on_env(env, config, files):
     return env
 
 
-def sentences(text: str | list[str]) -> str:
+def sentences(text: str | list[str]) -> Markup:
     """Sentences as the language writes them one after another: a space after each, except
     after a full-width mark (Chinese "。" is followed by no space). Given one sentence, it
-    and the gap before what follows; given a list, the sentences joined."""
+    and the gap before what follows; given a list, the sentences joined. Plain text is
+    escaped, a macro's HTML (Markup) kept (the partials that use it autoescape)."""
     if isinstance(text, str):
-        text = str(text).strip()
+        text = escape(text).strip()
         return text + ("" if not text or text[-1] in FULL_WIDTH_END else " ")
-    parts = [str(part).strip() for part in text if str(part).strip()]
-    return "".join(sentences(part) for part in parts[:-1]) + (parts[-1] if parts else "")
+    parts = [escape(part).strip() for part in text if str(part).strip()]
+    return Markup("").join(sentences(part) for part in parts[:-1]) + (parts[-1] if parts else "")
 
 
 def on_page_markdown(markdown, page, config, files):
