@@ -28,6 +28,7 @@ def rules(redirects: set[str] | None = None) -> output_gate.Rules:
         scripts=inline_scripts.allowed("/"),
         hosts=output_gate.hosts(SITE_URL, []),
         files=files,
+        assets={"assets/site.js"},
         redirects=redirects or set(),
     )
 
@@ -159,6 +160,17 @@ def test_a_stub_with_an_unreadable_date_publishes_the_english_page(project_copy)
     assert build.returncode != 0
     html = (build.site / "es" / "trial" / "index.html").read_text(encoding="utf-8")
     assert "555-0199" not in html and "alert(1)" not in html and "The trial phase" in html
+
+
+def test_a_file_planted_where_the_build_writes_one_is_refused(project_copy):
+    """A PDF in docs/es/ named like the Spanish handout: copied by MkDocs to the handout's address."""
+    project_copy.use_docs("check/base")
+    planted = project_copy.root / "docs" / "es" / "pain-pump-guide-es.pdf"
+    planted.write_bytes(b"%PDF-1.4 not the clinic's handout")
+    build = project_copy.build()
+    assert build.returncode != 0
+    assert "docs/es/pain-pump-guide-es.pdf:1: the file was copied from docs/" in build.output
+    assert not (build.site / "es" / "pain-pump-guide-es.pdf").exists()
 
 
 def test_a_file_the_build_does_not_make_fails_the_build_and_is_removed(project_copy):

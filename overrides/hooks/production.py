@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority, get_plugin_logger
-from sitekit import handout, inline_scripts, model, output_gate, serving, urls
+from sitekit import inline_scripts, model, output_gate, serving
 
 log = get_plugin_logger(__name__)
 CLOUDFLARE_LINE_LIMIT = 2000  # characters per _headers line
@@ -61,25 +61,11 @@ def on_post_build(config):
 
 
 def output_rules(config) -> output_gate.Rules:
-    """What this build may write: its languages' pages and outputs, the declared assets, the theme's files."""
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    root = catalogue.root
-    assets = model.docs_dir(root) / "assets"
-    redirects = urls.expand_redirects(model.redirect_maps(model.load_mkdocs_config(root)), catalogue)
-    files = output_gate.expected(
-        catalogue,
-        assets=[
-            path.relative_to(model.docs_dir(root)).as_posix() for path in assets.rglob("*") if path.is_file() and not path.is_symlink()
-        ],
+    """What this build may write (sitekit/output_gate.py: project_rules), from its config."""
+    return output_gate.project_rules(
+        config.extra["pp_catalogue"],
+        site_url=config.site_url or "",
+        scope=config.extra["scope"],
         theme_dirs=[Path(d) for d in config.theme.dirs],
-        redirects=[old.lstrip("/") + "index.html" for old in redirects],
-        handouts=[made.path(catalogue) for made in handout.handouts(catalogue)],
-    )
-    return output_gate.Rules(
-        root=root,
-        catalogue=catalogue,
-        scripts=inline_scripts.allowed(config.extra["scope"]),
-        hosts=output_gate.hosts(config.site_url or "", config.extra.get("link_hosts") or []),
-        files=files,
-        redirects={old.lstrip("/") + "index.html" for old in redirects},
+        link_hosts=config.extra.get("link_hosts") or [],
     )

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from sitekit import model, serving
+from sitekit import handout, inline_scripts, model, serving, urls
 
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite", "background", "ping", "srcset", "manifest", "codebase"}
@@ -68,6 +68,12 @@ class Rules:
     scripts: dict[str, str]  # inline script text -> where it comes from (sitekit/inline_scripts.py)
     hosts: frozenset[str]  # the site's own host and extra.link_hosts
     files: set[str] = field(default_factory=set)  # every path the build may write
+    assets: set[str] = field(default_factory=set)  # the paths of docs/ files the build copies as they are (docs/assets/)
+    docs: Path | None = None  # the docs folder (default: the project's, from mkdocs.yml)
+
+    def __post_init__(self) -> None:
+        self.docs = self.docs or model.docs_dir(self.root)
+
     redirects: set[str] = field(default_factory=set)  # redirect pages' paths
     theme_dirs: list[Path] = field(default_factory=list)
 
@@ -83,10 +89,41 @@ def expected(
         paths |= {folder + "404.html", folder + "search/search_index.json", folder + "sitemap.xml", folder + "sitemap.xml.gz"}
     paths |= set(redirects)
     for theme in theme_dirs:
-        for path in theme.rglob("*"):
-            if path.is_file() and not path.name.endswith(THEME_SKIPPED) and not path.is_relative_to(theme / "partials"):
-                paths.add(path.relative_to(theme).as_posix())
+        for folder, dirs, files in os.walk(theme):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "partials"]  # MkDocs copies no hidden folder, no template
+            paths |= {
+                (Path(folder) / name).relative_to(theme).as_posix()
+                for name in files
+                if not name.endswith(THEME_SKIPPED) and not name.startswith(".")
+            }
     return paths
+
+
+def project_rules(catalogue: model.Catalogue, *, site_url: str, scope: str, theme_dirs: list[Path], link_hosts: Iterable[str]) -> Rules:
+    """The rules of a build of the project: its languages' pages and outputs, the redirects
+    mkdocs.yml asks for, the handouts, the declared assets (docs/assets/), the theme's files."""
+    root = catalogue.root
+    docs = model.docs_dir(root)
+    redirects = {
+        old.lstrip("/") + "index.html" for old in urls.expand_redirects(model.redirect_maps(model.load_mkdocs_config(root)), catalogue)
+    }
+    assets = {path.relative_to(docs).as_posix() for path in (docs / "assets").rglob("*") if path.is_file() and not path.is_symlink()}
+    files = expected(
+        catalogue,
+        assets=assets,
+        theme_dirs=theme_dirs,
+        redirects=redirects,
+        handouts=[made.path(catalogue) for made in handout.handouts(catalogue)],
+    )
+    return Rules(
+        root=root,
+        catalogue=catalogue,
+        scripts=inline_scripts.allowed(scope),
+        hosts=hosts(site_url, link_hosts),
+        files=files,
+        assets=assets,
+        redirects=redirects,
+    )
 
 
 def check(site: Path, rules: Rules) -> list[Fault]:
@@ -113,6 +150,13 @@ def check(site: Path, rules: Rules) -> list[Fault]:
                         "the build does not make this file",
                         "remove it from docs/, or declare it as an asset of the site",
                         _source_file(rules, rel),
+                    )
+                )
+            elif name in files and rel not in rules.assets and (source := _source_file(rules, rel)) and not source.endswith(".md:1"):
+                # In place of a file the build makes (a handout, an index): copied from docs/, not made.
+                faults.append(
+                    Fault(
+                        rel, "the file was copied from docs/, where only pages and declared assets belong", "remove it from docs/", source
                     )
                 )
         dirs[:] = [d for d in dirs if not (base / d).is_symlink()]
@@ -292,8 +336,8 @@ def _page_of(rules: Rules, rel: str) -> tuple[str, str | None]:
 
 def _source_file(rules: Rules, rel: str) -> str:
     """The docs/ file a built file was copied from, if any."""
-    for candidate in (rel, *(f"{lang.code}/{rel}" for lang in rules.catalogue.languages)):
-        path = model.docs_dir(rules.root) / candidate
+    for candidate in (rel, f"{rules.catalogue.default.code}/{rel}"):  # docs/es/x → es/x; docs/en/x → x
+        path = rules.docs / candidate
         if path.exists() or path.is_symlink():
             return path.relative_to(rules.root).as_posix() + ":1"
     return ""
