@@ -100,8 +100,9 @@ class Figure:
 class Numbers:
     """A language's numbers, read from its glossary (l10n/<lang>/glossary.yml): `units:` (English
     unit -> the words written after a number), `numbers:` (value -> words for it),
-    `numbers_before_a_unit:` (words that are numbers only when a unit follows) and
-    `not_numbers:` (words that contain a number word but say none: 十分, 'very')."""
+    `numbers_before_a_unit:` (words that are numbers only when a unit follows),
+    `not_numbers:` (words that contain a number word but say none: 十分, 'very') and
+    `prefixes:` (letters written onto a number word: Arabic و ف ب ل ك)."""
 
     def __init__(self, glossary: dict[str, Any]) -> None:
         def forms(entry: Any) -> list[str]:
@@ -116,6 +117,8 @@ class Numbers:
         self.units, self.words, self.before_a_unit = table("units"), table("numbers"), table("numbers_before_a_unit")
         not_numbers = glossary.get("not_numbers")
         self.not_numbers = [f.casefold() for f in forms(not_numbers)] if isinstance(not_numbers, list) else []
+        prefixes = _alternatives(forms(glossary.get("prefixes")) if isinstance(glossary.get("prefixes"), list) else [])
+        self._prefix = f"(?:{prefixes})?" if prefixes else ""
         self._words = _alternatives([*self.words, *self.before_a_unit])
         units = _alternatives(list(self.units))
         self._unit = re.compile(BETWEEN_NUMBER_AND_UNIT + f"({units})", re.I) if units else None
@@ -132,8 +135,8 @@ class Numbers:
             if match.group() != "一" and not any(start <= match.start() < end for start, end, _, _ in found):  # 一 alone: 'a', as in 一周
                 found.append((match.start(), match.end(), _decimal(Fraction(_cjk_value(match.group()))), False))
         if self._words:
-            for match in re.finditer(rf"(?<!\w)(?:{self._words})(?!\w)", text):
-                word = match.group()
+            for match in re.finditer(rf"(?<!\w){self._prefix}({self._words})(?!\w)", text):
+                word = match.group(1)
                 value = self.words.get(word) or self.before_a_unit[word]
                 found.append((match.start(), match.end(), value, word not in self.words))
         figures = []
