@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,12 +48,10 @@ from sitekit.segments import (
     plain,
     squeezed,
 )
-from sitekit.structure import NUMBER, western
 
 FORMATS = {"xliff": "xlf", "po": "po"}
 STRINGS = "strings.yml"
 TRANSLATED, REVIEW, EMPTY = "translated", "needs review", "empty"
-KEEP_NUMBERS = "keep every number and duration exactly (Western digits)"
 EXPORT_AGAIN = "export the file again (`python scripts/docs.py export …`): your translations are carried over, and only the English segments that changed are marked"
 
 
@@ -359,7 +356,8 @@ class _Plan:
             problems = (
                 string_problems(target, segment)
                 if segment.kind == "string"
-                else code_problems(target, segment) + number_problems(target, segment)
+                else code_problems(target, segment)
+                + number_problems(target, segment, self.exchange.gate.numbers(self.lang), self.exchange.gate.numbers(self.exchange.english))
             )
             for problem in problems:
                 self.refuse(f"segment {problem.segment}", problem.message, problem.fix)
@@ -498,28 +496,19 @@ def string_problems(target: Text, segment: Segment) -> list[SegmentError]:
     ]
 
 
-def number_problems(target: Text, segment: Segment) -> list[SegmentError]:
-    """The gate's figures (structure.NUMBER, in any digit system), compared segment by segment."""
-    mine, theirs = Counter(_figures(target, segment.codes)), Counter(_figures(segment.text, segment.codes))
-    problems = [
-        SegmentError(segment.id, f"the number '{value}' of the English page is missing", KEEP_NUMBERS)
-        for value in (theirs - mine).elements()
-    ]
-    problems += [
-        SegmentError(segment.id, f"the number '{value}' is not in the English page", "use the same numbers as the English page")
-        for value in (mine - theirs).elements()
-    ]
-    return problems
+def number_problems(target: Text, segment: Segment, own: gate.Numbers, english: gate.Numbers) -> list[SegmentError]:
+    """The gate's reading of numbers (with their units, in order), segment by segment."""
+    differences = gate.figure_differences(own.read(_readable(target, segment.codes)), english.read(_readable(segment.text, segment.codes)))
+    return [SegmentError(segment.id, message, fix) for message, fix in differences]
 
 
-def _figures(text: Text, codes: dict[str, Code]) -> list[str]:
-    found = []
-    for part in text:
-        if isinstance(part, str):
-            found += [western(match.group()) for match in NUMBER.finditer(part)]
-        elif codes.get(part.code, Code("x", "")).kind not in ("image",):
-            found += _figures(part.parts, codes)
-    return found
+def _readable(text: Text, codes: dict[str, Code]) -> str:
+    """A segment's words as readers read them (an image's code left out)."""
+    return "".join(
+        part if isinstance(part, str) else _readable(part.parts, codes)
+        for part in text
+        if isinstance(part, str) or codes.get(part.code, Code("x", "")).kind not in ("image",)
+    )
 
 
 def adopt(own: Segment, english: Segment) -> Text | None:

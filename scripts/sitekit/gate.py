@@ -692,8 +692,13 @@ def _counted(block: Block) -> bool:
 
 
 def _figure_problems(path: Path, line: int, mine: list[Figure], theirs: list[Figure], where: str) -> list[model.Problem]:
-    """One segment's figures against the English segment's: the same, in the same order (`where`:
-    what the segment is on the English side, 'page' or "page's title")."""
+    return [model.Problem(path, line, message, fix) for message, fix in figure_differences(mine, theirs, where)]
+
+
+def figure_differences(mine: list[Figure], theirs: list[Figure], where: str = "page") -> list[tuple[str, str]]:
+    """(problem, fix) for a segment's figures against the English segment's, which must be the
+    same, in the same order (`where`: what the segment is on the English side, 'page' or
+    "page's title"). The rule of the gate and of a translation's import (sitekit/exchange.py)."""
     if mine == theirs:
         return []
     extra = Counter(mine) - Counter(theirs)
@@ -701,20 +706,13 @@ def _figure_problems(path: Path, line: int, mine: list[Figure], theirs: list[Fig
     if not extra and not missing:
         english, own = ", ".join(map(str, theirs)), ", ".join(map(str, mine))
         return [
-            model.Problem(
-                path,
-                line,
+            (
                 f"the numbers here are in another order than in the English {where} ({english}): {own}",
                 "keep each number, with its unit, where the English sentence has it",
             )
         ]
-    problems = [
-        model.Problem(path, line, f"the number '{figure}' of the English {where} is missing", KEEP_NUMBERS) for figure in missing.elements()
-    ]
-    problems += [
-        model.Problem(path, line, f"the number '{figure}' is not in the English {where}", SAME_NUMBERS) for figure in extra.elements()
-    ]
-    return problems
+    problems = [(f"the number '{figure}' of the English {where} is missing", KEEP_NUMBERS) for figure in missing.elements()]
+    return problems + [(f"the number '{figure}' is not in the English {where}", SAME_NUMBERS) for figure in extra.elements()]
 
 
 def _tooltip_problem(path: Path, line: int, tooltip: str) -> model.Problem:
