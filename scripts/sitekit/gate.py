@@ -8,13 +8,17 @@ same `path:line: problem — fix`.
 Pages are read as readers get them (sitekit/structure.py: the build's own Python-Markdown).
 Every page: readable front matter; HTML only through the allowlist below (nh3, the
 Ammonia sanitizer: what it would remove is refused); images from the site itself; links
-to pages and sections that exist; `{{ markers }}` the build fills in. English pages:
+to pages and sections that exist; `{{ markers }}` the build fills in; no invisible bidi or
+zero-width characters, and digits only of the language's own systems. English pages:
 every heading has an explicit, unique id; links leave the site only for the hosts listed
 in mkdocs.yml (`extra.link_hosts`). A translation is compared with the English version it
 follows (the current page, or the recorded one in l10n/history/ when it is outdated):
-the same headings (level and id), the same blocks section by section (paragraphs, list
-items and nesting, tables, boxes), the same link targets, images, figures, markers and
-raw HTML, and the glossary's approved terms.
+the same headings (level, id and order, each id once), the same blocks section by section
+(paragraphs, list items and nesting, tables, boxes and whether they have a title), the same
+numbers segment by segment, in order, with their units (read as readers read them: digits,
+number words, fractions, attributes, the title and description; the glossary's `units:`
+and `numbers:`), no tooltip the English page lacks, the same link targets, images,
+markers and raw HTML, and the glossary's approved terms.
 """
 
 from __future__ import annotations
