@@ -209,7 +209,10 @@ def cmd_new_language(args: argparse.Namespace) -> int:
     model.l10n_file(code, "glossary", root).write_text(
         f"# Glossary for {name}: write the approved translation of each term (see TRANSLATING.md).\nterms:\n"
         + "".join(f'  {json.dumps(term)}: ""\n' for term in terms)
-        + "abbreviations: {}\n",
+        + "abbreviations: {}\n"
+        + "# The words written after a number for each unit, and the words for numbers (see l10n/en/glossary.yml).\nunits:\n"
+        + "".join(f"  {json.dumps(str(unit))}: []\n" for unit in model.glossary(english, root).get("units") or {})
+        + "numbers: {}\n",
         encoding="utf-8",
     )
     config = root / "mkdocs.yml"
@@ -423,7 +426,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     export = add("export", cmd_export)
     export.add_argument("lang", help="the language to translate, e.g. es")
-    export.add_argument("--format", choices=sorted(exchange.FORMATS), default="xliff", help="xliff (CAT tools) or po (Weblate, Crowdin, Poedit); default xliff")
+    export.add_argument(
+        "--format",
+        choices=sorted(exchange.FORMATS),
+        default="xliff",
+        help="xliff (CAT tools) or po (Weblate, Crowdin, Poedit); default xliff",
+    )
     export.add_argument("--out", type=Path, help="folder to write into (default: exchange/); files go to OUT/<lang>/")
     imported = add("import", cmd_import)
     imported.add_argument("files", nargs="+", help="translated .xlf or .po files")

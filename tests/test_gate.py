@@ -113,7 +113,17 @@ def translated_pages() -> list[tuple[str, str]]:
     ]
 
 
-MUTATIONS = ("add_link", "add_image", "add_heading", "add_item", "drop_item", "change_number", "drop_number", "add_raw_link")
+MUTATIONS = (
+    "add_link",
+    "add_image",
+    "add_heading",
+    "add_item",
+    "drop_item",
+    "change_number",
+    "drop_number",
+    "swap_numbers",
+    "add_raw_link",
+)
 
 
 def mutate(body: str, kind: str, pick: int) -> str | None:
@@ -144,6 +154,14 @@ def mutate(body: str, kind: str, pick: int) -> str | None:
         line, match = figures[pick % len(figures)]
         new = str(int(match.group()) + 7) if kind == "change_number" else ""
         lines[line] = lines[line][: match.start()] + new + lines[line][match.end() :]
+    elif kind == "swap_numbers" and figures:  # the same numbers on the page, each in the other's sentence
+        line_a, a = figures[pick % len(figures)]
+        others = [(i, m) for i, m in figures if i != line_a and m.group() != a.group()]
+        if not others:
+            return None
+        line_b, b = others[pick % len(others)]
+        lines[line_a] = lines[line_a][: a.start()] + b.group() + lines[line_a][a.end() :]
+        lines[line_b] = lines[line_b][: b.start()] + a.group() + lines[line_b][b.end() :]
     else:
         return None
     return "\n".join(lines)
@@ -248,7 +266,9 @@ def test_usage_errors_exit_2():
     assert run_docs(REPO, "frobnicate").returncode == 2
 
 
-@pytest.mark.parametrize("breakage", [("theme:", "theme:\n  broken: ["), ("  - toc:", "  - no_such_extension:\n  - toc:")], ids=["yaml", "extension"])
+@pytest.mark.parametrize(
+    "breakage", [("theme:", "theme:\n  broken: ["), ("  - toc:", "  - no_such_extension:\n  - toc:")], ids=["yaml", "extension"]
+)
 def test_a_broken_mkdocs_yml_is_a_message_not_a_traceback(project_copy, breakage):
     config = project_copy.root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(*breakage, 1), encoding="utf-8")

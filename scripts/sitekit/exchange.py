@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,12 +48,10 @@ from sitekit.segments import (
     plain,
     squeezed,
 )
-from sitekit.structure import NUMBER, western
 
 FORMATS = {"xliff": "xlf", "po": "po"}
 STRINGS = "strings.yml"
 TRANSLATED, REVIEW, EMPTY = "translated", "needs review", "empty"
-KEEP_NUMBERS = "keep every number and duration exactly (Western digits)"
 EXPORT_AGAIN = "export the file again (`python scripts/docs.py export …`): your translations are carried over, and only the English segments that changed are marked"
 
 
@@ -136,7 +133,11 @@ class Exchange:
             return None
         source, _ = self.gate.english_version(own.source, name)
         current = self.english_page(name)
-        if source.body == current.source.body and source.meta.get("title") == current.source.meta.get("title") and source.meta.get("description") == current.source.meta.get("description"):
+        if (
+            source.body == current.source.body
+            and source.meta.get("title") == current.source.meta.get("title")
+            and source.meta.get("description") == current.source.meta.get("description")
+        ):
             return current, True
         return Page(name, source, self.gate.renderer), False
 
@@ -218,6 +219,16 @@ class Exchange:
                     unit.set_target_terms([f for f in forms if f.strip()], lang)
                 if group == "abbreviations":
                     unit.addnote(f"abbreviation of {meaning}", origin="developer")
+        approved_units = own.get("units") if isinstance(own.get("units"), dict) else {}
+        for name, english_forms in (english.get("units") or {}).items():  # the words after a number that the gate reads as its unit
+            unit = store.addsourceunit(str(name))
+            forms = approved_units.get(name)
+            forms = [forms] if isinstance(forms, str) else [f for f in forms or [] if isinstance(f, str) and f.strip()]
+            if forms:
+                unit.set_target_terms(forms, lang)
+            unit.addnote(
+                f"unit written after a number ({', '.join(map(str, english_forms or []))}): keep it with its number", origin="developer"
+            )
         path.write_bytes(bytes(store))
         return path
 
@@ -342,7 +353,12 @@ class _Plan:
                 target, state = unit.target, unit.state
             if target is None or state == EMPTY:
                 continue
-            problems = string_problems(target, segment) if segment.kind == "string" else code_problems(target, segment) + number_problems(target, segment)
+            problems = (
+                string_problems(target, segment)
+                if segment.kind == "string"
+                else code_problems(target, segment)
+                + number_problems(target, segment, self.exchange.gate.numbers(self.lang), self.exchange.gate.numbers(self.exchange.english))
+            )
             for problem in problems:
                 self.refuse(f"segment {problem.segment}", problem.message, problem.fix)
             ok = ok and not problems
@@ -401,7 +417,11 @@ class _Plan:
                 break
             escaped = frozenset(id_ for id_ in body if needs_escaping(targets[id_]))
         for id_ in misread:
-            self.refuse(f"segment {id_}", "the translation does not read back as written once in the page's Markdown", "write it without Markdown characters (* _ [ ] ` < #) or report it to the site's editors")
+            self.refuse(
+                f"segment {id_}",
+                "the translation does not read back as written once in the page's Markdown",
+                "write it without Markdown characters (* _ [ ] ` < #) or report it to the site's editors",
+            )
         if misread:
             return
         by_line = {line: id_ for id_, line in lines.items()}
@@ -458,7 +478,9 @@ def shape(text: Text, codes: dict[str, Code]) -> tuple[Text, tuple[tuple[str, st
         return tuple(out)
 
     renumbered = walk(text)
-    signatures = tuple((c.kind, c.open, c.close) for n, c in sorted(((numbers[k], codes[k]) for k in numbers if k in codes), key=lambda i: int(i[0])))
+    signatures = tuple(
+        (c.kind, c.open, c.close) for n, c in sorted(((numbers[k], codes[k]) for k in numbers if k in codes), key=lambda i: int(i[0]))
+    )
     return renumbered, signatures
 
 
@@ -466,7 +488,9 @@ def string_problems(target: Text, segment: Segment) -> list[SegmentError]:
     """An interface string may leave a {placeholder} out (its language may not need it), never add one."""
     known = {code.open for code in segment.codes.values()}
     return [
-        SegmentError(segment.id, f"the placeholder {found} is not in the English text", f"use only {', '.join(sorted(known)) or 'no placeholders'}")
+        SegmentError(
+            segment.id, f"the placeholder {found} is not in the English text", f"use only {', '.join(sorted(known)) or 'no placeholders'}"
+        )
         for part in target
         if isinstance(part, str)
         for found in re.findall(r"\{[^{}]*\}", part)
@@ -474,27 +498,19 @@ def string_problems(target: Text, segment: Segment) -> list[SegmentError]:
     ]
 
 
-def number_problems(target: Text, segment: Segment) -> list[SegmentError]:
-    """The gate's figures (structure.NUMBER, in any digit system), compared segment by segment."""
-    mine, theirs = Counter(_figures(target, segment.codes)), Counter(_figures(segment.text, segment.codes))
-    problems = [
-        SegmentError(segment.id, f"the number '{value}' of the English page is missing", KEEP_NUMBERS) for value in (theirs - mine).elements()
-    ]
-    problems += [
-        SegmentError(segment.id, f"the number '{value}' is not in the English page", "use the same numbers as the English page")
-        for value in (mine - theirs).elements()
-    ]
-    return problems
+def number_problems(target: Text, segment: Segment, own: gate.Numbers, english: gate.Numbers) -> list[SegmentError]:
+    """The gate's reading of numbers (with their units, in order), segment by segment."""
+    differences = gate.figure_differences(own.read(_readable(target, segment.codes)), english.read(_readable(segment.text, segment.codes)))
+    return [SegmentError(segment.id, message, fix) for message, fix in differences]
 
 
-def _figures(text: Text, codes: dict[str, Code]) -> list[str]:
-    found = []
-    for part in text:
-        if isinstance(part, str):
-            found += [western(match.group()) for match in NUMBER.finditer(part)]
-        elif codes.get(part.code, Code("x", "")).kind not in ("image",):
-            found += _figures(part.parts, codes)
-    return found
+def _readable(text: Text, codes: dict[str, Code]) -> str:
+    """A segment's words as readers read them (an image's code left out)."""
+    return "".join(
+        part if isinstance(part, str) else _readable(part.parts, codes)
+        for part in text
+        if isinstance(part, str) or codes.get(part.code, Code("x", "")).kind not in ("image",)
+    )
 
 
 def adopt(own: Segment, english: Segment) -> Text | None:
@@ -518,7 +534,9 @@ def adopt(own: Segment, english: Segment) -> Text | None:
 # --- writing a page -----------------------------------------------------------------------------------
 
 
-def page_text(ex: Exchange, lang: str, name: str, english: Page, targets: dict[str, Text], escaped: frozenset[str], own: Page | None) -> tuple[str, dict[str, int]]:
+def page_text(
+    ex: Exchange, lang: str, name: str, english: Page, targets: dict[str, Text], escaped: frozenset[str], own: Page | None
+) -> tuple[str, dict[str, int]]:
     """The translated page: its own front matter (every field kept, the translated ones set,
     source_hash the current English version) and the English page's blocks with the translation's words."""
     path = model.page_file(lang, name, ex.root)
@@ -561,9 +579,14 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
             end = value_node.end_mark
             after = lines[end.line][end.column :] if end.column and end.line < len(lines) else ""
             comment = after if after.strip().startswith("#") else ""
-            spans[str(key_node.value)] = (key_node.start_mark.line, max(end.line + (1 if end.column else 0), key_node.start_mark.line + 1), comment)
+            spans[str(key_node.value)] = (
+                key_node.start_mark.line,
+                max(end.line + (1 if end.column else 0), key_node.start_mark.line + 1),
+                comment,
+            )
     current = yaml.safe_load("\n".join(lines)) if lines else {}
     current = current if isinstance(current, dict) else {}
+
     def dumped(key: str) -> str:
         return yaml.safe_dump({key: values[key]}, allow_unicode=True, width=math.inf, sort_keys=False).rstrip("\n")
 
@@ -665,7 +688,11 @@ class Kept:
 
 
 def _note(unit: Unit) -> str:
-    links = [f"<{n}> {c.kind} to {c.detail}" if c.kind in ("link", "image") else f"<{n}> {c.kind}" for n, c in unit.english.codes.items() if c.kind != "placeholder"]
+    links = [
+        f"<{n}> {c.kind} to {c.detail}" if c.kind in ("link", "image") else f"<{n}> {c.kind}"
+        for n, c in unit.english.codes.items()
+        if c.kind != "placeholder"
+    ]
     parts = [f"{unit.english.kind}"] + (["codes: " + "; ".join(links)] if links else [])
     return ", ".join(parts)
 
@@ -733,7 +760,14 @@ def _elements(text: Text, codes: dict[str, Code]) -> Any:
 
 def _po_store(lang: str, groups: dict[str, list[Unit]]) -> po.pofile:
     store = po.pofile()
-    store.updateheader(add=True, Project_Id_Version="painpump site", Language=lang, Content_Type="text/plain; charset=UTF-8", Content_Transfer_Encoding="8bit", X_Source_Language="en")
+    store.updateheader(
+        add=True,
+        Project_Id_Version="painpump site",
+        Language=lang,
+        Content_Type="text/plain; charset=UTF-8",
+        Content_Transfer_Encoding="8bit",
+        X_Source_Language="en",
+    )
     for units in groups.values():
         for unit in units:
             item = store.addsourceunit(unit.english.plain)
@@ -765,11 +799,17 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
     try:
         store = xliff.xlifffile.parsestring(data) if suffix != ".po" else po.pofile.parsestring(data)
     except Exception as err:  # translate-toolkit raises lxml's and its own errors
-        raise ImportProblem("", f"cannot be read as {'PO' if suffix == '.po' else 'XLIFF'} ({err})", "import the file as your tool saved it from the export") from None
+        raise ImportProblem(
+            "", f"cannot be read as {'PO' if suffix == '.po' else 'XLIFF'} ({err})", "import the file as your tool saved it from the export"
+        ) from None
     lang = _language(store, suffix)
     codes = [language.code for language in ex.catalogue.languages[1:]]
     if lang not in codes:
-        raise ImportProblem("", f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})", "import a file exported for one of those languages")
+        raise ImportProblem(
+            "",
+            f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})",
+            "import a file exported for one of those languages",
+        )
     groups: dict[str, dict[str, tuple[Text | None, str, str]]] = {"@english": {}}
     english_pages: dict[str, dict[str, Segment]] = {}
 
@@ -825,12 +865,20 @@ def _from_xml(node: etree._Element, english: Segment) -> Text:
             elif isinstance(part, (xliff_placeables.G, xliff_placeables.X)):
                 number = str(part.id)
                 if number not in english.codes:
-                    raise SegmentError(english.id, f"the inline code with id '{number}' is not in the English text", "keep the English segment's codes and add none")
+                    raise SegmentError(
+                        english.id,
+                        f"the inline code with id '{number}' is not in the English text",
+                        "keep the English segment's codes and add none",
+                    )
                 out.append(Span(number, tuple(walk(part.sub)) if isinstance(part, xliff_placeables.G) else ()))
             elif isinstance(part, StringElem):
                 out.extend(walk(part.sub))
             else:
-                raise SegmentError(english.id, f"the inline code {type(part).__name__} is not one the export wrote", "keep the English segment's <g> and <x> codes and add none")
+                raise SegmentError(
+                    english.id,
+                    f"the inline code {type(part).__name__} is not one the export wrote",
+                    "keep the English segment's <g> and <x> codes and add none",
+                )
         return out
 
     return merged(walk([element]))
@@ -848,5 +896,3 @@ class SegmentCount:
 def segment_count(ex: Exchange, lang: str, name: str) -> SegmentCount:
     current, _ = ex.page_changes(lang, name)
     return SegmentCount(len(current), sum(1 for change in current if change.state != "same"))
-
-
