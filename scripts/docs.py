@@ -283,15 +283,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths, synonym_files = [], []
     for given in args.files or [model.docs_dir(root), *(search.synonyms_file(lang.code, root) for lang in model.languages(root))]:
         path = Path(given)
-        if path.is_dir():
-            paths.extend(sorted(path.rglob("*.md")))
+        if path.is_dir() and not path.is_symlink():
+            paths.extend(gate.tree_files(path))  # every file and link, never following one: the gate says which may not be there
         elif path.name == search.synonyms_file("xx", root).name:
             synonym_files.extend([path] if path.exists() or given in (args.files or []) else [])
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             paths.append(path)
         else:
             return usage_error(f"no such file or folder: {given}")
     problems = gate.check_paths(paths, root)
+    if not args.files:  # the translators' YAML files the build reads (l10n/<lang>/*.yml)
+        problems += model.l10n_problems(root)
     for path in synonym_files:  # the same reading as the build's (overrides/hooks/language_outputs.py)
         problems.extend(search.read_synonyms(path.parent.name, path.parents[2])[1])
     paths += synonym_files
@@ -417,7 +419,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     export = add("export", cmd_export)
     export.add_argument("lang", help="the language to translate, e.g. es")
-    export.add_argument("--format", choices=sorted(exchange.FORMATS), default="xliff", help="xliff (CAT tools) or po (Weblate, Crowdin, Poedit); default xliff")
+    export.add_argument(
+        "--format",
+        choices=sorted(exchange.FORMATS),
+        default="xliff",
+        help="xliff (CAT tools) or po (Weblate, Crowdin, Poedit); default xliff",
+    )
     export.add_argument("--out", type=Path, help="folder to write into (default: exchange/); files go to OUT/<lang>/")
     imported = add("import", cmd_import)
     imported.add_argument("files", nargs="+", help="translated .xlf or .po files")
@@ -433,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
         first = str(err).replace("\n", " ")
         print(f"docs.py: mkdocs.yml cannot be read ({first}) — fix mkdocs.yml", file=sys.stderr)
         return 2
+    except model.YAMLFileError as err:
+        print(err, file=sys.stderr)
+        return 1
     except (model.PageError, OSError, KeyError) as err:
         print(f"docs.py: {err} — run `python scripts/docs.py check` to see what is wrong", file=sys.stderr)
         return 1

@@ -526,7 +526,7 @@ def page_text(ex: Exchange, lang: str, name: str, english: Page, targets: dict[s
     body, lines = english.markdown(targets, escaped, own.comments if own is not None and same_blocks else {})
     body_line = head.count("\n") + 3  # ---, the fields, ---
     lines = {id_: body_line + line for id_, line in lines.items()}
-    meta = yaml.compose(head) if head.strip() else None
+    meta = model.compose_yaml(head) if head.strip() else None
     if meta is not None:
         for key_node, _ in meta.value:
             if key_node.value in ("title", "description"):
@@ -550,7 +550,7 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
     lines = text.split("\n") if text else []
     if lines and lines[-1] == "":
         lines.pop()
-    node = yaml.compose("\n".join(lines)) if lines else None
+    node = model.compose_yaml("\n".join(lines)) if lines else None
     spans: dict[str, tuple[int, int, str]] = {}  # key -> its first line, the line after it, a comment after its value
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -558,7 +558,7 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
             after = lines[end.line][end.column :] if end.column and end.line < len(lines) else ""
             comment = after if after.strip().startswith("#") else ""
             spans[str(key_node.value)] = (key_node.start_mark.line, max(end.line + (1 if end.column else 0), key_node.start_mark.line + 1), comment)
-    current = yaml.safe_load("\n".join(lines)) if lines else {}
+    current = model.load_yaml("\n".join(lines)) if lines else {}
     current = current if isinstance(current, dict) else {}
     def dumped(key: str) -> str:
         return yaml.safe_dump({key: values[key]}, allow_unicode=True, width=math.inf, sort_keys=False).rstrip("\n")
@@ -577,9 +577,7 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
 
 
 def _strings(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = model.read_yaml_file(path)
     return data if isinstance(data, dict) else {}
 
 
@@ -615,7 +613,7 @@ class Kept:
 
     @classmethod
     def load(cls, path: Path) -> Kept:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        data = model.read_yaml_file(path)
         return cls({str(k): dict(v) for k, v in (data or {}).items() if isinstance(v, dict)})
 
     def dump(self) -> str:
