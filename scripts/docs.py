@@ -364,7 +364,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         return usage_error(f"no such file: {', '.join(missing)}")
-    outcome = exchange.Exchange(root).import_files(paths, write=not args.check)
+    try:
+        outcome = exchange.Exchange(root).import_files(paths, write=not args.check)
+    except OSError as err:  # writes all its files or none (exchange.write_files)
+        print(
+            f"docs.py: the import could not write {err.filename or 'a file'} ({err.strerror}): nothing was changed — fix that and run the import again",
+            file=sys.stderr,
+        )
+        return 1
     for problem in outcome.problems:
         print(problem.format(), file=sys.stderr)
     if outcome.refused:

@@ -66,7 +66,7 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
 # --- what docs/ may hold: pages and the declared assets (mkdocs.yml, extra: assets:), nothing else -
 PAGE_SIZE_LIMIT = model.PAGE_SIZE_LIMIT  # why 256 KiB: see sitekit/model.py
-IMPORT_LEFTOVER = ".importing"  # the temporary name `docs.py import` writes a file under (sitekit/exchange.py)
+IMPORT_LEFTOVER = ".importing"  # the temporary name `docs.py import` stages a file under (sitekit/exchange.py: STAGED)
 SYMLINK_FIX = "replace the link with the file itself (a copy), or remove it: docs/ holds only real files and folders"
 LEFTOVER_FIX = "remove it (rm it), then run `python scripts/docs.py import` again with the same file; the page {page} is as it was"
 
