@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import sys
 from pathlib import Path
 
 import yaml
@@ -39,10 +40,22 @@ def on_env(env, config, files):
     return env
 
 
+ENGINE_MESSAGE = (
+    "This site is built with ProperDocs, not the `mkdocs` command (under it mkdocs-static-i18n writes a site "
+    "without its English pages): run `.venv/bin/properdocs build` or `.venv/bin/properdocs serve` "
+    "(`bash scripts/serve.sh`; see the README). Nothing was built."
+)
+
+
 def on_config(config):
-    """A link to a folder in docs/ stops the build before MkDocs walks the folder: MkDocs
-    follows such links (a loop would never end). Every other refused file is left out of
-    the build by on_files."""
+    """The build stops at once, before it writes anything, unless ProperDocs runs it (the
+    `mkdocs` command loads MkDocs 1.6.1, which the plugins require installed, and mixes it
+    with ProperDocs' modules: see the README's Dependencies). A link to a folder in docs/
+    stops the build before MkDocs walks the folder: MkDocs follows such links (a loop would
+    never end). Every other refused file is left out of the build by on_files."""
+    if not type(config).__module__.startswith("properdocs."):
+        print(f"ERROR    -  {ENGINE_MESSAGE}", file=sys.stderr, flush=True)
+        raise SystemExit(1)  # an exception class of the other engine would end in a traceback
     links = gate.folder_links(Path(config.docs_dir))
     if links:
         root = Path(config.config_file_path).parent
