@@ -352,3 +352,19 @@ def test_one_reader_refuses_every_anchor_and_alias():
             model.load_yaml(text)
         assert raised.value.line == line
     assert model.load_yaml("a: [1, 2]\n") == {"a": [1, 2]}
+
+
+@pytest.mark.fixture_cases
+def test_one_build_names_the_problems_of_every_language(project_copy):
+    """mkdocs-static-i18n builds one language after another and strict mode stops after the
+    first with errors: the gate's verdict on every language is logged at the start, so one
+    run names the problems in es and in ar, as `docs.py check` does."""
+    for lang in ("es", "ar"):
+        page = project_copy.root / "docs" / lang / "trial.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
+    check = run_docs(project_copy.root, "check")
+    found = errors(check.stderr)
+    assert {line.split("/")[1] for line in found} == {"es", "ar"}, check.stderr
+    build = project_copy.build()
+    assert sorted(BUILD_ERROR.findall(build.output)) == found
+    assert build.returncode != 0 and "Traceback" not in build.output
