@@ -500,7 +500,9 @@ def _worker_start(parent: int) -> None:
     """A worker dies with the build: the kernel kills it when its parent ends, however the
     parent ends (Linux's PR_SET_PDEATHSIG), and it leaves SIGTERM to its default."""
     _WORKER["parent"] = parent
+    _LIVE.clear()  # the build's makers, inherited: a worker never ends the others
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides; Ctrl-C reaches the whole process group
     with contextlib.suppress(OSError, AttributeError):  # not Linux: _build_alive() still keeps its PDF out of the site
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
