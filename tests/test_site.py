@@ -236,7 +236,7 @@ def test_production_build_refuses_placeholders_naming_each(project_copy):
 def test_production_build_passes_once_the_clinic_is_filled_in(project_copy):
     config = project_copy.root / "mkdocs.yml"
     text = re.sub(r'"PLACEHOLDER: ([^"]+)"', r'"Example \1"', config.read_text(encoding="utf-8"))
-    config.write_text(text.replace("clinic-logo-PLACEHOLDER.svg", "favicon.svg"), encoding="utf-8")
+    config.write_text(text.replace("logo: assets/clinic-logo-PLACEHOLDER.svg", "logo: assets/favicon.svg"), encoding="utf-8")
     build = project_copy.build(env={"PRODUCTION": "1"})
     assert build.returncode == 0, build.output
     html = (build.site / "contact" / "index.html").read_text(encoding="utf-8")
