@@ -319,3 +319,20 @@ def test_an_import_that_fails_midway_leaves_every_file_as_it_was(project_copy, t
     assert {p.relative_to(root).as_posix() for p in outcome.written} == {"docs/es/trial.md", "l10n/es/exchange.yml"}
     assert not [p for p in root.rglob(f"*{exchange.STAGED}")]
     assert exchange.STAGED == gate.IMPORT_LEFTOVER, "the gate refuses what an interrupted import leaves"
+
+
+@pytest.mark.fixture_cases
+def test_an_exchange_store_with_a_yaml_alias_is_refused_with_its_line(project_copy, tmp_path):
+    """l10n/<lang>/exchange.yml is read by the one YAML reader: an anchor is named, never expanded."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    pages = next(p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po")
+    store = root / "l10n" / "es" / "exchange.yml"
+    store.write_text("a: &x {note: n}\nb: *x\n", encoding="utf-8")
+    before = files_of(root)
+    result = run_docs(root, "import", str(pages))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "l10n/es/exchange.yml:1: an anchor (&x) is not allowed — write each value out in full: anchors (&name) and aliases (*name) are not allowed"
+    )
+    assert files_of(root) == before
