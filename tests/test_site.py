@@ -4,8 +4,13 @@ clinic details and the production build's refusal of placeholders."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, REPO
 from sitekit import gate, model, sitecheck
@@ -54,9 +59,31 @@ def test_a_real_warning_still_fails_the_strict_build(project_copy):
     page.write_text(page.read_text(encoding="utf-8") + "\nSee [the old page](no-such-page.md).\n", encoding="utf-8")
     build = project_copy.build()
     assert build.returncode != 0
-    assert re.search(r"WARNING +- +Doc file 'en/trial.md' contains a link 'no-such-page.md', but the target 'en/no-such-page.md' is not found", build.output)
+    assert re.search(
+        r"WARNING +- +Doc file 'en/trial.md' contains a link 'no-such-page.md', but the target 'en/no-such-page.md' is not found",
+        build.output,
+    )
     assert re.search(r"Aborted with (\d+ errors, )?1 warnings in strict mode!", build.output)  # the gate reports the link too
     assert [marker for marker in BANNER_MARKERS if marker in build.output] == []
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_the_mkdocs_command_stops_at_once_naming_the_command_to_use(project_copy, tmp_path, command):
+    """Under `mkdocs` (MkDocs 1.6.1, installed for the plugins) the site came out without its
+    English pages and the strict build passed: it must stop, name properdocs and write nothing."""
+    site = tmp_path / "site"
+    args = ["build", "--strict", "-d", str(site)] if command == "build" else ["serve", "--strict", "-a", "127.0.0.1:0"]
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), *args, "-f", str(project_copy.root / "mkdocs.yml")],
+        cwd=project_copy.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SITE_URL": "http://127.0.0.1:8000/"},
+    )
+    assert result.returncode != 0
+    assert "run `.venv/bin/properdocs build`" in result.stderr and "Traceback" not in result.stderr
+    assert not site.exists()
 
 
 def test_mkdocs_yml_keeps_the_agreed_settings():
@@ -218,7 +245,7 @@ def test_production_build_refuses_placeholders_naming_each(project_copy):
 def test_production_build_passes_once_the_clinic_is_filled_in(project_copy):
     config = project_copy.root / "mkdocs.yml"
     text = re.sub(r'"PLACEHOLDER: ([^"]+)"', r'"Example \1"', config.read_text(encoding="utf-8"))
-    config.write_text(text.replace("clinic-logo-PLACEHOLDER.svg", "favicon.svg"), encoding="utf-8")
+    config.write_text(text.replace("logo: assets/clinic-logo-PLACEHOLDER.svg", "logo: assets/favicon.svg"), encoding="utf-8")
     build = project_copy.build(env={"PRODUCTION": "1"})
     assert build.returncode == 0, build.output
     html = (build.site / "contact" / "index.html").read_text(encoding="utf-8")

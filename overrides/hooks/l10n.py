@@ -9,12 +9,14 @@ import json
 from pathlib import Path
 
 from markupsafe import Markup, escape
-from mkdocs.plugins import event_priority
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url, normalize_url
 from sitekit import gate, model
 
 FULL_WIDTH_END = "。！？：；）」』"  # after these a sentence needs no space
 SUGGESTIONS = "language-suggestions.json"  # at the site's top, beside sitemap.xml
+log = get_plugin_logger(__name__)
 
 
 def on_config(config):
@@ -23,6 +25,11 @@ def on_config(config):
     `mkdocs serve` loads a new config, hence a new catalogue, for every rebuild. The
     build's own publishing gate judges the pages (hooks/page_source.py logs its messages)."""
     if not (model.nested_language_build(config) and isinstance(config.extra.get("pp_catalogue"), model.Catalogue)):
+        problems = model.l10n_problems(_root(config))  # read through model.load_yaml: no anchors or aliases
+        if problems:
+            for problem in problems:
+                log.error(problem.format(_root(config)))
+            raise PluginError("a file of l10n/ cannot be read: fix the errors above (nothing was built)")
         config.extra["pp_catalogue"] = model.Catalogue.load(
             _root(config), judge=lambda lang, name: gate.Gate.for_build(config).errors(lang, name)
         )

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
+import sys
 from pathlib import Path
 
 import yaml
 from babel.dates import format_date
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from sitekit import gate, model, sanitizer
 
@@ -29,34 +32,73 @@ def on_env(env, config, files):
     return env
 
 
+ENGINE_MESSAGE = (
+    "This site is built with ProperDocs, not the `mkdocs` command (under it mkdocs-static-i18n writes a site "
+    "without its English pages): run `.venv/bin/properdocs build` or `.venv/bin/properdocs serve` "
+    "(`bash scripts/serve.sh`; see the README). Nothing was built."
+)
+
+
+def on_config(config):
+    """The build stops at once, before it writes anything, unless ProperDocs runs it (the
+    `mkdocs` command loads MkDocs 1.6.1, which the plugins require installed, and mixes it
+    with ProperDocs' modules: see the README's Dependencies). A link to a folder in docs/
+    stops the build before MkDocs walks the folder: MkDocs follows such links (a loop would
+    never end). Every other refused file is left out of the build by on_files."""
+    if not type(config).__module__.startswith("properdocs."):
+        print(f"ERROR    -  {ENGINE_MESSAGE}", file=sys.stderr, flush=True)
+        raise SystemExit(1)  # an exception class of the other engine would end in a traceback
+    links = gate.folder_links(Path(config.docs_dir))
+    if links:
+        root = Path(config.config_file_path).parent
+        for problem in links:
+            log.error(problem.format(root))
+        raise PluginError("docs/ holds a link to a folder, which MkDocs would follow: fix the errors above (nothing was built)")
+    return config
+
+
 @event_priority(100)  # before mkdocs-static-i18n sorts the files into languages (and raises on some)
 def on_files(files, config):
-    """Files the build would drop or misplace are refused (once per build) and left out."""
+    """Files the build must not publish are refused and left out, in every language's build.
+    The first language's build reports every problem of every page of every language, once
+    (strict mode stops the build at the end of the first language with errors, so each
+    language's own build would name only the first language's)."""
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    problems = gate.Gate.for_build(config).layout_problems()
+    checker = gate.Gate.for_build(config)
+    problems = checker.layout_problems()
     if config.theme["language"] == catalogue.default.code and not model.nested_language_build(config):
         strings = [problem for lang in catalogue.languages for problem in model.strings_problems(lang.code, catalogue.root)]
         for problem in problems + strings:
             log.error(problem.format(catalogue.root))
-    refused = {problem.path.resolve() for problem in problems}
-    for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve() in refused]:
+        for problem in _page_problems(checker, catalogue, {problem.path.absolute() for problem in problems}):
+            (log.error if problem.severity == "error" else log.info)(problem.format(catalogue.root))
+    refused = {os.path.abspath(problem.path) for problem in problems}
+    for file in [f for f in files if f.abs_src_path and os.path.abspath(f.abs_src_path) in refused]:
         files.remove(file)
     return files
 
 
+def _page_problems(checker: gate.Gate, catalogue: model.Catalogue, refused: set[Path]) -> list[model.Problem]:
+    """The gate's verdict on every page of every language (what on_page_read_source acts on)."""
+    found = []
+    for language in catalogue.languages:
+        for name in catalogue.pages:
+            path = model.page_file(language.code, name, catalogue.root)
+            if path.absolute() in refused or not path.is_file():
+                continue
+            found += [problem for problem in checker.check_file(path) if problem.rule != "layout"]
+    return found
+
+
 def on_page_read_source(page, config):
-    """Check the page; hand MkDocs only what it can read without a traceback."""
+    """Hand MkDocs only what it can read without a traceback (on_files has logged the gate's verdict)."""
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     root, language = catalogue.root, config.theme["language"]
     path, name = Path(page.file.abs_src_path), model.page_name(page.file)
     english = model.page_file(catalogue.default.code, name, root)
     own = getattr(page.file, "locale", language) == language
-    if own:
-        for problem in gate.Gate.for_build(config).check_file(path):
-            if problem.rule != "layout":  # reported once per build, by on_files
-                (log.error if problem.severity == "error" else log.info)(problem.format(root))
-        if catalogue.state(language, name) == model.REFUSED:
-            return _english_text(english)  # readers get the English page, as for a missing translation (hooks/l10n.py)
+    if own and catalogue.state(language, name) == model.REFUSED:
+        return _english_text(english)  # readers get the English page, as for a missing translation (hooks/l10n.py)
     try:
         text = model.read_text(path)
         meta = model.parse_page(path, text).meta
@@ -71,6 +113,10 @@ def on_page_read_source(page, config):
         return _english_text(english)
     if any(problem.rule == "html" for problem in gate.Gate.for_build(config).check_file(path)):
         return html.escape(_without_front_matter(text))  # shown as text, never run, until fixed
+    try:
+        meta = model.parse_page(path, text).meta  # refuses YAML anchors and aliases (the gate has said so)
+    except model.PageError:
+        return _without_front_matter(text)
     if not _mkdocs_can_read(text):
         return _without_front_matter(text)
     due = model.as_date(meta.get("next_review"))

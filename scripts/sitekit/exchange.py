@@ -279,21 +279,59 @@ class Exchange:
                 files[path] = text or None  # None: nothing is kept any more, the file goes
         if outcome.refused or not write:
             return outcome
-        outcome.written = [path for path, text in files.items() if write_file(path, text)]
+        outcome.written = write_files(files)
         return outcome
 
 
-def write_file(path: Path, text: str | None) -> bool:
-    """Write (through a temporary file, so a page is never half written) or, for None,
-    remove; True when a file was written."""
-    if text is None:
+STAGED = ".importing"  # a file's temporary name while an import writes it (the gate refuses one left behind)
+
+
+def write_files(files: dict[Path, str | None]) -> list[Path]:
+    """Write every file (None: remove it), all or none: each is staged as a temporary file
+    beside its target (`name.importing`), then all are renamed into place; on any failure
+    the temporaries are removed and the files already replaced get their old bytes back,
+    and the error is raised. Returns the files written."""
+    before = {path: path.read_bytes() if path.exists() else None for path in files}
+    made: list[Path] = []  # folders this import created
+    staged: dict[Path, Path] = {}
+    done: list[Path] = []
+    try:
+        for path, text in files.items():
+            if text is None:
+                continue
+            for folder in reversed(path.parents):
+                if not folder.exists():
+                    folder.mkdir()
+                    made.append(folder)
+            staged[path] = path.with_name(path.name + STAGED)
+            staged[path].write_bytes(text.encode("utf-8"))
+        for path, temporary in staged.items():
+            temporary.replace(path)
+            done.append(path)
+        for path, text in files.items():
+            if text is None and path.exists():
+                path.unlink()
+                done.append(path)
+    except BaseException:
+        for temporary in staged.values():
+            temporary.unlink(missing_ok=True)
+        for path in reversed(done):
+            _restore(path, before[path])
+        for folder in reversed(made):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
+    return list(staged)
+
+
+def _restore(path: Path, data: bytes | None) -> None:
+    """Put a file back as it was before the import (None: it did not exist)."""
+    if data is None:
         path.unlink(missing_ok=True)
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".importing")
-    temporary.write_bytes(text.encode("utf-8"))
+        return
+    temporary = path.with_name(path.name + STAGED)
+    temporary.write_bytes(data)
     temporary.replace(path)
-    return True
 
 
 class ImportProblem(ValueError):
@@ -548,7 +586,7 @@ def page_text(
     body, lines = english.markdown(targets, escaped, own.comments if own is not None and same_blocks else {})
     body_line = head.count("\n") + 3  # ---, the fields, ---
     lines = {id_: body_line + line for id_, line in lines.items()}
-    meta = yaml.compose(head) if head.strip() else None
+    meta = model.compose_yaml(head) if head.strip() else None
     if meta is not None:
         for key_node, _ in meta.value:
             if key_node.value in ("title", "description"):
@@ -572,7 +610,7 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
     lines = text.split("\n") if text else []
     if lines and lines[-1] == "":
         lines.pop()
-    node = yaml.compose("\n".join(lines)) if lines else None
+    node = model.compose_yaml("\n".join(lines)) if lines else None
     spans: dict[str, tuple[int, int, str]] = {}  # key -> its first line, the line after it, a comment after its value
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -584,7 +622,7 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
                 max(end.line + (1 if end.column else 0), key_node.start_mark.line + 1),
                 comment,
             )
-    current = yaml.safe_load("\n".join(lines)) if lines else {}
+    current = model.load_yaml("\n".join(lines)) if lines else {}
     current = current if isinstance(current, dict) else {}
 
     def dumped(key: str) -> str:
@@ -604,9 +642,7 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
 
 
 def _strings(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = model.read_yaml_file(path)
     return data if isinstance(data, dict) else {}
 
 
@@ -642,7 +678,7 @@ class Kept:
 
     @classmethod
     def load(cls, path: Path) -> Kept:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        data = model.read_yaml_file(path)
         return cls({str(k): dict(v) for k, v in (data or {}).items() if isinstance(v, dict)})
 
     def dump(self) -> str:

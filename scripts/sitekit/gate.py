@@ -24,6 +24,7 @@ markers and raw HTML, and the glossary's approved terms.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -182,6 +183,11 @@ def _cjk_value(numeral: str) -> int:
             section += (digit or 1) * CJK_POWERS[char]
             digit = 0
     return total + section + digit
+# --- what docs/ may hold: pages and the declared assets (mkdocs.yml, extra: assets:), nothing else -
+PAGE_SIZE_LIMIT = model.PAGE_SIZE_LIMIT  # why 256 KiB: see sitekit/model.py
+IMPORT_LEFTOVER = ".importing"  # the temporary name `docs.py import` stages a file under (sitekit/exchange.py: STAGED)
+SYMLINK_FIX = "replace the link with the file itself (a copy), or remove it: docs/ holds only real files and folders"
+LEFTOVER_FIX = "remove it (rm it), then run `python scripts/docs.py import` again with the same file; the page {page} is as it was"
 
 
 @dataclass
@@ -227,9 +233,50 @@ class Gate:
     # --- the docs folder --------------------------------------------------------------------
 
     def layout_problems(self) -> list[model.Problem]:
-        """Files the build would drop or misplace: pages outside a site language, or named unlike any English page."""
+        """Every file of docs/ the build must not publish as it is: a symbolic link (never
+        followed), an import's leftover, a file that is neither a page nor a declared asset, a
+        page over the size limit, outside a site language, or named unlike any English page."""
+        return [problem for path in tree_files(model.docs_dir(self.root)) for problem in self.file_problems(path)]
+
+    def file_problems(self, path: Path) -> list[model.Problem]:
+        """What keeps the file itself out of the site, before its text is read (rule "layout")."""
         docs = model.docs_dir(self.root)
-        return [problem for path in sorted(docs.rglob("*.md")) for problem in self._place_problems(path)]
+        link = _symlink_in(path, docs)
+        if link is not None:
+            what = "folder" if link != path or _points_to_folder(link) else "file"
+            return [_layout(link, f"the {what} is a symbolic link: the build never follows links", SYMLINK_FIX)]
+        if path.name.endswith(IMPORT_LEFTOVER):
+            page = path.name[: -len(IMPORT_LEFTOVER)]
+            return [
+                _layout(
+                    path, "an interrupted `docs.py import` left this file (the page itself was not changed)", LEFTOVER_FIX.format(page=page)
+                )
+            ]
+        try:
+            relative = path.absolute().relative_to(docs.absolute()).as_posix()
+        except ValueError:
+            relative = ""
+        if relative in model.declared_assets(self.root):
+            return []
+        if path.suffix != ".md":
+            return [
+                _layout(
+                    path,
+                    "the file is neither a page nor a declared asset: the build would publish it as it is",
+                    "remove it; a page is docs/<language>/<English page name>.md, and a file of the site's own is listed under "
+                    "extra: assets: in mkdocs.yml",
+                )
+            ]
+        size = path.lstat().st_size
+        if size > PAGE_SIZE_LIMIT:
+            return [
+                _layout(
+                    path,
+                    f"the page is {size // 1024} KiB, over the {PAGE_SIZE_LIMIT // 1024} KiB limit for a page",
+                    "split it into pages of a readable length (the longest page of the site is a few KiB)",
+                )
+            ]
+        return self._place_problems(path)
 
     def _place_problems(self, path: Path) -> list[model.Problem]:
         docs = model.docs_dir(self.root).resolve()
@@ -292,15 +339,16 @@ class Gate:
         """Every problem of the file, checked once per gate while its bytes stay the same (the
         build asks for each page's verdict, then logs its messages). A gate lives for one build
         or one command: the files a page is compared with do not change under it."""
-        key, data = path.resolve(), path.read_bytes() if path.is_file() else b""
+        key = path.absolute()
+        data = path.read_bytes() if not path.is_symlink() and path.is_file() and path.stat().st_size <= PAGE_SIZE_LIMIT else b""
         if key not in self._checked or self._checked[key][0] != data:
             self._checked[key] = (data, self._check_file(path))
         return list(self._checked[key][1])
 
     def _check_file(self, path: Path) -> list[model.Problem]:
-        placed = self._place_problems(path)
-        if placed:
-            return placed
+        placed = self.file_problems(path)
+        if placed or path.suffix != ".md":
+            return placed  # a declared asset has nothing more to check
         relative = path.resolve().relative_to(model.docs_dir(self.root).resolve())
         try:
             page = model.read_page(path)
@@ -984,6 +1032,51 @@ def _attribute_message(tag: str, name: str, value: str) -> str:
     if name == "class":
         return f"the class '{value}' on <{tag}> is not allowed"
     return f"a {name}= attribute on <{tag}> is not allowed"
+
+
+def tree_files(docs: Path) -> list[Path]:
+    """Every file of docs/, and every symbolic link (to a file, to a folder, dangling or in a
+    loop), walked without following any link."""
+    found: list[Path] = []
+    for folder, folders, names in os.walk(docs, followlinks=False):
+        here = Path(folder)
+        found += [here / name for name in folders if (here / name).is_symlink()]  # listed, never entered
+        found += [here / name for name in names]
+    return sorted(found)
+
+
+def folder_links(docs: Path) -> list[model.Problem]:
+    """The symbolic links of docs/ to a folder (or in a loop through one), which MkDocs would follow."""
+    return [
+        _layout(path, "the folder is a symbolic link: the build never follows links", SYMLINK_FIX)
+        for path in tree_files(docs)
+        if path.is_symlink() and _points_to_folder(path)
+    ]
+
+
+def _points_to_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a loop of links
+        return False
+
+
+def _symlink_in(path: Path, docs: Path) -> Path | None:
+    """The path itself, or the folder on its way from docs/, that is a symbolic link."""
+    try:
+        parts = path.absolute().relative_to(docs.absolute()).parts
+    except ValueError:
+        return path if path.is_symlink() else None
+    here = docs
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            return here
+    return None
+
+
+def _layout(path: Path, message: str, fix: str) -> model.Problem:
+    return model.Problem(path, 1, message, fix, rule="layout")
 
 
 def _hosts(extra: Any) -> frozenset[str]:

@@ -36,6 +36,10 @@ REPO = _project_folder()
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 PLACEHOLDER_PREFIX = "PLACEHOLDER"
 DESCRIPTION_MAX = 160
+# A page's limit: the longest page of the site is under 3 KiB; a patient on a phone reads
+# nothing near 256 KiB, and the limit keeps what the gate renders and compares (and what
+# mkdocs-static-i18n copies into every language's build) small, whatever a file holds.
+PAGE_SIZE_LIMIT = 256 * 1024
 LONG_PAGE_SECTIONS = 3  # a page with this many sections shows its contents at the top on phones
 
 ENGLISH_FIELDS = ("title", "description", "last_reviewed", "next_review")
@@ -180,6 +184,10 @@ class FrontMatterError(PageError):
 def read_text(path: Path) -> str:
     """A page's text as MkDocs reads it: UTF-8 with or without a byte order mark, any line
     endings (read as \\n, so line numbers are the editor's). The file is never rewritten."""
+    if path.is_symlink():
+        raise PageError(1, "the file is a symbolic link: it is never followed", "replace the link with the file itself, or remove it")
+    if path.is_file() and path.stat().st_size > PAGE_SIZE_LIMIT:
+        raise PageError(1, f"the file is over the {PAGE_SIZE_LIMIT // 1024} KiB limit", "split it into pages of a readable length")
     return decode_text(path.read_bytes())
 
 
@@ -214,6 +222,97 @@ class PageSource:
 _FENCE = "---"
 
 
+# --- YAML written by translators and editors ---------------------------------------
+
+
+class YAMLAnchorError(yaml.MarkedYAMLError):
+    """An anchor (&name) or alias (*name) in YAML a translator or editor wrote: refused, so a
+    few bytes can never expand into megabytes (a 2 KB "alias bomb" printed 72 MB)."""
+
+    FIX = "write each value out in full: anchors (&name) and aliases (*name) are not allowed"
+
+    def __init__(self, mark: yaml.Mark, what: str) -> None:
+        super().__init__(problem=f"{what} is not allowed", problem_mark=mark)
+        self.what = what
+        self.line = mark.line + 1  # 1-based, in the text given
+
+
+def refuse_anchors(text: str, loader: type = yaml.SafeLoader) -> None:
+    """Raise YAMLAnchorError at the first anchor or alias of `text` (and yaml.YAMLError when
+    it is not YAML). Only the events are read: nothing is expanded."""
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise YAMLAnchorError(event.start_mark, f"an alias (*{event.anchor})")
+        if getattr(event, "anchor", None) is not None:
+            raise YAMLAnchorError(event.start_mark, f"an anchor (&{event.anchor})")
+
+
+def load_yaml(text: str, loader: type = yaml.SafeLoader) -> Any:
+    """YAML from translators and editors (front matter, l10n/<lang>/*.yml, exchange stores):
+    the one reader, which refuses anchors and aliases with their line (YAMLAnchorError)."""
+    refuse_anchors(text, loader)
+    return yaml.load(text, Loader=loader)
+
+
+def compose_yaml(text: str, loader: type = yaml.SafeLoader) -> yaml.Node | None:
+    """As load_yaml, the node tree (for line numbers)."""
+    refuse_anchors(text, loader)
+    return yaml.compose(text, Loader=loader)
+
+
+class YAMLFileError(PageError):
+    """A translator's YAML file (l10n/<lang>/*.yml) that cannot be read: where, what, the fix."""
+
+    def __init__(self, path: Path, line: int, message: str, fix: str) -> None:
+        super().__init__(line, message, fix)
+        self.path = path
+
+    def problem(self) -> Problem:
+        return Problem(self.path, self.line, self.message, self.fix)
+
+    def __str__(self) -> str:
+        return self.problem().format(self.path.parents[2] if len(self.path.parents) > 2 else REPO)
+
+
+def yaml_file_error(path: Path, err: yaml.YAMLError) -> YAMLFileError:
+    """The message for a YAML file load_yaml refused."""
+    if isinstance(err, YAMLAnchorError):
+        return YAMLFileError(path, err.line, f"{err.what} is not allowed", YAMLAnchorError.FIX)
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    return YAMLFileError(
+        path,
+        mark.line + 1 if mark is not None else 1,
+        f"not valid YAML ({problem})",
+        "write each entry as 'name: value'; put quotes around a value that contains ': ' or starts with a special character",
+    )
+
+
+def read_yaml_file(path: Path) -> Any:
+    """A translator's YAML file through load_yaml (None when it does not exist); YAMLFileError when refused."""
+    if not path.exists():
+        return None
+    try:
+        return parsed_file(path, _read_yaml)
+    except UnicodeDecodeError:
+        raise YAMLFileError(path, 1, "the file is not UTF-8 text", "save it as UTF-8") from None
+    except yaml.YAMLError as err:
+        raise yaml_file_error(path, err) from None
+
+
+def l10n_problems(root: Path = REPO) -> list[Problem]:
+    """Every l10n/<lang>/*.yml file the project reads that cannot be read (synonyms.yml: sitekit/search.py reports it)."""
+    problems = []
+    for path in sorted((root / "l10n").glob("*/*.yml")):
+        if path.name == "synonyms.yml":
+            continue
+        try:
+            read_yaml_file(path)
+        except YAMLFileError as err:
+            problems.append(err.problem())
+    return problems
+
+
 class _MetaLoader(yaml.SafeLoader):
     """Safe loader that keeps dates as text, so a bad date is reported, not raised."""
 
@@ -237,8 +336,10 @@ def parse_page(path: Path, text: str) -> PageSource:
         raise FrontMatterError(1, "the front matter is not closed", "add a line '---' after the last front matter field") from None
     block = "\n".join(lines[1:end])
     try:
-        node = yaml.compose(block, Loader=_MetaLoader)
+        node = compose_yaml(block, _MetaLoader)
         meta = yaml.load(block, Loader=_MetaLoader)
+    except YAMLAnchorError as exc:
+        raise FrontMatterError(exc.line + 1, f"the front matter uses {exc.what}, which is not allowed", YAMLAnchorError.FIX) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 2
@@ -300,10 +401,12 @@ class Problem:
     rule: str = ""  # which kind of rule: "html" for what could run or load in a reader's browser
 
     def format(self, root: Path = REPO) -> str:
-        try:
-            shown = self.path.resolve().relative_to(root.resolve())
-        except ValueError:
-            shown = self.path
+        shown: Path = self.path
+        # never resolve the file itself: a symbolic link is named as it is, not as what it points to
+        for path, top in ((self.path.absolute(), root.absolute()), (self.path.parent.resolve() / self.path.name, root.resolve())):
+            if path.is_relative_to(top):
+                shown = path.relative_to(top)
+                break
         label = "" if self.severity == "error" else "warning: "
         return f"{shown}:{self.line}: {label}{self.message} — {self.fix}"
 
@@ -539,6 +642,13 @@ def docs_dir(root: Path = REPO) -> Path:
     return root / load_mkdocs_config(root).get("docs_dir", "docs")
 
 
+def declared_assets(root: Path = REPO) -> frozenset[str]:
+    """The files of docs/ that are not pages and may be published (mkdocs.yml, extra: assets:),
+    as paths inside docs/ ('assets/site.css'). Any other file there is refused (sitekit/gate.py)."""
+    extra = load_mkdocs_config(root).get("extra") or {}
+    return frozenset(str(path) for path in extra.get("assets") or [])
+
+
 def page_names(root: Path = REPO) -> list[str]:
     """The site's pages, as paths inside a language folder ('index.md', 'trial.md', ...)."""
     english = docs_dir(root) / default_language(root).code
@@ -565,7 +675,7 @@ def og_locale(lang: str, root: Path = REPO) -> str:
     language (en_US, es_ES, zh_CN, vi_VN, ar_EG), so a new language needs no entry.
     """
     path = l10n_file(lang, "strings", root)
-    own = parsed_file(path, _read_yaml, mutable=False) if path.exists() else None  # asked per page and language
+    own = read_yaml_file(path)  # asked per page and language
     if isinstance(own, dict) and isinstance(own.get("og_locale"), str):
         return own["og_locale"]
     from babel.core import get_global
@@ -581,7 +691,7 @@ def ui_strings(lang: str, root: Path = REPO) -> dict[str, str]:
     strings: dict[str, str] = {}
     for code in dict.fromkeys([english, lang]):
         path = l10n_file(code, "strings", root)
-        values = (parsed_file(path, _read_yaml) or {}) if path.exists() else {}
+        values = read_yaml_file(path) or {}
         if not isinstance(values, dict):
             continue
         if code != english:
@@ -653,19 +763,12 @@ def strings_problems(lang: str, root: Path = REPO) -> list[Problem]:
         return []
     try:
         text = read_text(path)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(text)
-        english = yaml.safe_load(read_text(english_path)) if english_path.exists() else {}
-    except (PageError, yaml.YAMLError) as err:
-        mark = getattr(err, "problem_mark", None)
-        return [
-            Problem(
-                path,
-                mark.line + 1 if mark else 1,
-                f"the file is not valid YAML ({getattr(err, 'problem', err)})",
-                "write each string as 'key: \"text\"'",
-            )
-        ]
+        node, values = compose_yaml(text), read_yaml_file(path)
+        english = read_yaml_file(english_path) or {}
+    except YAMLFileError:
+        return []  # reported by l10n_problems, with its line
+    except PageError as err:
+        return [Problem(path, err.line, err.message, err.fix)]
     if not isinstance(values, dict) or not isinstance(node, yaml.MappingNode):
         return [Problem(path, 1, "the file is not a list of 'key: text' strings", "write each string on its own line as 'key: \"text\"'")]
     lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
@@ -679,7 +782,7 @@ def strings_problems(lang: str, root: Path = REPO) -> list[Problem]:
 
 
 def _read_yaml(text: str) -> Any:
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 # --- inside a build (the hooks) -----------------------------------------------------
@@ -759,9 +862,7 @@ def _folder(lang: str, default: str) -> str:
 
 
 def glossary(lang: str, root: Path = REPO) -> dict[str, Any]:
-    path = l10n_file(lang, "glossary", root)
-    data = parsed_file(path, _read_yaml) if path.exists() else None
-    return data or {}
+    return read_yaml_file(l10n_file(lang, "glossary", root)) or {}
 
 
 PUBLISH_THRESHOLD = 0.8  # share of pages translated (outdated ones count, refused ones do not) before readers are offered a language

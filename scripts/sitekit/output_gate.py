@@ -101,13 +101,12 @@ def expected(
 
 def project_rules(catalogue: model.Catalogue, *, site_url: str, scope: str, theme_dirs: list[Path], link_hosts: Iterable[str]) -> Rules:
     """The rules of a build of the project: its languages' pages and outputs, the redirects
-    mkdocs.yml asks for, the handouts, the declared assets (docs/assets/), the theme's files."""
+    mkdocs.yml asks for, the handouts, the declared assets (extra: assets:), the theme's files."""
     root = catalogue.root
-    docs = model.docs_dir(root)
     redirects = {
         old.lstrip("/") + "index.html" for old in urls.expand_redirects(model.redirect_maps(model.load_mkdocs_config(root)), catalogue)
     }
-    assets = {path.relative_to(docs).as_posix() for path in (docs / "assets").rglob("*") if path.is_file() and not path.is_symlink()}
+    assets = set(model.declared_assets(root))  # mkdocs.yml, extra: assets:
     files = expected(
         catalogue,
         assets=assets,
