@@ -115,6 +115,36 @@ def test_error_responses_carry_the_security_headers(production):
     assert all(response.header(name) == value for name, value in production.headers.items())
 
 
+def test_nginx_own_error_answers_carry_the_security_headers(production):
+    """A malformed request (400) and an address too long (414) are answered by nginx itself."""
+    too_long = fetch(production.origin + "es/" + "x" * 9000)
+    bad = raw_request(production.origin, b"GET / HTTP/1.1\r\n\r\n")  # HTTP/1.1 without a Host header
+    assert too_long.status == 414 and bad.startswith(b"HTTP/1.1 400")
+    assert all(too_long.header(name) == value for name, value in production.headers.items())
+    assert all(f"{name}: {value}".encode() in bad for name, value in production.headers.items())
+
+
+def test_a_request_for_many_byte_ranges_is_answered_whole(production):
+    ranges = ",".join(f"{i}-{i}" for i in range(0, 400, 2))
+    response = fetch(production.origin + "assets/site.css", headers={"Range": f"bytes={ranges}"})
+    assert response.status == 200 and response.header("content-range") is None
+    one = fetch(production.origin + "assets/site.css", headers={"Range": "bytes=0-9"})
+    assert one.status == 206 and len(one.body) == 10
+
+
+def raw_request(origin: str, request: bytes) -> bytes:
+    """The server's whole answer to bytes sent as they are (for requests http.client refuses to make)."""
+    import socket
+
+    parts = urlsplit(origin)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
 def test_header_check_catches_a_missing_header_a_wrong_cache_and_a_server_version(production):
     url = production.origin + "assets/site.css"
     headers = dict(fetch(url).headers)

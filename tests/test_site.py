@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, REPO
-from sitekit import gate, model, sitecheck
+from sitekit import clinic, gate, model, sitecheck
 
 # Lines of the clinic's source that are headings (reworded into page titles and section
 # headings on the site) or the logo marker; every other sentence must appear verbatim.
@@ -183,9 +183,15 @@ def test_an_external_font_script_and_image_are_caught():
 
 
 def test_review_dates_are_shown_in_the_pages_language(built_site):
-    html = (built_site.site / "trial" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r"Page last reviewed: <time datetime=\"2026-11-24\">November 24, 2026</time>", html)
-    assert re.search(r"Next review due: <time datetime=\"2027-11-24\">November 24, 2027</time>", html)
+    """Every English page shows its own front matter's dates, in English's long form."""
+    from babel.dates import format_date
+
+    for name in model.page_names():
+        meta = model.read_page(model.page_file("en", name)).meta
+        html = (built_site.site / model.page_url(name) / "index.html").read_text(encoding="utf-8")
+        for label, key in (("Page last reviewed", "last_reviewed"), ("Next review due", "next_review")):
+            date = model.review_date(meta, key)
+            assert f'{label}: <time datetime="{date.isoformat()}">{format_date(date, format="long", locale="en")}</time>' in html, name
 
 
 def test_a_bad_date_stops_the_build_naming_file_line_and_fix(project_copy):
@@ -218,22 +224,38 @@ def test_an_overdue_review_is_reported_without_failing_the_build(project_copy):
     assert f"Review overdue: en/trial.md was due for review on {due.isoformat()}" in build.output
 
 
-def test_the_real_site_has_no_overdue_message_when_reviews_are_current(built_site):
-    assert "Review overdue" not in built_site.output
+def test_the_build_reports_exactly_the_overdue_reviews(built_site):
+    """Whatever today's date: each English page past its next_review is reported, and only those."""
+    today = dt.date.today()
+    for name in model.page_names():
+        due = model.review_date(model.read_page(model.page_file("en", name)).meta, "next_review")
+        assert (f"Review overdue: en/{name} was due" in built_site.output) == (due < today), name
 
 
 # --- clinic details ----------------------------------------------------------------
 
 
-def test_clinic_placeholders_are_marked_on_contact_page_and_footer(built_site):
+def test_clinic_details_are_shown_and_placeholders_marked_on_contact_page_and_footer(built_site):
+    """Whatever mkdocs.yml holds today: the phone on the contact page and in the footer, marked
+    as a placeholder exactly when it still is one."""
+    phone = str(model.load_mkdocs_config()["extra"]["clinic"]["phone"])
     html = (built_site.site / "contact" / "index.html").read_text(encoding="utf-8")
-    article, footer = html.split("<footer", 1)
-    for part in (article, footer):
-        assert '<mark class="pp-placeholder"' in part
-        assert "PLACEHOLDER: clinic phone number" in part
+    for part in html.split("<footer", 1):
+        marked = '<mark class="pp-placeholder"' in part
+        assert marked == model.is_placeholder(phone)
+        assert phone in part or re.sub(r"\D", "", phone) in re.sub(r"\D", "", part)
+
+
+PLACEHOLDER_CLINIC = {
+    **{key: f"PLACEHOLDER: {key}" for key in ("name", "phone", "address", "urgent_phone")},
+    **{key: {"en": f"PLACEHOLDER: {key}"} for key in ("hours", "urgent")},
+    "logo": "assets/clinic-logo-PLACEHOLDER.svg",
+}
 
 
 def test_production_build_refuses_placeholders_naming_each(project_copy):
+    config = project_copy.root / "mkdocs.yml"
+    config.write_text(clinic.with_example(config.read_text(encoding="utf-8"), PLACEHOLDER_CLINIC), encoding="utf-8")
     build = project_copy.build(env={"PRODUCTION": "1"})
     assert build.returncode != 0
     assert "Production build refused" in build.output
@@ -244,10 +266,9 @@ def test_production_build_refuses_placeholders_naming_each(project_copy):
 
 def test_production_build_passes_once_the_clinic_is_filled_in(project_copy):
     config = project_copy.root / "mkdocs.yml"
-    text = re.sub(r'"PLACEHOLDER: ([^"]+)"', r'"Example \1"', config.read_text(encoding="utf-8"))
-    config.write_text(text.replace("logo: assets/clinic-logo-PLACEHOLDER.svg", "logo: assets/favicon.svg"), encoding="utf-8")
+    config.write_text(clinic.with_example(config.read_text(encoding="utf-8")), encoding="utf-8")
     build = project_copy.build(env={"PRODUCTION": "1"})
     assert build.returncode == 0, build.output
     html = (build.site / "contact" / "index.html").read_text(encoding="utf-8")
-    assert "Example clinic phone number" in " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+    assert clinic.EXAMPLE["address"] in " ".join(BeautifulSoup(html, "html.parser").get_text().split())
     assert "pp-placeholder" not in html

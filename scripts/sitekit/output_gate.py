@@ -69,10 +69,11 @@ class Rules:
     hosts: frozenset[str]  # the site's own host and extra.link_hosts
     files: set[str] = field(default_factory=set)  # every path the build may write
     assets: set[str] = field(default_factory=set)  # the paths of docs/ files the build copies as they are (docs/assets/)
-    docs: Path | None = None  # the docs folder (default: the project's, from mkdocs.yml)
+    docs: Path = Path()  # the docs folder (default: the project's, from mkdocs.yml)
 
     def __post_init__(self) -> None:
-        self.docs = self.docs or model.docs_dir(self.root)
+        if self.docs == Path():
+            self.docs = model.docs_dir(self.root)
 
     redirects: set[str] = field(default_factory=set)  # redirect pages' paths
     theme_dirs: list[Path] = field(default_factory=list)
@@ -216,7 +217,7 @@ def index_faults(path: Path, rel: str, rules: Rules) -> list[Fault]:
 
 
 def _element_faults(root: LexborNode | None, rel: str, rules: Rules, *, redirect: bool) -> list[Fault]:
-    faults = []
+    faults: list[Fault] = []
     if root is None:
         return faults
     for node in root.traverse(include_text=False):

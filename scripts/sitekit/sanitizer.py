@@ -54,8 +54,9 @@ class Element:
 def elements(html: str) -> list[Element]:
     """Every element of an HTML fragment, in document order, as an HTML5 parser (Lexbor) builds them:
     `<!-->` and `<![CDATA[` close at once there, as in browsers, and what follows them counts."""
-    found = []
-    for node in LexborHTMLParser(html).root.traverse(include_text=False):
+    found: list[Element] = []
+    root = LexborHTMLParser(html).root
+    for node in root.traverse(include_text=False) if root is not None else []:
         tag = node.tag or ""
         if not tag or tag.startswith("-") or tag == "!doctype":
             continue
