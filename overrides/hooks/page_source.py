@@ -101,9 +101,12 @@ def on_page_read_source(page, config):
         return _english_text(english)  # readers get the English page, as for a missing translation (hooks/l10n.py)
     try:
         text = model.read_text(path)
-        meta = model.parse_page(path, text).meta
     except model.PageError:
-        return ""  # a page that cannot be read: the gate has said why
+        return ""  # a page that is not text: the gate has said why
+    try:
+        meta = model.parse_page(path, text).meta  # the gate's reading (no YAML anchors or aliases)
+    except model.PageError:
+        return _without_front_matter(text)  # the gate has said why
     if not own:
         log.info(f"Not translated into {language}: {name} (readers get the English page, with a notice)")
         return text
@@ -113,10 +116,6 @@ def on_page_read_source(page, config):
         return _english_text(english)
     if any(problem.rule == "html" for problem in gate.Gate.for_build(config).check_file(path)):
         return html.escape(_without_front_matter(text))  # shown as text, never run, until fixed
-    try:
-        meta = model.parse_page(path, text).meta  # refuses YAML anchors and aliases (the gate has said so)
-    except model.PageError:
-        return _without_front_matter(text)
     if not _mkdocs_can_read(text):
         return _without_front_matter(text)
     due = model.as_date(meta.get("next_review"))
