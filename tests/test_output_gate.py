@@ -197,3 +197,16 @@ def test_the_projects_own_templates_print_values_as_text():
     )
     assert "<script>" not in html and "<b>" not in html and 'onclick="' not in html
     assert "&lt;script&gt;&lt;b&gt;" in html
+
+
+def test_front_matter_the_gate_refuses_is_never_acted_on(project_copy):
+    """An English page (no fallback to show instead) with the theme's keys: refused, and built
+    as if they were not there: no traceback for an unknown template, the navigation kept."""
+    project_copy.use_docs("check/base")
+    page = project_copy.root / "docs" / "en" / "trial.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("next_review:", "template: nope.html\nhide:\n  - navigation\nnext_review:", 1), encoding="utf-8")
+    build = project_copy.build()
+    assert build.returncode != 0 and "Traceback" not in build.output
+    assert "docs/en/trial.md:5: front matter field 'template' is not allowed" in build.output
+    assert "md-sidebar--primary" in (build.site / "trial" / "index.html").read_text(encoding="utf-8")

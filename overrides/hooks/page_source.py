@@ -118,6 +118,10 @@ def on_page_read_source(page, config):
         return html.escape(_without_front_matter(text))  # shown as text, never run, until fixed
     if not _mkdocs_can_read(text):
         return _without_front_matter(text)
+    allowed = model.ALLOWED_FIELDS["source" if language == catalogue.default.code else "translation"]
+    if set(meta) - allowed:  # the theme's `template:`, `hide:`…: refused by the gate, never acted on
+        kept = {key: value for key, value in meta.items() if key in allowed}
+        text = "---\n" + yaml.safe_dump(kept, allow_unicode=True, sort_keys=False) + "---\n" + _without_front_matter(text)
     due = model.as_date(meta.get("next_review"))
     if due is not None and due < dt.date.today():
         log.info(f"Review overdue: {page.file.src_uri} was due for review on {due.isoformat()}")
