@@ -162,15 +162,19 @@ def test_a_stub_with_an_unreadable_date_publishes_the_english_page(project_copy)
     assert "555-0199" not in html and "alert(1)" not in html and "The trial phase" in html
 
 
-def test_a_file_planted_where_the_build_writes_one_is_refused(project_copy):
-    """A PDF in docs/es/ named like the Spanish handout: copied by MkDocs to the handout's address."""
-    project_copy.use_docs("check/base")
-    planted = project_copy.root / "docs" / "es" / "pain-pump-guide-es.pdf"
-    planted.write_bytes(b"%PDF-1.4 not the clinic's handout")
-    build = project_copy.build()
-    assert build.returncode != 0
-    assert "docs/es/pain-pump-guide-es.pdf:1: the file was copied from docs/" in build.output
-    assert not (build.site / "es" / "pain-pump-guide-es.pdf").exists()
+def test_a_file_copied_from_docs_in_place_of_one_the_build_makes_is_refused(tmp_path):
+    """A PDF in docs/es/ named like the Spanish handout would be copied to the handout's
+    address (the docs check refuses it first; the output gate would too)."""
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    for root in (docs / "es", site / "es"):
+        root.mkdir(parents=True)
+        (root / "pain-pump-guide-es.pdf").write_bytes(b"%PDF-1.4 not the clinic's handout")
+    planted = rules()
+    planted.files.add("es/pain-pump-guide-es.pdf")
+    planted.docs = docs
+    [fault] = output_gate.check(site, planted)
+    assert (fault.path, fault.message) == ("es/pain-pump-guide-es.pdf", "the file was copied from docs/, where only pages and declared assets belong")
+    assert fault.source == "docs/es/pain-pump-guide-es.pdf:1"
 
 
 def test_a_file_the_build_does_not_make_fails_the_build_and_is_removed(project_copy):

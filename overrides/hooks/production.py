@@ -2,7 +2,8 @@
 
 - `extra.scope` is fixed to the site's path (from site_url), so the theme's inline head
   script is the same on every page and one Content-Security-Policy hash list fits all;
-- once every language is built, the output gate (sitekit/output_gate.py) reads the whole
+- once every language is built, the offline copies are described to the site's service
+  worker (sitekit/offline.py); then the output gate (sitekit/output_gate.py) reads the whole
   site: a fault fails the build, naming its source, and the faulty file is removed, so
   nothing it refused is compressed, served or deployed;
 - the Content-Security-Policy allows the inline scripts the site ships
@@ -20,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority, get_plugin_logger
-from sitekit import inline_scripts, model, output_gate, serving
+from sitekit import inline_scripts, model, offline, output_gate, serving
 
 log = get_plugin_logger(__name__)
 CLOUDFLARE_LINE_LIMIT = 2000  # characters per _headers line
@@ -43,6 +44,9 @@ def on_post_build(config):
     if model.nested_language_build(config):
         return  # wait for the last language's build
     site = Path(config.site_dir)
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    source = (Path(config.theme.custom_dir) / offline.SOURCE).read_text(encoding="utf-8")
+    offline.write_worker(site, config.site_url or "/", catalogue, source, enabled=bool(config.extra.get("offline", True)))
     for fault in output_gate.check(site, output_rules(config)):
         log.error(fault.format())
         target = site / fault.path

@@ -83,7 +83,7 @@ def expected(
     catalogue: model.Catalogue, *, assets: Iterable[str], theme_dirs: Iterable[Path], redirects: Iterable[str], handouts: Iterable[str]
 ) -> set[str]:
     """Every file the build may write, by path in the site (before compression and headers)."""
-    paths = set(assets) | set(handouts) | {"robots.txt", "language-suggestions.json"}
+    paths = set(assets) | set(handouts) | {"robots.txt", "language-suggestions.json", "sw.js"}
     for lang in catalogue.languages:
         folder = catalogue.language_url(lang.code)
         paths |= {folder + model.page_url(name) + "index.html" for name in catalogue.pages}
@@ -339,7 +339,7 @@ def _source_file(rules: Rules, rel: str) -> str:
     for candidate in (rel, f"{rules.catalogue.default.code}/{rel}"):  # docs/es/x → es/x; docs/en/x → x
         path = rules.docs / candidate
         if path.exists() or path.is_symlink():
-            return path.relative_to(rules.root).as_posix() + ":1"
+            return f"{(rules.docs.name / path.relative_to(rules.docs)).as_posix()}:1"
     return ""
 
 
