@@ -127,7 +127,7 @@ def metadata_problems(site: Path, site_url: str, catalogue: model.Catalogue) -> 
         html = soup.find("html")
         if html is None or not html.get("lang"):
             problems.append(f"{page.rel}: <html> has no lang attribute")
-        dates = soup.select(".pp-review-dates time[datetime]")
+        dates = soup.select(".pp-review-dates > time[datetime]")  # the translation's check (in a span) aside
         if len(dates) != 2:
             problems.append(f"{page.rel}: no review dates (last reviewed, next review due)")
         problems += [f"{page.rel}: {problem}" for problem in _head_problems(page, site_url, catalogue, og_locale)]
