@@ -261,6 +261,30 @@ def test_not_found_check_catches_the_themes_english_page():
     assert len(not_found_problems(theme_page, lang, "/")) == 6
 
 
+@pytest.mark.browser
+def test_a_not_found_page_never_claims_the_page_exists_in_another_language(built_site, context):
+    """A page that does not exist is in no language: a reader whose browser prefers another
+    published language is offered the site in it, at its home page, in its words; never
+    "This page is available in …". The failing case: the page's suggestion words."""
+    other = next((lang for lang in CATALOGUE.languages[1:] if CATALOGUE.published(lang.code)), None)
+    if other is None:
+        pytest.skip("no translation is offered to readers")
+    strings = model.ui_strings(other.code)
+    page = context(viewport=browser.PHONE, locale=other.code)
+    page.goto(built_site.site_url + "no-such-page/", wait_until="load")
+    bar = page.locator(".pp-suggestion")
+    bar.wait_for()
+    text = " ".join(bar.inner_text().split())
+    assert strings["language_suggestion_site"].format(language=other.name) in text
+    assert strings["language_suggestion"].format(language=other.name) not in text
+    link = bar.locator("a").first
+    assert link.inner_text().strip() == strings["language_suggestion_home"].format(language=other.name)
+    assert urlsplit(link.get_attribute("href")).path.endswith("/" + CATALOGUE.language_url(other.code))
+    page.goto(built_site.site_url + CATALOGUE.url(CATALOGUE.default.code, "trial.md"), wait_until="load")
+    page.locator(".pp-suggestion").wait_for()  # on a real page, the page is offered
+    assert strings["language_suggestion"].format(language=other.name) in page.locator(".pp-suggestion").inner_text()
+
+
 # --- the guide's order, titles, the notice's punctuation ------------------------------------
 
 
