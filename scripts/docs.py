@@ -206,7 +206,12 @@ def cmd_new_language(args: argparse.Namespace) -> int:
     l10n.mkdir(parents=True)
     model.l10n_file(code, "strings", root).write_text(
         f"# Interface strings for {name}: translate each value (still English).\n"
-        + model.l10n_file(english, "strings", root).read_text(encoding="utf-8"),
+        # The theme's own words (theme.*) are left out: the theme's translation shows until they are added.
+        + "".join(
+            line
+            for line in model.l10n_file(english, "strings", root).read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("theme.")
+        ),
         encoding="utf-8",
     )
     terms = model.glossary(english, root).get("terms") or {}

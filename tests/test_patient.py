@@ -271,7 +271,7 @@ def test_a_not_found_page_never_claims_the_page_exists_in_another_language(built
         pytest.skip("no translation is offered to readers")
     strings = model.ui_strings(other.code)
     page = context(viewport=browser.PHONE, locale=other.code)
-    page.goto(built_site.site_url + "no-such-page/", wait_until="load")
+    page.goto(built_site.site_url + "404.html", wait_until="load")  # what the server sends for an address that does not exist
     bar = page.locator(".pp-suggestion")
     bar.wait_for()
     text = " ".join(bar.inner_text().split())

@@ -156,8 +156,8 @@ def test_an_external_font_script_and_image_are_caught():
 
 def test_review_dates_are_shown_in_the_pages_language(built_site):
     html = (built_site.site / "trial" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r"Page last reviewed: <time datetime=\"2026-11-24\">November 24, 2026</time>", html)
-    assert re.search(r"Next review due: <time datetime=\"2027-11-24\">November 24, 2027</time>", html)
+    assert re.search(r"Medical content last reviewed by the clinic: <time datetime=\"2026-11-24\">November 24, 2026</time>", html)
+    assert re.search(r"Next review of the medical content due: <time datetime=\"2027-11-24\">November 24, 2027</time>", html)
 
 
 def test_a_bad_date_stops_the_build_naming_file_line_and_fix(project_copy):
@@ -209,6 +209,9 @@ def test_production_build_refuses_placeholders_naming_each(project_copy):
 def test_production_build_passes_once_the_clinic_is_filled_in(project_copy):
     config = project_copy.root / "mkdocs.yml"
     text = re.sub(r'"PLACEHOLDER: ([^"]+)"', r'"Example \1"', config.read_text(encoding="utf-8"))
+    # The urgent-help text in every published language (a production build refuses English only).
+    urgent = "".join(f'      {code}: "Example urgent help ({code})"\n' for code in ("es", "zh", "vi", "ar"))
+    text = re.sub(r"(\n    urgent:\n      en: .*\n)", lambda m: m.group(1) + urgent, text, count=1)
     config.write_text(text.replace("clinic-logo-PLACEHOLDER.svg", "favicon.svg"), encoding="utf-8")
     build = project_copy.build(env={"PRODUCTION": "1"})
     assert build.returncode == 0, build.output
