@@ -83,7 +83,10 @@ def test_a_changed_english_sentence_marks_only_its_segment(project_copy):
     root = project_copy.root
     ex = exchange.Exchange(root)
     lang, name = next(
-        (lang.code, name) for lang in ex.catalogue.languages[1:] for name in ex.catalogue.pages if ex.catalogue.state(lang.code, name) == model.TRANSLATED
+        (lang.code, name)
+        for lang in ex.catalogue.languages[1:]
+        for name in ex.catalogue.pages
+        if ex.catalogue.state(lang.code, name) == model.TRANSLATED
     )
     english = ex.english_page(name)
     target = next(s for s in english.segments if s.kind == "paragraph" and not s.codes)

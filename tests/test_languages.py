@@ -30,7 +30,9 @@ def test_a_language_is_offered_once_enough_of_it_is_translated():
     english, spanish = model.Language("en", "English", default=True), model.Language("es", "Español")
     pages = [f"p{i}.md" for i in range(10)]
     for done in range(len(pages) + 1):
-        states = {("en", p): model.SOURCE for p in pages} | {("es", p): model.TRANSLATED if i < done else model.MISSING for i, p in enumerate(pages)}
+        states = {("en", p): model.SOURCE for p in pages} | {
+            ("es", p): model.TRANSLATED if i < done else model.MISSING for i, p in enumerate(pages)
+        }
         catalogue = model.Catalogue(CATALOGUE.root, [english, spanish], pages, states)
         assert catalogue.published("es") == (done / len(pages) >= model.PUBLISH_THRESHOLD), done
         assert [lang.code for lang in catalogue.readable("p0.md")] == (["en", "es"] if catalogue.published("es") and done else ["en"])
@@ -95,7 +97,9 @@ def test_hreflang_alternates_are_the_pages_real_translations(built_site):
             assert alternates == {**expected, "x-default": origin + CATALOGUE.url(CATALOGUE.default.code, name)}, (lang.code, name)
 
 
-def notice_problems(page: BeautifulSoup, lang: str, state: str, review: str | None) -> list[str]:  # review: model.REVIEWED, LAPSED, UNREVIEWED
+def notice_problems(
+    page: BeautifulSoup, lang: str, state: str, review: str | None
+) -> list[str]:  # review: model.REVIEWED, LAPSED, UNREVIEWED
     """What the page says about itself, against its state: the one line under the title,
     and the section it leads to. True in every state: a reviewed page does not say it is
     unreviewed, an outdated one does not claim to keep every number of the English page,
@@ -174,7 +178,11 @@ def test_abbreviations_expand_in_every_language(built_site):
             page = soup(built_page(built_site.site, lang.code, name))
             found = {abbr.get_text(): abbr["title"] for abbr in page.select("article abbr")}
             assert found == {short: long for short, long in abbreviations.items() if short in found}, (lang.code, name)
-    assert any(soup(built_page(built_site.site, lang.code, name)).select("article abbr") for lang in CATALOGUE.languages for name in CATALOGUE.pages)
+    assert any(
+        soup(built_page(built_site.site, lang.code, name)).select("article abbr")
+        for lang in CATALOGUE.languages
+        for name in CATALOGUE.pages
+    )
 
 
 def test_search_index_per_language_holds_only_that_language(built_site):

@@ -53,7 +53,10 @@ def test_a_real_warning_still_fails_the_strict_build(project_copy):
     page.write_text(page.read_text(encoding="utf-8") + "\nSee [the old page](no-such-page.md).\n", encoding="utf-8")
     build = project_copy.build()
     assert build.returncode != 0
-    assert re.search(r"WARNING +- +Doc file 'en/trial.md' contains a link 'no-such-page.md', but the target 'en/no-such-page.md' is not found", build.output)
+    assert re.search(
+        r"WARNING +- +Doc file 'en/trial.md' contains a link 'no-such-page.md', but the target 'en/no-such-page.md' is not found",
+        build.output,
+    )
     assert re.search(r"Aborted with (\d+ errors, )?1 warnings in strict mode!", build.output)  # the gate reports the link too
     assert [marker for marker in BANNER_MARKERS if marker in build.output] == []
 

@@ -84,7 +84,9 @@ def problems(clinic: Any, languages: list[str]) -> list[str]:
                 elif not isinstance(value, str):
                     found.append(f"{where}.{lang}: is not text — write the {key} as one line of text")
             if languages and languages[0] not in raw:
-                found.append(f"{where}: has no English value ({languages[0]}) — add '{languages[0]}: …', the text other languages fall back to")
+                found.append(
+                    f"{where}: has no English value ({languages[0]}) — add '{languages[0]}: …', the text other languages fall back to"
+                )
         elif raw is not None and not isinstance(raw, str):
             found.append(f"{where}: is not text — write it as one line of text, in quotes")
     return found
@@ -118,7 +120,7 @@ def placeholders(clinic: dict[str, Any]) -> list[tuple[str, str]]:
     """(path, value) of every value still holding a placeholder, nested ones included."""
     found = []
     for key, raw in clinic.items():
-        for lang, value in (raw.items() if isinstance(raw, dict) else [("", raw)]):
+        for lang, value in raw.items() if isinstance(raw, dict) else [("", raw)]:
             if model.PLACEHOLDER_PREFIX in str(value):
                 found.append((f"extra.clinic.{key}" + (f".{lang}" if lang else ""), str(value)))
     return found

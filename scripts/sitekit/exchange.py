@@ -136,7 +136,11 @@ class Exchange:
             return None
         source, _ = self.gate.english_version(own.source, name)
         current = self.english_page(name)
-        if source.body == current.source.body and source.meta.get("title") == current.source.meta.get("title") and source.meta.get("description") == current.source.meta.get("description"):
+        if (
+            source.body == current.source.body
+            and source.meta.get("title") == current.source.meta.get("title")
+            and source.meta.get("description") == current.source.meta.get("description")
+        ):
             return current, True
         return Page(name, source, self.gate.renderer), False
 
@@ -342,7 +346,11 @@ class _Plan:
                 target, state = unit.target, unit.state
             if target is None or state == EMPTY:
                 continue
-            problems = string_problems(target, segment) if segment.kind == "string" else code_problems(target, segment) + number_problems(target, segment)
+            problems = (
+                string_problems(target, segment)
+                if segment.kind == "string"
+                else code_problems(target, segment) + number_problems(target, segment)
+            )
             for problem in problems:
                 self.refuse(f"segment {problem.segment}", problem.message, problem.fix)
             ok = ok and not problems
@@ -401,7 +409,11 @@ class _Plan:
                 break
             escaped = frozenset(id_ for id_ in body if needs_escaping(targets[id_]))
         for id_ in misread:
-            self.refuse(f"segment {id_}", "the translation does not read back as written once in the page's Markdown", "write it without Markdown characters (* _ [ ] ` < #) or report it to the site's editors")
+            self.refuse(
+                f"segment {id_}",
+                "the translation does not read back as written once in the page's Markdown",
+                "write it without Markdown characters (* _ [ ] ` < #) or report it to the site's editors",
+            )
         if misread:
             return
         by_line = {line: id_ for id_, line in lines.items()}
@@ -420,7 +432,9 @@ class _Plan:
         targets = self._targets(english, units, current, own)
         if not targets:
             return
-        values = {s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target}
+        values = {
+            s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target
+        }
         assert self.kept is not None
         self.kept.forget_translations([segment for segment in english if segment.id in targets])
         if not values:
@@ -454,7 +468,9 @@ def shape(text: Text, codes: dict[str, Code]) -> tuple[Text, tuple[tuple[str, st
         return tuple(out)
 
     renumbered = walk(text)
-    signatures = tuple((c.kind, c.open, c.close) for n, c in sorted(((numbers[k], codes[k]) for k in numbers if k in codes), key=lambda i: int(i[0])))
+    signatures = tuple(
+        (c.kind, c.open, c.close) for n, c in sorted(((numbers[k], codes[k]) for k in numbers if k in codes), key=lambda i: int(i[0]))
+    )
     return renumbered, signatures
 
 
@@ -462,7 +478,9 @@ def string_problems(target: Text, segment: Segment) -> list[SegmentError]:
     """An interface string may leave a {placeholder} out (its language may not need it), never add one."""
     known = {code.open for code in segment.codes.values()}
     return [
-        SegmentError(segment.id, f"the placeholder {found} is not in the English text", f"use only {', '.join(sorted(known)) or 'no placeholders'}")
+        SegmentError(
+            segment.id, f"the placeholder {found} is not in the English text", f"use only {', '.join(sorted(known)) or 'no placeholders'}"
+        )
         for part in target
         if isinstance(part, str)
         for found in re.findall(r"\{[^{}]*\}", part)
@@ -474,7 +492,8 @@ def number_problems(target: Text, segment: Segment) -> list[SegmentError]:
     """The gate's figures (structure.NUMBER, in any digit system), compared segment by segment."""
     mine, theirs = Counter(_figures(target, segment.codes)), Counter(_figures(segment.text, segment.codes))
     problems = [
-        SegmentError(segment.id, f"the number '{value}' of the English page is missing", KEEP_NUMBERS) for value in (theirs - mine).elements()
+        SegmentError(segment.id, f"the number '{value}' of the English page is missing", KEEP_NUMBERS)
+        for value in (theirs - mine).elements()
     ]
     problems += [
         SegmentError(segment.id, f"the number '{value}' is not in the English page", "use the same numbers as the English page")
@@ -514,7 +533,9 @@ def adopt(own: Segment, english: Segment) -> Text | None:
 # --- writing a page -----------------------------------------------------------------------------------
 
 
-def page_text(ex: Exchange, lang: str, name: str, english: Page, targets: dict[str, Text], escaped: frozenset[str], own: Page | None) -> tuple[str, dict[str, int]]:
+def page_text(
+    ex: Exchange, lang: str, name: str, english: Page, targets: dict[str, Text], escaped: frozenset[str], own: Page | None
+) -> tuple[str, dict[str, int]]:
     """The translated page: its own front matter (every field kept, the translated ones set,
     source_hash the current English version) and the English page's blocks with the translation's words."""
     path = model.page_file(lang, name, ex.root)
@@ -557,9 +578,14 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
             end = value_node.end_mark
             after = lines[end.line][end.column :] if end.column and end.line < len(lines) else ""
             comment = after if after.strip().startswith("#") else ""
-            spans[str(key_node.value)] = (key_node.start_mark.line, max(end.line + (1 if end.column else 0), key_node.start_mark.line + 1), comment)
+            spans[str(key_node.value)] = (
+                key_node.start_mark.line,
+                max(end.line + (1 if end.column else 0), key_node.start_mark.line + 1),
+                comment,
+            )
     current = yaml.safe_load("\n".join(lines)) if lines else {}
     current = current if isinstance(current, dict) else {}
+
     def dumped(key: str) -> str:
         return yaml.safe_dump({key: values[key]}, allow_unicode=True, width=math.inf, sort_keys=False).rstrip("\n")
 
@@ -661,7 +687,11 @@ class Kept:
 
 
 def _note(unit: Unit) -> str:
-    links = [f"<{n}> {c.kind} to {c.detail}" if c.kind in ("link", "image") else f"<{n}> {c.kind}" for n, c in unit.english.codes.items() if c.kind != "placeholder"]
+    links = [
+        f"<{n}> {c.kind} to {c.detail}" if c.kind in ("link", "image") else f"<{n}> {c.kind}"
+        for n, c in unit.english.codes.items()
+        if c.kind != "placeholder"
+    ]
     parts = [f"{unit.english.kind}"] + (["codes: " + "; ".join(links)] if links else [])
     return ", ".join(parts)
 
@@ -729,7 +759,14 @@ def _elements(text: Text, codes: dict[str, Code]) -> Any:
 
 def _po_store(lang: str, groups: dict[str, list[Unit]]) -> po.pofile:
     store = po.pofile()
-    store.updateheader(add=True, Project_Id_Version="painpump site", Language=lang, Content_Type="text/plain; charset=UTF-8", Content_Transfer_Encoding="8bit", X_Source_Language="en")
+    store.updateheader(
+        add=True,
+        Project_Id_Version="painpump site",
+        Language=lang,
+        Content_Type="text/plain; charset=UTF-8",
+        Content_Transfer_Encoding="8bit",
+        X_Source_Language="en",
+    )
     for units in groups.values():
         for unit in units:
             item = store.addsourceunit(unit.english.plain)
@@ -761,11 +798,17 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
     try:
         store = xliff.xlifffile.parsestring(data) if suffix != ".po" else po.pofile.parsestring(data)
     except Exception as err:  # translate-toolkit raises lxml's and its own errors
-        raise ImportProblem("", f"cannot be read as {'PO' if suffix == '.po' else 'XLIFF'} ({err})", "import the file as your tool saved it from the export") from None
+        raise ImportProblem(
+            "", f"cannot be read as {'PO' if suffix == '.po' else 'XLIFF'} ({err})", "import the file as your tool saved it from the export"
+        ) from None
     lang = _language(store, suffix)
     codes = [language.code for language in ex.catalogue.languages[1:]]
     if lang not in codes:
-        raise ImportProblem("", f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})", "import a file exported for one of those languages")
+        raise ImportProblem(
+            "",
+            f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})",
+            "import a file exported for one of those languages",
+        )
     groups: dict[str, dict[str, tuple[Text | None, str, str]]] = {"@english": {}}
     english_pages: dict[str, dict[str, Segment]] = {}
 
@@ -821,12 +864,20 @@ def _from_xml(node: etree._Element, english: Segment) -> Text:
             elif isinstance(part, (xliff_placeables.G, xliff_placeables.X)):
                 number = str(part.id)
                 if number not in english.codes:
-                    raise SegmentError(english.id, f"the inline code with id '{number}' is not in the English text", "keep the English segment's codes and add none")
+                    raise SegmentError(
+                        english.id,
+                        f"the inline code with id '{number}' is not in the English text",
+                        "keep the English segment's codes and add none",
+                    )
                 out.append(Span(number, tuple(walk(part.sub)) if isinstance(part, xliff_placeables.G) else ()))
             elif isinstance(part, StringElem):
                 out.extend(walk(part.sub))
             else:
-                raise SegmentError(english.id, f"the inline code {type(part).__name__} is not one the export wrote", "keep the English segment's <g> and <x> codes and add none")
+                raise SegmentError(
+                    english.id,
+                    f"the inline code {type(part).__name__} is not one the export wrote",
+                    "keep the English segment's <g> and <x> codes and add none",
+                )
         return out
 
     return merged(walk([element]))
@@ -844,5 +895,3 @@ class SegmentCount:
 def segment_count(ex: Exchange, lang: str, name: str) -> SegmentCount:
     current, _ = ex.page_changes(lang, name)
     return SegmentCount(len(current), sum(1 for change in current if change.state != "same"))
-
-

@@ -231,7 +231,9 @@ def permalink_problems(site: Path) -> list[str]:
             if link is None or link.get("href") != f"#{heading['id']}":
                 problems.append(f"{page.rel}: heading '#{heading['id']}' has no section link to '#{heading['id']}'")
             elif inside is not None:
-                problems.append(f"{page.rel}: the section link of '#{heading['id']}' is inside the heading (its name becomes part of the heading's)")
+                problems.append(
+                    f"{page.rel}: the section link of '#{heading['id']}' is inside the heading (its name becomes part of the heading's)"
+                )
             elif not str(link.get("aria-label", "")).strip():
                 problems.append(f"{page.rel}: the section link of '#{heading['id']}' has no accessible name (aria-label)")
     return problems
