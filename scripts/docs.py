@@ -218,7 +218,10 @@ def cmd_new_language(args: argparse.Namespace) -> int:
     model.l10n_file(code, "glossary", root).write_text(
         f"# Glossary for {name}: write the approved translation of each term (see TRANSLATING.md).\nterms:\n"
         + "".join(f'  {json.dumps(term)}: ""\n' for term in terms)
-        + "abbreviations: {}\n",
+        + "abbreviations: {}\n"
+        + "# The words written after a number for each unit, and the words for numbers (see l10n/en/glossary.yml).\nunits:\n"
+        + "".join(f"  {json.dumps(str(unit))}: []\n" for unit in model.glossary(english, root).get("units") or {})
+        + "numbers: {}\n",
         encoding="utf-8",
     )
     config = root / "mkdocs.yml"
@@ -302,28 +305,36 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check pages (all of docs/, every l10n/<lang>/synonyms.yml and reviews.yml by default): every problem as path:line: what — fix."""
+    """Check pages (all of docs/, every l10n/<lang>/strings.yml, synonyms.yml and reviews.yml by default): every problem as path:line: what — fix."""
     root = args.root
-    paths, synonym_files = [], []
-    reviews = [model.reviews_file(lang.code, root) for lang in model.languages(root)[1:]]
+    paths, synonym_files, string_files = [], [], []
+    languages = model.languages(root)
+    reviews = [model.reviews_file(lang.code, root) for lang in languages[1:]]
+    defaults = [model.docs_dir(root), *(model.l10n_file(lang.code, "strings", root) for lang in languages)]
     for given in args.files or [
-        model.docs_dir(root),
-        *(search.synonyms_file(lang.code, root) for lang in model.languages(root)),
+        *defaults,
+        *(search.synonyms_file(lang.code, root) for lang in languages),
         *(path for path in reviews if path.exists()),
     ]:
         path = Path(given)
-        if path.is_dir():
-            paths.extend(sorted(path.rglob("*.md")))
+        if path.is_dir() and not path.is_symlink():
+            paths.extend(gate.tree_files(path))  # every file and link, never following one: the gate says which may not be there
         elif path.name == search.synonyms_file("xx", root).name:
             synonym_files.extend([path] if path.exists() or given in (args.files or []) else [])
-        elif path.exists():
+        elif path.name == "strings.yml" and path.parent.parent.name == "l10n":
+            string_files.extend([path] if path.exists() else [])
+        elif path.exists() or path.is_symlink():
             paths.append(path)
         else:
             return usage_error(f"no such file or folder: {given}")
     problems = gate.check_paths(paths, root)
+    if not args.files:  # the translators' YAML files the build reads (l10n/<lang>/*.yml)
+        problems += model.l10n_problems(root)
     for path in synonym_files:  # the same reading as the build's (overrides/hooks/language_outputs.py)
         problems.extend(search.read_synonyms(path.parent.name, path.parents[2])[1])
-    paths += synonym_files
+    for path in string_files:  # the build reads them alike (model.ui_strings: a refused value is the English one)
+        problems.extend(model.strings_problems(path.parent.name, root))
+    paths += synonym_files + string_files
     if args.format == "json":
         print(json.dumps([{**vars(p), "path": str(p.path)} for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -391,7 +402,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         return usage_error(f"no such file: {', '.join(missing)}")
-    outcome = exchange.Exchange(root).import_files(paths, write=not args.check)
+    try:
+        outcome = exchange.Exchange(root).import_files(paths, write=not args.check)
+    except OSError as err:  # writes all its files or none (exchange.write_files)
+        print(
+            f"docs.py: the import could not write {err.filename or 'a file'} ({err.strerror}): nothing was changed — fix that and run the import again",
+            file=sys.stderr,
+        )
+        return 1
     for problem in outcome.problems:
         print(problem.format(), file=sys.stderr)
     if outcome.refused:
@@ -467,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
         first = str(err).replace("\n", " ")
         print(f"docs.py: mkdocs.yml cannot be read ({first}) — fix mkdocs.yml", file=sys.stderr)
         return 2
+    except model.YAMLFileError as err:
+        print(err, file=sys.stderr)
+        return 1
     except (model.PageError, OSError, KeyError) as err:
         print(f"docs.py: {err} — run `python scripts/docs.py check` to see what is wrong", file=sys.stderr)
         return 1

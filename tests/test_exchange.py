@@ -7,11 +7,12 @@ placeholder or a link is refused with the segment's id and leaves every file as 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, run_docs
-from sitekit import exchange, model, segments
+from sitekit import exchange, gate, model, segments
 from translate.storage import po, tbx, tmx, xliff
 
 CASES = FIXTURES / "exchange"
@@ -214,7 +215,7 @@ def test_a_new_page_is_written_from_a_stub(project_copy, tmp_path):
     page = model.page_file("es", "index.md", root)
     english = model.read_page(model.page_file("en", "index.md", root))
     translated = model.read_page(page)
-    stub = page.read_text(encoding="utf-8").replace("source_hash:", "untranslated: true  # stub\nreviews: [{by: someone}]\nold_hash:")
+    stub = re.sub(r"source_hash: \w+", "untranslated: true  # stub", page.read_text(encoding="utf-8"))
     page.write_text(stub, encoding="utf-8")
     ex = exchange.Exchange(root)
     assert {u.state for u in ex.units("es", "index.md")} == {exchange.EMPTY}
@@ -232,7 +233,7 @@ def test_a_new_page_is_written_from_a_stub(project_copy, tmp_path):
     result = run_docs(root, "import", str(pages))
     assert result.returncode == 0, result.stderr
     written = model.read_page(page)
-    assert "untranslated" not in written.meta and written.meta["reviews"] == [{"by": "someone"}]
+    assert "untranslated" not in written.meta and written.meta["last_reviewed"] == translated.meta["last_reviewed"]
     assert written.meta["source_hash"] == model.source_hash(english)
     assert model.REVIEW_FIELD not in written.meta and "trial.md" not in model.read_reviews("es", root).records
     assert written.body == translated.body
@@ -265,3 +266,79 @@ def test_a_translators_comment_in_the_page_survives_an_import(project_copy, tmp_
     written = page.read_text(encoding="utf-8")
     assert "La fase de prueba dura de unos días" in written
     assert "<!-- revisado con la clínica -->\n\n## Pasos" in written
+
+
+def failing_second_rename(monkeypatch) -> list[Path]:
+    """Path.replace fails on its second call (a full disk, a file locked by an editor)."""
+    calls: list[Path] = []
+    replace = Path.replace
+
+    def flaky(self: Path, target):
+        calls.append(Path(target))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", str(target))
+        return replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", flaky)
+    return calls
+
+
+def test_write_files_writes_all_or_none(tmp_path, monkeypatch):
+    first, second, gone = tmp_path / "a.md", tmp_path / "b.md", tmp_path / "c.yml"
+    for path in (first, second, gone):
+        path.write_text(f"old {path.name}", encoding="utf-8")
+    new = tmp_path / "new" / "d.md"
+    files = {first: "new a", second: "new b", new: "new d", gone: None}
+    calls = failing_second_rename(monkeypatch)
+    with pytest.raises(OSError):
+        exchange.write_files(files)
+    assert len(calls) >= 2
+    assert [p.read_text(encoding="utf-8") for p in (first, second, gone)] == ["old a.md", "old b.md", "old c.yml"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.md", "b.md", "c.yml"], "no temporary file or new folder is left"
+    monkeypatch.undo()
+    assert exchange.write_files(files) == [first, second, new]
+    assert [first.read_text(encoding="utf-8"), new.read_text(encoding="utf-8"), gone.exists()] == ["new a", "new d", False]
+
+
+@pytest.mark.fixture_cases
+def test_an_import_that_fails_midway_leaves_every_file_as_it_was(project_copy, tmp_path, monkeypatch):
+    """A page and l10n/es/exchange.yml (a translator's note) in one import: the second rename
+    fails, and both, and every other file, are as they were, with no leftover; docs.py says so."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    written = exchange.Exchange(root).export("es", "po", tmp_path)
+    [pages, strings] = [p for name in ("pages.po", "strings.po") for p in written if p.name == name]
+    store = po.pofile.parsefile(str(pages))
+    units = {u.getcontext(): u for u in store.units if not u.isheader()}
+    units["trial.md#trial-steps/3"].target = "Anote su dolor 2 veces al día."
+    pages.write_bytes(bytes(store))
+    interface = po.pofile.parsefile(str(strings))
+    next(u for u in interface.units if u.getcontext() == "strings.yml:dismiss").addnote("short: one word", origin="translator")
+    strings.write_bytes(bytes(interface))
+    before = files_of(root)
+    calls = failing_second_rename(monkeypatch)
+    with pytest.raises(OSError):
+        exchange.Exchange(root).import_files([pages, strings])
+    assert len(calls) >= 2 and files_of(root) == before
+    monkeypatch.undo()
+    outcome = exchange.Exchange(root).import_files([pages, strings])
+    assert {p.relative_to(root).as_posix() for p in outcome.written} == {"docs/es/trial.md", "l10n/es/exchange.yml"}
+    assert not [p for p in root.rglob(f"*{exchange.STAGED}")]
+    assert exchange.STAGED == gate.IMPORT_LEFTOVER, "the gate refuses what an interrupted import leaves"
+
+
+@pytest.mark.fixture_cases
+def test_an_exchange_store_with_a_yaml_alias_is_refused_with_its_line(project_copy, tmp_path):
+    """l10n/<lang>/exchange.yml is read by the one YAML reader: an anchor is named, never expanded."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    pages = next(p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po")
+    store = root / "l10n" / "es" / "exchange.yml"
+    store.write_text("a: &x {note: n}\nb: *x\n", encoding="utf-8")
+    before = files_of(root)
+    result = run_docs(root, "import", str(pages))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "l10n/es/exchange.yml:1: an anchor (&x) is not allowed — write each value out in full: anchors (&name) and aliases (*name) are not allowed"
+    )
+    assert files_of(root) == before

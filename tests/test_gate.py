@@ -6,6 +6,7 @@ check never crashes, whatever it is fed."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -113,7 +114,17 @@ def translated_pages() -> list[tuple[str, str]]:
     ]
 
 
-MUTATIONS = ("add_link", "add_image", "add_heading", "add_item", "drop_item", "change_number", "drop_number", "add_raw_link")
+MUTATIONS = (
+    "add_link",
+    "add_image",
+    "add_heading",
+    "add_item",
+    "drop_item",
+    "change_number",
+    "drop_number",
+    "swap_numbers",
+    "add_raw_link",
+)
 
 
 def mutate(body: str, kind: str, pick: int) -> str | None:
@@ -144,6 +155,14 @@ def mutate(body: str, kind: str, pick: int) -> str | None:
         line, match = figures[pick % len(figures)]
         new = str(int(match.group()) + 7) if kind == "change_number" else ""
         lines[line] = lines[line][: match.start()] + new + lines[line][match.end() :]
+    elif kind == "swap_numbers" and figures:  # the same numbers on the page, each in the other's sentence
+        line_a, a = figures[pick % len(figures)]
+        others = [(i, m) for i, m in figures if i != line_a and m.group() != a.group()]
+        if not others:
+            return None
+        line_b, b = others[pick % len(others)]
+        lines[line_a] = lines[line_a][: a.start()] + b.group() + lines[line_a][a.end() :]
+        lines[line_b] = lines[line_b][: b.start()] + a.group() + lines[line_b][b.end() :]
     else:
         return None
     return "\n".join(lines)
@@ -248,10 +267,122 @@ def test_usage_errors_exit_2():
     assert run_docs(REPO, "frobnicate").returncode == 2
 
 
-@pytest.mark.parametrize("breakage", [("theme:", "theme:\n  broken: ["), ("  - toc:", "  - no_such_extension:\n  - toc:")], ids=["yaml", "extension"])
+@pytest.mark.parametrize(
+    "breakage", [("theme:", "theme:\n  broken: ["), ("  - toc:", "  - no_such_extension:\n  - toc:")], ids=["yaml", "extension"]
+)
 def test_a_broken_mkdocs_yml_is_a_message_not_a_traceback(project_copy, breakage):
     config = project_copy.root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(*breakage, 1), encoding="utf-8")
     result = run_docs(project_copy.root, "check")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "docs.py: mkdocs.yml cannot be read (" in result.stderr and result.stderr.rstrip().endswith("— fix mkdocs.yml")
+
+
+# --- the docs/ tree: only real pages and the declared assets ------------------------------------
+
+LINK_FIX = "replace the link with the file itself (a copy), or remove it: docs/ holds only real files and folders"
+NOT_A_PAGE = (
+    "the file is neither a page nor a declared asset: the build would publish it as it is — remove it; a page is "
+    "docs/<language>/<English page name>.md, and a file of the site's own is listed under extra: assets: in mkdocs.yml"
+)
+TREE_ERRORS = [
+    f"docs/es/environ.txt:1: the file is a symbolic link: the build never follows links — {LINK_FIX}",
+    f"docs/es/index.md:1: the file is a symbolic link: the build never follows links — {LINK_FIX}",
+    f"docs/es/dangling.md:1: the file is a symbolic link: the build never follows links — {LINK_FIX}",
+    f"docs/es/a.md:1: the file is a symbolic link: the build never follows links — {LINK_FIX}",
+    f"docs/es/b.md:1: the file is a symbolic link: the build never follows links — {LINK_FIX}",
+    f"docs/es/page.html:1: {NOT_A_PAGE}",
+    f"docs/assets/new.js:1: {NOT_A_PAGE}",
+    "docs/es/implantation.md.importing:1: an interrupted `docs.py import` left this file (the page itself was not changed) — "
+    "remove it (rm it), then run `python scripts/docs.py import` again with the same file; the page implantation.md is as it was",
+    "docs/es/trial.md:1: the page is 300 KiB, over the 256 KiB limit for a page — "
+    "split it into pages of a readable length (the longest page of the site is a few KiB)",
+]
+
+
+def spoil_tree(docs: Path) -> None:
+    """Everything that must never reach readers from docs/: links of every kind, a non-page, an
+    undeclared asset, an import's leftover and an oversized page."""
+    es = docs / "es"
+    (es / "environ.txt").symlink_to("/proc/self/environ")
+    (es / "index.md").unlink()
+    (es / "index.md").symlink_to("../en/trial.md")  # a link named like a page: another page under its address
+    (es / "dangling.md").symlink_to("nowhere.md")
+    (es / "a.md").symlink_to("b.md")
+    (es / "b.md").symlink_to("a.md")
+    (es / "page.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    (docs / "assets" / "new.js").write_text("alert(1)", encoding="utf-8")
+    (es / "implantation.md.importing").write_text("half", encoding="utf-8")
+    trial = es / "trial.md"
+    trial.write_text(trial.read_text(encoding="utf-8") + "\n\n" + "x" * (300 * 1024), encoding="utf-8")
+
+
+@pytest.mark.fixture_cases
+def test_only_pages_and_declared_assets_leave_docs(checked_project):
+    """docs.py check (no arguments: it walks the tree, following no link) and the strict build
+    refuse each file alike, and the build leaves every refused file out of the site."""
+    docs = checked_project.root / "docs"
+    spoil_tree(docs)
+    result = run_docs(checked_project.root, "check")
+    assert errors(result.stderr) == sorted(TREE_ERRORS) and result.returncode == 1, result.stderr
+    build = checked_project.build()
+    assert sorted(BUILD_ERROR.findall(build.output)) == sorted(TREE_ERRORS)
+    assert build.returncode != 0 and "Traceback" not in build.output + result.stderr
+    published = {path.name for path in build.site.rglob("*")}
+    assert not published & {"environ.txt", "page.html", "new.js", "dangling", "a", "b", "implantation.md.importing"}, published
+    assert os.environ.get("HOME", "HOME=") not in "".join(p.read_text(errors="replace") for p in build.site.rglob("*.html"))
+    index = (build.site / "es" / "index.html").read_text(encoding="utf-8")
+    assert "pp-notice--refused" in index and "trial-steps" not in index  # the English index, not the linked trial page
+
+
+@pytest.mark.fixture_cases
+@pytest.mark.parametrize("link", ["loop", "elsewhere"])
+def test_a_link_to_a_folder_stops_the_build_at_once(checked_project, link):
+    es = checked_project.root / "docs" / "es"
+    (es / "more").symlink_to("." if link == "loop" else str(checked_project.root / "docs" / "en"))
+    expected = f"docs/es/more:1: the folder is a symbolic link: the build never follows links — {LINK_FIX}"
+    result = run_docs(checked_project.root, "check")
+    assert errors(result.stderr) == [expected] and result.returncode == 1
+    build = checked_project.build()
+    assert BUILD_ERROR.findall(build.output) == [expected]
+    assert build.returncode != 0 and "Traceback" not in build.output and not build.site.exists()
+
+
+@pytest.mark.fixture_cases
+def test_yaml_anchors_in_l10n_files_are_refused_with_their_line(checked_project):
+    glossary = checked_project.root / "l10n" / "es" / "glossary.yml"
+    lines = glossary.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    glossary.write_text("\n".join([*lines, "bomb: &a [x, x]", "more: [*a, *a]", ""]), encoding="utf-8")
+    expected = (
+        f"l10n/es/glossary.yml:{len(lines) + 1}: an anchor (&a) is not allowed — "
+        "write each value out in full: anchors (&name) and aliases (*name) are not allowed"
+    )
+    result = run_docs(checked_project.root, "check")
+    assert errors(result.stderr) == [expected] and result.returncode == 1
+    build = checked_project.build()
+    assert re.findall(r"^ERROR\s+-\s+overrides/hooks/l10n: (.*)$", build.output, re.M) == [expected]
+    assert build.returncode != 0 and "Traceback" not in build.output
+
+
+def test_one_reader_refuses_every_anchor_and_alias():
+    for text, line in [("a: &x 1\n", 1), ("a: 1\nb: *x\n", 2), ("a:\n  - &y {b: 1}\n", 2)]:
+        with pytest.raises(model.YAMLAnchorError) as raised:
+            model.load_yaml(text)
+        assert raised.value.line == line
+    assert model.load_yaml("a: [1, 2]\n") == {"a": [1, 2]}
+
+
+@pytest.mark.fixture_cases
+def test_one_build_names_the_problems_of_every_language(project_copy):
+    """mkdocs-static-i18n builds one language after another and strict mode stops after the
+    first with errors: the gate's verdict on every language is logged at the start, so one
+    run names the problems in es and in ar, as `docs.py check` does."""
+    for lang in ("es", "ar"):
+        page = project_copy.root / "docs" / lang / "trial.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
+    check = run_docs(project_copy.root, "check")
+    found = errors(check.stderr)
+    assert {line.split("/")[1] for line in found} == {"es", "ar"}, check.stderr
+    build = project_copy.build()
+    assert sorted(BUILD_ERROR.findall(build.output)) == found
+    assert build.returncode != 0 and "Traceback" not in build.output

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -426,3 +430,62 @@ def test_the_cover_line_follows_the_reviews():
     checked.reviews[(lang, translated[0])] = model.Review(model.LAPSED, record)
     assert handout.review_status(checked, lang, pages) == strings["handout_unchecked"].format(count=1, total=len(translated))
     assert handout.review_status(checked, CATALOGUE.default.code, pages) == ""
+
+
+# --- the workers end with the build ------------------------------------------------------------
+
+
+def children(pid: int) -> set[int]:
+    """The live processes whose parent is `pid` (from /proc: psutil is not installed)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_a_killed_build_leaves_no_worker_and_writes_no_handout_after(project_copy, tmp_path):
+    """SIGTERM to a HANDOUTS=1 build once its workers print: within seconds no worker is left,
+    and no PDF (or temporary file) appears in the output folder afterwards."""
+    site = tmp_path / "site"
+    env = {**os.environ, "HANDOUTS": "1", "SITE_URL": "http://127.0.0.1:8000/", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(project_copy.root / "mkdocs.yml"), "-d", str(site)],
+        cwd=project_copy.root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while not workers and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            workers = children(build.pid)
+        assert workers, "the build made no handout workers"
+        time.sleep(1)  # the workers are printing
+        build.send_signal(signal.SIGTERM)
+        build.wait(timeout=30)
+        published = sorted(site.rglob("*.pdf"))
+        time.sleep(5)
+        assert [pid for pid in workers if alive(pid)] == []
+        assert sorted(site.rglob("*.pdf")) == published, "a PDF was written after the build was killed"
+        assert list(site.rglob(f"*{handout.PARTIAL}")) == []
+    finally:
+        if build.poll() is None:
+            build.kill()
+        for pid in workers:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)

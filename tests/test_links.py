@@ -242,6 +242,7 @@ def test_redirect_pages_load_the_redirect_script_and_run_no_inline_script(moved)
     for lang in CATALOGUE.languages:
         page = moved.directory / model.language_url(lang.code) / "trial" / "index.html"
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert (soup.html["lang"], soup.html["dir"]) == (lang.code, lang.direction)
         assert soup.find("link", rel="canonical")["href"] == "../trial-phase/"
         assert [script.get("src") for script in soup.find_all("script")] == [
             "../" * (page.parent.relative_to(moved.directory).as_posix().count("/") + 1) + urls.REDIRECT_SCRIPT

@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 import brotli
 import pytest
 from bs4 import BeautifulSoup
-from mkdocs_redirects.plugin import HTML_TEMPLATE as REDIRECT_PAGE
-from sitekit import browser, model, nginx, serving, urls
+from sitekit import browser, inline_scripts, model, nginx, serving, urls
 from sitekit import handout as handouts
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,8 +34,8 @@ class Production:
     @cached_property
     def headers(self) -> dict[str, str]:
         """The headers every response must carry: the security headers, and the
-        Content-Security-Policy computed afresh from the built pages."""
-        return serving.site_headers(self.site)
+        Content-Security-Policy of the site's listed inline scripts (sitekit/inline_scripts.py)."""
+        return serving.response_headers(inline_scripts.policy(urlsplit(self.origin).path or "/"))
 
     def asset(self, pattern: str) -> str:
         """The site path of the one built file whose path matches `pattern`."""
@@ -116,6 +115,36 @@ def test_error_responses_carry_the_security_headers(production):
     assert all(response.header(name) == value for name, value in production.headers.items())
 
 
+def test_nginx_own_error_answers_carry_the_security_headers(production):
+    """A malformed request (400) and an address too long (414) are answered by nginx itself."""
+    too_long = fetch(production.origin + "es/" + "x" * 9000)
+    bad = raw_request(production.origin, b"GET / HTTP/1.1\r\n\r\n")  # HTTP/1.1 without a Host header
+    assert too_long.status == 414 and bad.startswith(b"HTTP/1.1 400")
+    assert all(too_long.header(name) == value for name, value in production.headers.items())
+    assert all(f"{name}: {value}".encode() in bad for name, value in production.headers.items())
+
+
+def test_a_request_for_many_byte_ranges_is_answered_whole(production):
+    ranges = ",".join(f"{i}-{i}" for i in range(0, 400, 2))
+    response = fetch(production.origin + "assets/site.css", headers={"Range": f"bytes={ranges}"})
+    assert response.status == 200 and response.header("content-range") is None
+    one = fetch(production.origin + "assets/site.css", headers={"Range": "bytes=0-9"})
+    assert one.status == 206 and len(one.body) == 10
+
+
+def raw_request(origin: str, request: bytes) -> bytes:
+    """The server's whole answer to bytes sent as they are (for requests http.client refuses to make)."""
+    import socket
+
+    parts = urlsplit(origin)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
 def test_header_check_catches_a_missing_header_a_wrong_cache_and_a_server_version(production):
     url = production.origin + "assets/site.css"
     headers = dict(fetch(url).headers)
@@ -183,25 +212,6 @@ def test_unchanged_html_is_revalidated_with_304(production):
     first = fetch(production.origin + "trial/")
     again = fetch(production.origin + "trial/", headers={"If-None-Match": first.header("etag") or ""})
     assert first.header("last-modified") and again.status == 304
-
-
-# --- inline code the policy cannot allow ---------------------------------------------
-
-
-def test_inline_code_finder_hashes_redirect_pages_and_refuses_what_no_hash_allows(tmp_path):
-    shutil.copytree(FIXTURES / "production_inline_code", tmp_path, dirs_exist_ok=True)
-    (tmp_path / "old").mkdir()
-    (tmp_path / "old" / "index.html").write_text(REDIRECT_PAGE.format(url="../trial/"), encoding="utf-8")
-    policy, problems = serving.site_policy(tmp_path)
-    redirect_script = re.search(r"<script>(.*)</script>", REDIRECT_PAGE.format(url="../trial/")).group(1)
-    script_src = dict(d.split(" ", 1) for d in policy.split("; "))["script-src"].split()
-    assert sorted(script_src[1:]) == sorted([serving.csp_hash(redirect_script), serving.csp_hash("console.log('module')")])
-    assert "style-src 'self' 'sha256-" in policy  # a <style> element is allowed by its hash
-    assert problems == [
-        "page.html:9: inline event handler 'onclick=alert(1)' is blocked by the Content-Security-Policy — attach the handler in assets/site.js (addEventListener) instead",
-        "page.html:10: inline style attribute 'color: red' is blocked by the Content-Security-Policy — give the element a class and style it in assets/site.css",
-        "page.html:11: inline javascript: URL ' javascript:alert(1)' is blocked by the Content-Security-Policy — use a real link, and a click handler in assets/site.js",
-    ]
 
 
 # --- compression ------------------------------------------------------------------------
@@ -347,6 +357,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+# The inline scripts of the page as the browser parsed it (data blocks, such as the theme's
+# JSON settings, are never run).
+SCRIPTS_IN_PAGE = """[...document.scripts].filter((s) => !s.src && ["", "module", "text/javascript"].includes(s.type))
+  .map((s) => s.text.replace(/\\r\\n/g, "\\n"))"""
+
+
 class BrowserProblems:
     """CSP violations (the event, and Chromium's console report of each), console errors
     and uncaught exceptions on the pages a browser tab loads. A 404 page's own status is
@@ -356,8 +372,14 @@ class BrowserProblems:
         self.page = page
         self.messages: list[str] = []
         self.expected_404: str | None = None
+        self.origin: str | None = None  # set: every request must go there, and no navigation elsewhere
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.messages.append(f"uncaught: {error}"))
+        page.on("request", self._request)
+
+    def _request(self, request) -> None:
+        if self.origin and not request.url.startswith(self.origin):
+            self.messages.append(f"{request.resource_type} request to another host: {request.url}")
 
     def _console(self, message) -> None:
         if message.text.startswith("Failed to load resource: the server responded with a status of 404") and (
@@ -377,6 +399,13 @@ class BrowserProblems:
             self.messages.append(f"status {response and response.status}, expected {status}")
         self.page.wait_for_timeout(50)  # let deferred work and late console messages arrive
         violations = self.page.evaluate("window.__cspViolations")
+        if self.origin and status == 200:
+            if self.page.url.split("#")[0] != url.split("#")[0]:
+                self.messages.append(f"navigated away to {self.page.url}")
+            allowed = inline_scripts.allowed(urlsplit(self.origin).path or "/")
+            for text in self.page.evaluate(SCRIPTS_IN_PAGE):
+                if text not in allowed:
+                    self.messages.append(f"an inline script not on the list is in the page: {text[:60]!r}")
         return [f"{url}: {line}" for line in violations + self.messages]
 
 
@@ -391,10 +420,16 @@ def tab(chromium):
 
 @pytest.mark.browser
 def test_every_page_in_every_language_runs_under_the_policy_without_errors(production, tab):
-    problems = [problem for _, _, url in browser.page_urls(production.origin) for problem in tab.load(url)]
-    for lang in model.languages():
-        prefix = "" if lang.default else f"{lang.code}/"
-        problems += tab.load(f"{production.origin}{prefix}no/such-page", status=404)
+    """Every page × language (and each 404): no CSP violation or console error, no request to
+    another host, no navigation away, and no inline script but those the site lists."""
+    tab.origin = production.origin
+    try:
+        problems = [problem for _, _, url in browser.page_urls(production.origin) for problem in tab.load(url)]
+        for lang in model.languages():
+            prefix = "" if lang.default else f"{lang.code}/"
+            problems += tab.load(f"{production.origin}{prefix}no/such-page", status=404)
+    finally:
+        tab.origin = None
     assert problems == []
 
 
@@ -416,8 +451,13 @@ def test_the_browser_check_catches_an_inline_script_missing_from_the_policy(prod
     shutil.copytree(production.site, site)
     shutil.copytree(FIXTURES / "production_unlisted_script", site, dirs_exist_ok=True)
     with nginx.nginx_server(site, nginx.reserve_port()) as origin:
-        problems = tab.load(origin + "probe/")
+        tab.origin = origin
+        try:
+            problems = tab.load(origin + "probe/")
+        finally:
+            tab.origin = None
         ran = tab.page.evaluate("document.body.dataset.ran")
+    assert any("an inline script not on the list is in the page" in p for p in problems), problems
     assert ran is None, "the unlisted inline script ran"
     events = [p for p in problems if " blocked inline " in p]
     console = [p for p in problems if ": console " in p]

@@ -3,11 +3,17 @@ clinic details and the production build's refusal of placeholders."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, REPO
-from sitekit import gate, model, sitecheck
+from sitekit import clinic, gate, model, sitecheck
 
 # Lines of the clinic's source that are headings (reworded into page titles and section
 # headings on the site) or the logo marker; every other sentence must appear verbatim.
@@ -59,6 +65,25 @@ def test_a_real_warning_still_fails_the_strict_build(project_copy):
     )
     assert re.search(r"Aborted with (\d+ errors, )?1 warnings in strict mode!", build.output)  # the gate reports the link too
     assert [marker for marker in BANNER_MARKERS if marker in build.output] == []
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_the_mkdocs_command_stops_at_once_naming_the_command_to_use(project_copy, tmp_path, command):
+    """Under `mkdocs` (MkDocs 1.6.1, installed for the plugins) the site came out without its
+    English pages and the strict build passed: it must stop, name properdocs and write nothing."""
+    site = tmp_path / "site"
+    args = ["build", "--strict", "-d", str(site)] if command == "build" else ["serve", "--strict", "-a", "127.0.0.1:0"]
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), *args, "-f", str(project_copy.root / "mkdocs.yml")],
+        cwd=project_copy.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SITE_URL": "http://127.0.0.1:8000/"},
+    )
+    assert result.returncode != 0
+    assert "run `.venv/bin/properdocs build`" in result.stderr and "Traceback" not in result.stderr
+    assert not site.exists()
 
 
 def test_mkdocs_yml_keeps_the_agreed_settings():
@@ -158,9 +183,16 @@ def test_an_external_font_script_and_image_are_caught():
 
 
 def test_review_dates_are_shown_in_the_pages_language(built_site):
-    html = (built_site.site / "trial" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r"Medical content last reviewed by the clinic: <time datetime=\"2026-11-24\">November 24, 2026</time>", html)
-    assert re.search(r"Next review of the medical content due: <time datetime=\"2027-11-24\">November 24, 2027</time>", html)
+    """Every English page shows its own front matter's dates, in English's long form."""
+    from babel.dates import format_date
+
+    for name in model.page_names():
+        meta = model.read_page(model.page_file("en", name)).meta
+        html = (built_site.site / model.page_url(name) / "index.html").read_text(encoding="utf-8")
+        strings = model.ui_strings("en")
+        for label, key in ((strings["page_last_reviewed"], "last_reviewed"), (strings["next_review_due"], "next_review")):
+            date = model.review_date(meta, key)
+            assert f'{label}: <time datetime="{date.isoformat()}">{format_date(date, format="long", locale="en")}</time>' in html, name
 
 
 def test_a_bad_date_stops_the_build_naming_file_line_and_fix(project_copy):
@@ -179,28 +211,52 @@ def test_a_missing_description_stops_the_build(project_copy):
 
 
 def test_an_overdue_review_is_reported_without_failing_the_build(project_copy):
-    project_copy.overlay("build_overdue_review")
+    """The clinic's review of the trial page (and its translations' copies of the dates)
+    falls due a year ago: reported, never a failed build."""
+    due = dt.date.today() - dt.timedelta(days=365)
+    last = due - dt.timedelta(days=365)
+    for lang in model.languages(project_copy.root):
+        page = model.page_file(lang.code, "trial.md", project_copy.root)
+        if page.exists():
+            text = re.sub(r"^last_reviewed: .*$", f"last_reviewed: {last.isoformat()}", page.read_text(encoding="utf-8"), flags=re.M)
+            page.write_text(re.sub(r"^next_review: .*$", f"next_review: {due.isoformat()}", text, flags=re.M), encoding="utf-8")
     build = project_copy.build()
     assert build.returncode == 0, build.output
-    assert "Review overdue: en/trial.md was due for review on 2020-01-10" in build.output
+    assert f"Review overdue: en/trial.md was due for review on {due.isoformat()}" in build.output
 
 
-def test_the_real_site_has_no_overdue_message_when_reviews_are_current(built_site):
-    assert "Review overdue" not in built_site.output
+def test_the_build_reports_exactly_the_overdue_reviews(built_site):
+    """Whatever today's date: each English page past its next_review is reported, and only those."""
+    today = dt.date.today()
+    for name in model.page_names():
+        due = model.review_date(model.read_page(model.page_file("en", name)).meta, "next_review")
+        assert (f"Review overdue: en/{name} was due" in built_site.output) == (due < today), name
 
 
 # --- clinic details ----------------------------------------------------------------
 
 
-def test_clinic_placeholders_are_marked_on_contact_page_and_footer(built_site):
+def test_clinic_details_are_shown_and_placeholders_marked_on_contact_page_and_footer(built_site):
+    """Whatever mkdocs.yml holds today: the phone on the contact page and in the footer, marked
+    as a placeholder exactly when it still is one."""
+    phone = str(model.load_mkdocs_config()["extra"]["clinic"]["phone"])
     html = (built_site.site / "contact" / "index.html").read_text(encoding="utf-8")
-    article, footer = html.split("<footer", 1)
-    for part in (article, footer):
-        assert '<mark class="pp-placeholder"' in part
-        assert "PLACEHOLDER: clinic phone number" in part
+    for part in html.split("<footer", 1):
+        marked = '<mark class="pp-placeholder"' in part
+        assert marked == model.is_placeholder(phone)
+        assert phone in part or re.sub(r"\D", "", phone) in re.sub(r"\D", "", part)
+
+
+PLACEHOLDER_CLINIC = {
+    **{key: f"PLACEHOLDER: {key}" for key in ("name", "phone", "address", "urgent_phone")},
+    **{key: {"en": f"PLACEHOLDER: {key}"} for key in ("hours", "urgent")},
+    "logo": "assets/clinic-logo-PLACEHOLDER.svg",
+}
 
 
 def test_production_build_refuses_placeholders_naming_each(project_copy):
+    config = project_copy.root / "mkdocs.yml"
+    config.write_text(clinic.with_example(config.read_text(encoding="utf-8"), PLACEHOLDER_CLINIC), encoding="utf-8")
     build = project_copy.build(env={"PRODUCTION": "1"})
     assert build.returncode != 0
     assert "Production build refused" in build.output
@@ -211,13 +267,11 @@ def test_production_build_refuses_placeholders_naming_each(project_copy):
 
 def test_production_build_passes_once_the_clinic_is_filled_in(project_copy):
     config = project_copy.root / "mkdocs.yml"
-    text = re.sub(r'"PLACEHOLDER: ([^"]+)"', r'"Example \1"', config.read_text(encoding="utf-8"))
-    # The urgent-help text in every published language (a production build refuses English only).
-    urgent = "".join(f'      {code}: "Example urgent help ({code})"\n' for code in ("es", "zh", "vi", "ar"))
-    text = re.sub(r"(\n    urgent:\n      en: .*\n)", lambda m: m.group(1) + urgent, text, count=1)
-    config.write_text(text.replace("clinic-logo-PLACEHOLDER.svg", "favicon.svg"), encoding="utf-8")
+    # The urgent-help text in every language (a production build refuses a published language's in English only).
+    urgent = {lang.code: f"Example urgent help ({lang.code})" for lang in model.languages(project_copy.root)}
+    config.write_text(clinic.with_example(config.read_text(encoding="utf-8"), {**clinic.EXAMPLE, "urgent": urgent}), encoding="utf-8")
     build = project_copy.build(env={"PRODUCTION": "1"})
     assert build.returncode == 0, build.output
     html = (build.site / "contact" / "index.html").read_text(encoding="utf-8")
-    assert "Example clinic phone number" in " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+    assert clinic.EXAMPLE["address"] in " ".join(BeautifulSoup(html, "html.parser").get_text().split())
     assert "pp-placeholder" not in html

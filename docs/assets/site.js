@@ -196,3 +196,67 @@
     window.addEventListener("resize", measure);
   }
 })();
+
+/* 5. Listen (README: Listen): shown only where the device has a voice of its own for the
+ * page's language (never an English voice reading Arabic); assets/listen.js, which reads,
+ * loads on the first press. Nothing leaves the device: only voices it holds itself. */
+(function () {
+  "use strict";
+  var listen = document.querySelector("[data-pp-listen]");
+  var script = document.currentScript;
+  if (!listen || !("speechSynthesis" in window)) return;
+  var wanted = listen.getAttribute("data-pp-voice-lang").toLowerCase().split("-")[0];
+  var voice = function () {
+    return window.speechSynthesis.getVoices().filter(function (candidate) {
+      return candidate.localService && candidate.lang.toLowerCase().split(/[-_]/)[0] === wanted;
+    })[0];
+  };
+  var offer = function () { listen.hidden = !voice(); };
+  offer();
+  window.speechSynthesis.addEventListener("voiceschanged", offer);
+  var loaded = null;
+  listen.querySelector("[data-pp-listen-play]").addEventListener("click", function () {
+    loaded = loaded || new Promise(function (resolve, reject) {
+      var code = document.createElement("script");
+      code.src = new URL("listen.js", script.src).href;
+      code.onload = resolve;
+      code.onerror = reject;
+      document.head.appendChild(code);
+    });
+    loaded.then(function () { window.ppListen.toggle(listen, voice()); });
+  });
+})();
+
+/* 6. Offline (README: Offline): once the page has loaded, and never on Save-Data, the
+ * site's service worker (sw.js at the site's root, written by the build) keeps a copy of
+ * this language's pages, styles, scripts and search index. When the clinic turns it off
+ * (extra.offline: false), pages remove what an earlier visit registered. */
+(function () {
+  "use strict";
+  if (!("serviceWorker" in navigator)) return;
+  var setting = document.querySelector("meta[name=pp-offline]");
+  if (!setting) return;
+  if (setting.content !== "on") {
+    navigator.serviceWorker.getRegistrations().then(function (all) {
+      all.forEach(function (registration) { registration.unregister(); });
+    });
+    if (window.caches) {
+      caches.keys().then(function (keys) {
+        keys.forEach(function (key) { if (key.indexOf("pp-offline-") === 0) caches.delete(key); });
+      });
+    }
+    return;
+  }
+  if (navigator.connection && navigator.connection.saveData) return;
+  var root = new URL("../", document.currentScript.src).href;  // this file is assets/site.js
+  var lang = document.documentElement.lang;
+  var keep = function () {
+    navigator.serviceWorker.register(root + "sw.js", { scope: root }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      registration.active.postMessage({ keep: lang });
+    }).catch(function () { /* no copy: reading online works as before */ });
+  };
+  if (document.readyState === "complete") keep();
+  else window.addEventListener("load", keep);
+})();

@@ -96,7 +96,7 @@ on_post_build = CombinedEvent(_language_written, _site_written)
 
 
 def on_build_error(error):
-    _close()
+    _close(kill=True)  # a failed build's handouts are never finished
 
 
 def on_serve(server, config, builder):
@@ -149,10 +149,10 @@ def _offer_on_request(job: handout.Job, built: set[str]) -> list[handout.Outcome
     return found
 
 
-def _close() -> None:
+def _close(*, kill: bool = False) -> None:
     maker: handout.Maker | None = _build.pop("maker", None)
     if maker is not None:
-        maker.close()
+        maker.close(kill=kill)
 
 
 def _write_sizes(site: Path, catalogue: model.Catalogue, sizes: dict[str, str]) -> None:

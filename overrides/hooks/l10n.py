@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
+from markupsafe import Markup, escape
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url, normalize_url
 from sitekit import gate, model
 
 FULL_WIDTH_END = "。！？：；）」』"  # after these a sentence needs no space
 SUGGESTIONS = "language-suggestions.json"  # at the site's top, beside sitemap.xml
+log = get_plugin_logger(__name__)
 
 
 def on_config(config):
@@ -22,6 +25,11 @@ def on_config(config):
     `mkdocs serve` loads a new config, hence a new catalogue, for every rebuild. The
     build's own publishing gate judges the pages (hooks/page_source.py logs its messages)."""
     if not (model.nested_language_build(config) and isinstance(config.extra.get("pp_catalogue"), model.Catalogue)):
+        problems = model.l10n_problems(_root(config))  # read through model.load_yaml: no anchors or aliases
+        if problems:
+            for problem in problems:
+                log.error(problem.format(_root(config)))
+            raise PluginError("a file of l10n/ cannot be read: fix the errors above (nothing was built)")
         config.extra["pp_catalogue"] = model.Catalogue.load(
             _root(config), judge=lambda lang, name: gate.Gate.for_build(config).errors(lang, name)
         )
@@ -42,15 +50,16 @@ def on_env(env, config, files):
     return env
 
 
-def sentences(text: str | list[str]) -> str:
+def sentences(text: str | list[str]) -> Markup:
     """Sentences as the language writes them one after another: a space after each, except
     after a full-width mark (Chinese "。" is followed by no space). Given one sentence, it
-    and the gap before what follows; given a list, the sentences joined."""
+    and the gap before what follows; given a list, the sentences joined. Plain text is
+    escaped, a macro's HTML (Markup) kept (the partials that use it autoescape)."""
     if isinstance(text, str):
-        text = str(text).strip()
+        text = escape(text).strip()
         return text + ("" if not text or text[-1] in FULL_WIDTH_END else " ")
-    parts = [str(part).strip() for part in text if str(part).strip()]
-    return "".join(sentences(part) for part in parts[:-1]) + (parts[-1] if parts else "")
+    parts = [escape(part).strip() for part in text if str(part).strip()]
+    return Markup("").join(sentences(part) for part in parts[:-1]) + (parts[-1] if parts else "")
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -85,6 +94,10 @@ def on_page_context(context, page, config, nav):
     title = page.meta.get("title") or page.title
     review = catalogue.review(language, name)
     record = review.record
+    try:  # the clinic's review dates are the English page's, shown in every language
+        dates = model.read_page(model.page_file(english.code, name, catalogue.root)).meta
+    except model.PageError:
+        dates = {}
     context["pp_page"] = {
         "state": state,
         "shown_in_english": shown_in_english,
@@ -96,6 +109,8 @@ def on_page_context(context, page, config, nav):
         "qualification": record.qualification if record else None,
         "review_date": record.date.isoformat() if record else None,
         "english_url": url(english.code),
+        "last_reviewed": model.review_date(dates, "last_reviewed"),
+        "next_review": model.review_date(dates, "next_review"),
         "language_root": get_relative_url(catalogue.language_url(language) or ".", page.url),
         # The window's title: the site's name alone on the home page; a page shown in English
         # gets the English site name too, so the whole title is one language (lang="en").

@@ -12,80 +12,130 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
+import sys
 from pathlib import Path
 
 import yaml
 from babel.dates import format_date
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
-from sitekit import gate, model
+from sitekit import gate, model, sanitizer
 
 log = get_plugin_logger(__name__)
 
 
 def on_env(env, config, files):
     language = config.theme["language"]
-    pattern = config.extra["pp_catalogue"].strings(language).get("date_format") or "long"
-    try:
-        _long_date(dt.date(2026, 11, 24), language, pattern)
-    except Exception as err:  # Babel raises several kinds on a pattern it cannot read
-        log.error(
-            f"l10n/{language}/strings.yml: date_format {pattern!r} is not a date pattern Babel can read ({err}) — "
-            "write 'long' or a CLDR pattern such as \"d MMMM y\" (see the comment in l10n/en/strings.yml)"
-        )
-        pattern = "long"
+    pattern = config.extra["pp_catalogue"].strings(language)["date_format"]  # checked: model.string_faults
     env.filters["long_date"] = lambda value: _long_date(value, language, pattern)
     return env
 
 
+ENGINE_MESSAGE = (
+    "This site is built with ProperDocs, not the `mkdocs` command (under it mkdocs-static-i18n writes a site "
+    "without its English pages): run `.venv/bin/properdocs build` or `.venv/bin/properdocs serve` "
+    "(`bash scripts/serve.sh`; see the README). Nothing was built."
+)
+
+
+def on_config(config):
+    """The build stops at once, before it writes anything, unless ProperDocs runs it (the
+    `mkdocs` command loads MkDocs 1.6.1, which the plugins require installed, and mixes it
+    with ProperDocs' modules: see the README's Dependencies). A link to a folder in docs/
+    stops the build before MkDocs walks the folder: MkDocs follows such links (a loop would
+    never end). Every other refused file is left out of the build by on_files."""
+    if not type(config).__module__.startswith("properdocs."):
+        print(f"ERROR    -  {ENGINE_MESSAGE}", file=sys.stderr, flush=True)
+        raise SystemExit(1)  # an exception class of the other engine would end in a traceback
+    links = gate.folder_links(Path(config.docs_dir))
+    if links:
+        root = Path(config.config_file_path).parent
+        for problem in links:
+            log.error(problem.format(root))
+        raise PluginError("docs/ holds a link to a folder, which MkDocs would follow: fix the errors above (nothing was built)")
+    return config
+
+
 @event_priority(100)  # before mkdocs-static-i18n sorts the files into languages (and raises on some)
 def on_files(files, config):
-    """Files the build would drop or misplace are refused (once per build) and left out."""
+    """Files the build must not publish are refused and left out, in every language's build.
+    The first language's build reports every problem of every page of every language, once
+    (strict mode stops the build at the end of the first language with errors, so each
+    language's own build would name only the first language's)."""
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    problems = gate.Gate.for_build(config).layout_problems()
+    checker = gate.Gate.for_build(config)
+    problems = checker.layout_problems()
     if config.theme["language"] == catalogue.default.code and not model.nested_language_build(config):
-        for problem in problems:
+        strings = [problem for lang in catalogue.languages for problem in model.strings_problems(lang.code, catalogue.root)]
+        for problem in problems + strings:
             log.error(problem.format(catalogue.root))
+        for problem in _page_problems(checker, catalogue, {problem.path.absolute() for problem in problems}):
+            (log.error if problem.severity == "error" else log.info)(problem.format(catalogue.root))
         # A review record `docs.py review` did not write (by hand, in front matter, stale hashes): refused.
         for problem in gate.review_file_problems(catalogue.root):
             log.error(problem.format(catalogue.root))
-    refused = {problem.path.resolve() for problem in problems}
-    for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve() in refused]:
+    refused = {os.path.abspath(problem.path) for problem in problems}
+    for file in [f for f in files if f.abs_src_path and os.path.abspath(f.abs_src_path) in refused]:
         files.remove(file)
     return files
 
 
+def _page_problems(checker: gate.Gate, catalogue: model.Catalogue, refused: set[Path]) -> list[model.Problem]:
+    """The gate's verdict on every page of every language (what on_page_read_source acts on)."""
+    found = []
+    for language in catalogue.languages:
+        for name in catalogue.pages:
+            path = model.page_file(language.code, name, catalogue.root)
+            if path.absolute() in refused or not path.is_file():
+                continue
+            found += [problem for problem in checker.check_file(path) if problem.rule != "layout"]
+    return found
+
+
 def on_page_read_source(page, config):
-    """Check the page; hand MkDocs only what it can read without a traceback."""
+    """Hand MkDocs only what it can read without a traceback (on_files has logged the gate's verdict)."""
     catalogue: model.Catalogue = config.extra["pp_catalogue"]
     root, language = catalogue.root, config.theme["language"]
     path, name = Path(page.file.abs_src_path), model.page_name(page.file)
     english = model.page_file(catalogue.default.code, name, root)
     own = getattr(page.file, "locale", language) == language
-    if own:
-        for problem in gate.Gate.for_build(config).check_file(path):
-            if problem.rule != "layout":  # reported once per build, by on_files
-                (log.error if problem.severity == "error" else log.info)(problem.format(root))
-        if catalogue.state(language, name) == model.REFUSED:
-            return _english_text(english)  # readers get the English page, as for a missing translation (hooks/l10n.py)
+    if own and catalogue.state(language, name) == model.REFUSED:
+        return _english_text(english)  # readers get the English page, as for a missing translation (hooks/l10n.py)
     try:
         text = model.read_text(path)
     except model.PageError:
-        return ""  # an English page that is not UTF-8: the gate has said so
+        return ""  # a page that is not text: the gate has said why
+    try:
+        meta = model.parse_page(path, text).meta  # the gate's reading (no YAML anchors or aliases)
+    except model.PageError:
+        return _without_front_matter(text)  # the gate has said why
     if not own:
         log.info(f"Not translated into {language}: {name} (readers get the English page, with a notice)")
         return text
+    if language != catalogue.default.code and meta.get(model.STUB_FIELD):
+        # A stub made by `docs.py new-language`: readers get the English page until it is
+        # translated, whatever else its file holds (decided from the gate's reading, first).
+        return _english_text(english)
     if any(problem.rule == "html" for problem in gate.Gate.for_build(config).check_file(path)):
         return html.escape(_without_front_matter(text))  # shown as text, never run, until fixed
     if not _mkdocs_can_read(text):
         return _without_front_matter(text)
-    meta = yaml.safe_load(text.split("---", 2)[1]) or {}
-    due = model.as_date(meta.get("next_review")) if isinstance(meta, dict) else None
+    allowed = model.ALLOWED_FIELDS["source" if language == catalogue.default.code else "translation"]
+    if set(meta) - allowed:  # the theme's `template:`, `hide:`…: refused by the gate, never acted on
+        kept = {key: value for key, value in meta.items() if key in allowed}
+        text = "---\n" + yaml.safe_dump(kept, allow_unicode=True, sort_keys=False) + "---\n" + _without_front_matter(text)
+    due = model.as_date(meta.get("next_review"))
     if due is not None and due < dt.date.today():
         log.info(f"Review overdue: {page.file.src_uri} was due for review on {due.isoformat()}")
-    if isinstance(meta, dict) and meta.get("untranslated"):
-        # A stub made by `docs.py new-language`: readers get the English page until it is translated.
-        return _english_text(english)
     return text
+
+
+@event_priority(100)  # before the hooks that add the site's own markup (hooks/clinic.py, permalinks.py, l10n.py)
+def on_page_content(html, page, config, files):
+    """Readers get the sanitizer's output (sitekit/sanitizer.py): the HTML the publishing gate
+    read, never the Markdown's rendering as such."""
+    return sanitizer.sanitize(html)
 
 
 def _english_text(path: Path) -> str:

@@ -2,11 +2,14 @@
 
 - `extra.scope` is fixed to the site's path (from site_url), so the theme's inline head
   script is the same on every page and one Content-Security-Policy hash list fits all;
-- once every language is built, the hashes of every inline script in every HTML file
-  (the theme's, redirect pages', anything) go into the Content-Security-Policy, written
-  with the other security headers to `_headers` (Netlify, Cloudflare Pages) and to
-  `_nginx/painpump-headers.conf` (for deploy/nginx/painpump-site.conf); inline code no
-  hash can allow (onclick=, javascript: links, style attributes) fails the build;
+- once every language is built, the offline copies are described to the site's service
+  worker (sitekit/offline.py); then the output gate (sitekit/output_gate.py) reads the whole
+  site: a fault fails the build, naming its source, and the faulty file is removed, so
+  nothing it refused is compressed, served or deployed;
+- the Content-Security-Policy allows the inline scripts the site ships
+  (sitekit/inline_scripts.py), never what the output contains; it is written with the
+  other security headers to `_headers` (Netlify, Cloudflare Pages) and to
+  `_nginx/painpump-headers.conf` (for deploy/nginx/painpump-site.conf);
 - every text file gets a `.gz` and a `.br` beside it (sitemaps and robots.txt only a
   `.gz`), for nginx's gzip_static and brotli_static (not under `mkdocs serve`, where it
   would only slow each reload).
@@ -18,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority, get_plugin_logger
-from sitekit import model, serving
+from sitekit import inline_scripts, model, offline, output_gate, serving
 
 log = get_plugin_logger(__name__)
 CLOUDFLARE_LINE_LIMIT = 2000  # characters per _headers line
@@ -36,23 +39,37 @@ def on_config(config):
     return config
 
 
-@event_priority(-300)  # after mkdocs-static-i18n (-100) and hooks/language_outputs.py (-200)
+@event_priority(-300)  # after mkdocs-static-i18n (-100), hooks/language_outputs.py (-200), handouts and CSS (-250)
 def on_post_build(config):
     if model.nested_language_build(config):
         return  # wait for the last language's build
     site = Path(config.site_dir)
-    policy, problems = serving.site_policy(site)
-    for problem in problems:
-        log.error(problem)
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    source = (Path(config.theme.custom_dir) / offline.SOURCE).read_text(encoding="utf-8")
+    offline.write_worker(site, config.site_url or "/", catalogue, source, enabled=bool(config.extra.get("offline", True)))
+    for fault in output_gate.check(site, output_rules(config)):
+        log.error(fault.format())
+        target = site / fault.path
+        if target.is_symlink() or target.is_file():
+            target.unlink()  # a refused file never reaches readers, even from a failed build's folder
+    policy = inline_scripts.policy(config.extra["scope"])
     headers = serving.response_headers(policy)
     (site / serving.HEADERS_FILE).write_text(serving.render_headers_file(site, headers), encoding="utf-8")
     snippet = site / serving.NGINX_SNIPPET
     snippet.parent.mkdir(parents=True, exist_ok=True)
     snippet.write_text(serving.render_nginx_snippet(headers), encoding="utf-8")
     if len(f"  Content-Security-Policy: {policy}") > CLOUDFLARE_LINE_LIMIT:
-        log.warning(
-            f"The Content-Security-Policy is longer than Cloudflare Pages accepts in _headers ({CLOUDFLARE_LINE_LIMIT} "
-            "characters): fewer distinct inline scripts (e.g. redirect pages) would shorten it"
-        )
+        log.warning(f"The Content-Security-Policy is longer than Cloudflare Pages accepts in _headers ({CLOUDFLARE_LINE_LIMIT} characters)")
     if _command["name"] != "serve":
         serving.precompress(site)
+
+
+def output_rules(config) -> output_gate.Rules:
+    """What this build may write (sitekit/output_gate.py: project_rules), from its config."""
+    return output_gate.project_rules(
+        config.extra["pp_catalogue"],
+        site_url=config.site_url or "",
+        scope=config.extra["scope"],
+        theme_dirs=[Path(d) for d in config.theme.dirs],
+        link_hosts=config.extra.get("link_hosts") or [],
+    )

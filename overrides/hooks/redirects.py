@@ -13,7 +13,8 @@ each other language would need its own `es/trial.md: es/trial-phase.md` line. Th
 hands the plugin, in each language's build, that language's redirects and pages; it
 also makes the redirect pages carry the visitor's #section with assets/redirect.js
 instead of the plugin's inline script (the Content-Security-Policy allows no inline
-script), and stops the build on an entry that would not work, naming its line."""
+script), in the language of the folder they are in (the plugin writes lang="en"), and
+stops the build on an entry that would not work, naming its line."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from sitekit.gate import Gate
 
 log = get_plugin_logger(__name__)
 INLINE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
+HTML_LANG = re.compile(r'<html lang="[^"]*">')
 
 
 @event_priority(-150)  # after mkdocs-static-i18n (-100) has set this build's language
@@ -64,4 +66,6 @@ def on_post_build(config):
         if path.exists():
             script = posixpath.relpath(urls.REDIRECT_SCRIPT, posixpath.dirname(page))
             html = INLINE_SCRIPT.sub(f'<script src="{script}"></script>', path.read_text(encoding="utf-8"))
+            language = config.extra["pp_catalogue"].language(config.theme["language"])  # the plugin writes lang="en" everywhere
+            html = HTML_LANG.sub(f'<html lang="{language.code}" dir="{language.direction}">', html, count=1)
             path.write_text(html, encoding="utf-8")

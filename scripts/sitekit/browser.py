@@ -132,13 +132,18 @@ def build(site: Path, site_url: str, project: Path = model.REPO, extra_env: dict
 
 @contextmanager
 def chromium():
-    """Debian's Chromium under Playwright. Raises a clear error when it is not installed."""
+    """Debian's Chromium under Playwright. Raises a clear error when it is not installed.
+    Its contexts block service workers unless asked (`service_workers="allow"`): the
+    offline copy (sitekit/offline.py) is made after a page has loaded, and a test or a
+    measurement of anything else must not see its requests (tests/test_offline.py allows it)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: run `bash scripts/setup.sh --system` (installs Debian's chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        new_context = browser.new_context
+        browser.new_context = lambda **options: new_context(**{"service_workers": "block", **options})  # type: ignore[method-assign]
         try:
             yield browser
         finally:

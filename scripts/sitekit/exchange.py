@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,12 +48,10 @@ from sitekit.segments import (
     plain,
     squeezed,
 )
-from sitekit.structure import NUMBER, western
 
 FORMATS = {"xliff": "xlf", "po": "po"}
 STRINGS = "strings.yml"
 TRANSLATED, REVIEW, EMPTY = "translated", "needs review", "empty"
-KEEP_NUMBERS = "keep every number and duration exactly (Western digits)"
 EXPORT_AGAIN = "export the file again (`python scripts/docs.py export …`): your translations are carried over, and only the English segments that changed are marked"
 
 
@@ -222,6 +219,16 @@ class Exchange:
                     unit.set_target_terms([f for f in forms if f.strip()], lang)
                 if group == "abbreviations":
                     unit.addnote(f"abbreviation of {meaning}", origin="developer")
+        approved_units = own.get("units") if isinstance(own.get("units"), dict) else {}
+        for name, english_forms in (english.get("units") or {}).items():  # the words after a number that the gate reads as its unit
+            unit = store.addsourceunit(str(name))
+            forms = approved_units.get(name)
+            forms = [forms] if isinstance(forms, str) else [f for f in forms or [] if isinstance(f, str) and f.strip()]
+            if forms:
+                unit.set_target_terms(forms, lang)
+            unit.addnote(
+                f"unit written after a number ({', '.join(map(str, english_forms or []))}): keep it with its number", origin="developer"
+            )
         path.write_bytes(bytes(store))
         return path
 
@@ -272,21 +279,59 @@ class Exchange:
                 files[path] = text or None  # None: nothing is kept any more, the file goes
         if outcome.refused or not write:
             return outcome
-        outcome.written = [path for path, text in files.items() if write_file(path, text)]
+        outcome.written = write_files(files)
         return outcome
 
 
-def write_file(path: Path, text: str | None) -> bool:
-    """Write (through a temporary file, so a page is never half written) or, for None,
-    remove; True when a file was written."""
-    if text is None:
+STAGED = ".importing"  # a file's temporary name while an import writes it (the gate refuses one left behind)
+
+
+def write_files(files: dict[Path, str | None]) -> list[Path]:
+    """Write every file (None: remove it), all or none: each is staged as a temporary file
+    beside its target (`name.importing`), then all are renamed into place; on any failure
+    the temporaries are removed and the files already replaced get their old bytes back,
+    and the error is raised. Returns the files written."""
+    before = {path: path.read_bytes() if path.exists() else None for path in files}
+    made: list[Path] = []  # folders this import created
+    staged: dict[Path, Path] = {}
+    done: list[Path] = []
+    try:
+        for path, text in files.items():
+            if text is None:
+                continue
+            for folder in reversed(path.parents):
+                if not folder.exists():
+                    folder.mkdir()
+                    made.append(folder)
+            staged[path] = path.with_name(path.name + STAGED)
+            staged[path].write_bytes(text.encode("utf-8"))
+        for path, temporary in staged.items():
+            temporary.replace(path)
+            done.append(path)
+        for path, text in files.items():
+            if text is None and path.exists():
+                path.unlink()
+                done.append(path)
+    except BaseException:
+        for temporary in staged.values():
+            temporary.unlink(missing_ok=True)
+        for path in reversed(done):
+            _restore(path, before[path])
+        for folder in reversed(made):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
+    return list(staged)
+
+
+def _restore(path: Path, data: bytes | None) -> None:
+    """Put a file back as it was before the import (None: it did not exist)."""
+    if data is None:
         path.unlink(missing_ok=True)
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".importing")
-    temporary.write_bytes(text.encode("utf-8"))
+        return
+    temporary = path.with_name(path.name + STAGED)
+    temporary.write_bytes(data)
     temporary.replace(path)
-    return True
 
 
 class ImportProblem(ValueError):
@@ -349,7 +394,8 @@ class _Plan:
             problems = (
                 string_problems(target, segment)
                 if segment.kind == "string"
-                else code_problems(target, segment) + number_problems(target, segment)
+                else code_problems(target, segment)
+                + number_problems(target, segment, self.exchange.gate.numbers(self.lang), self.exchange.gate.numbers(self.exchange.english))
             )
             for problem in problems:
                 self.refuse(f"segment {problem.segment}", problem.message, problem.fix)
@@ -432,9 +478,11 @@ class _Plan:
         targets = self._targets(english, units, current, own)
         if not targets:
             return
-        values = {
-            s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target
-        }
+        values = {s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target}
+        english_values = _strings(model.l10n_file(ex.english, "strings", ex.root))
+        for key, value in values.items():  # the rule `docs.py check` and the build apply (model.string_faults)
+            for message, fix in model.string_faults(key, value, english_values.get(key), self.lang):
+                self.refuse(f"segment {STRINGS}:{key}", message, fix)
         assert self.kept is not None
         self.kept.forget_translations([segment for segment in english if segment.id in targets])
         if not values:
@@ -488,28 +536,19 @@ def string_problems(target: Text, segment: Segment) -> list[SegmentError]:
     ]
 
 
-def number_problems(target: Text, segment: Segment) -> list[SegmentError]:
-    """The gate's figures (structure.NUMBER, in any digit system), compared segment by segment."""
-    mine, theirs = Counter(_figures(target, segment.codes)), Counter(_figures(segment.text, segment.codes))
-    problems = [
-        SegmentError(segment.id, f"the number '{value}' of the English page is missing", KEEP_NUMBERS)
-        for value in (theirs - mine).elements()
-    ]
-    problems += [
-        SegmentError(segment.id, f"the number '{value}' is not in the English page", "use the same numbers as the English page")
-        for value in (mine - theirs).elements()
-    ]
-    return problems
+def number_problems(target: Text, segment: Segment, own: gate.Numbers, english: gate.Numbers) -> list[SegmentError]:
+    """The gate's reading of numbers (with their units, in order), segment by segment."""
+    differences = gate.figure_differences(own.read(_readable(target, segment.codes)), english.read(_readable(segment.text, segment.codes)))
+    return [SegmentError(segment.id, message, fix) for message, fix in differences]
 
 
-def _figures(text: Text, codes: dict[str, Code]) -> list[str]:
-    found = []
-    for part in text:
-        if isinstance(part, str):
-            found += [western(match.group()) for match in NUMBER.finditer(part)]
-        elif codes.get(part.code, Code("x", "")).kind not in ("image",):
-            found += _figures(part.parts, codes)
-    return found
+def _readable(text: Text, codes: dict[str, Code]) -> str:
+    """A segment's words as readers read them (an image's code left out)."""
+    return "".join(
+        part if isinstance(part, str) else _readable(part.parts, codes)
+        for part in text
+        if isinstance(part, str) or codes.get(part.code, Code("x", "")).kind not in ("image",)
+    )
 
 
 def adopt(own: Segment, english: Segment) -> Text | None:
@@ -547,7 +586,7 @@ def page_text(
     body, lines = english.markdown(targets, escaped, own.comments if own is not None and same_blocks else {})
     body_line = head.count("\n") + 3  # ---, the fields, ---
     lines = {id_: body_line + line for id_, line in lines.items()}
-    meta = yaml.compose(head) if head.strip() else None
+    meta = model.compose_yaml(head) if head.strip() else None
     if meta is not None:
         for key_node, _ in meta.value:
             if key_node.value in ("title", "description"):
@@ -571,7 +610,7 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
     lines = text.split("\n") if text else []
     if lines and lines[-1] == "":
         lines.pop()
-    node = yaml.compose("\n".join(lines)) if lines else None
+    node = model.compose_yaml("\n".join(lines)) if lines else None
     spans: dict[str, tuple[int, int, str]] = {}  # key -> its first line, the line after it, a comment after its value
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -583,7 +622,7 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
                 max(end.line + (1 if end.column else 0), key_node.start_mark.line + 1),
                 comment,
             )
-    current = yaml.safe_load("\n".join(lines)) if lines else {}
+    current = model.load_yaml("\n".join(lines)) if lines else {}
     current = current if isinstance(current, dict) else {}
 
     def dumped(key: str) -> str:
@@ -603,9 +642,7 @@ def set_fields(text: str, values: dict[str, str], remove: tuple[str, ...] = ()) 
 
 
 def _strings(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = model.read_yaml_file(path)
     return data if isinstance(data, dict) else {}
 
 
@@ -641,7 +678,7 @@ class Kept:
 
     @classmethod
     def load(cls, path: Path) -> Kept:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        data = model.read_yaml_file(path)
         return cls({str(k): dict(v) for k, v in (data or {}).items() if isinstance(v, dict)})
 
     def dump(self) -> str:

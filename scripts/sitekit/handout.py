@@ -21,12 +21,16 @@ the engine's settings, and each cached PDF remembers the hash of every file it r
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import ctypes
 import hashlib
 import json
 import mimetypes
 import multiprocessing
 import os
 import posixpath
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -464,8 +468,7 @@ def reuse(doc: Document, site: Path, site_url: str, target: Path, cache: Path | 
     cached = _cached(cache_dir() if cache is None else cache, _key(doc, site_url), site, site_url)
     if cached is None:
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(cached)
+    _publish(target, cached)
     return Result(doc.handout, target, len(cached), True, 0.0)
 
 
@@ -479,12 +482,46 @@ def build(doc: Document, site: Path, site_url: str, target: Path, cache: Path | 
     start = time.process_time()
     pdf, read, refused = render(doc, site, site_url, styles)
     seconds = time.process_time() - start
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(pdf)
+    _publish(target, pdf)
     problems = [f"{target.name}: {url} is not a file of the built site — a handout may only use the site's own files" for url in refused]
     if not refused:
         _store(cache, _key(doc, site_url), pdf, read)
     return Result(doc.handout, target, len(pdf), False, seconds, problems)
+
+
+PARTIAL = ".partial"  # a handout being written: `.<name>.pdf.<pid>.partial`, beside it
+
+
+def _publish(target: Path, data: bytes) -> None:
+    """Write the PDF under a temporary name, then rename it into the site only while the
+    build that asked for it is alive (a worker of a killed build never adds a file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}{PARTIAL}")
+    partial.write_bytes(data)
+    if _build_alive():
+        partial.replace(target)
+    else:
+        partial.unlink(missing_ok=True)
+
+
+def _build_alive() -> bool:
+    """In a worker: whether the build that forked it is still its parent; elsewhere True."""
+    parent = _WORKER.get("parent")
+    return parent is None or os.getppid() == parent
+
+
+def _worker_start(parent: int) -> None:
+    """A worker dies with the build: the kernel kills it when its parent ends, however the
+    parent ends (Linux's PR_SET_PDEATHSIG), and it leaves SIGTERM to its default."""
+    _WORKER["parent"] = parent
+    _LIVE.clear()  # the build's makers, inherited: a worker never ends the others
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides; Ctrl-C reaches the whole process group
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: _build_alive() still keeps its PDF out of the site
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() != parent:
+        os._exit(0)  # the build ended before this worker could ask to die with it
 
 
 # --- a build's handouts, made in worker processes while the build goes on ------------------
@@ -572,7 +609,11 @@ class Maker:
         if self.pool is None:
             _WORKER.clear()
             _WORKER["job"] = self.job
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start, initargs=(os.getpid(),)
+            )
+            _LIVE.add(self)
+            _on_termination()
         self.futures[made] = self.pool.submit(_work, made)
 
     def outcomes(self) -> list[Outcome]:
@@ -585,10 +626,50 @@ class Maker:
         finally:
             self.close()
 
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+    def close(self, *, kill: bool = False) -> None:
+        """End the workers: once their handouts are made, or at once (kill: the build failed
+        or is being killed), leaving no PDF and no temporary file behind."""
+        if self.pool is None:
+            return
+        pool, self.pool = self.pool, None
+        _LIVE.discard(self)
+        if kill:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+        if kill:
+            for partial in self.job.site.rglob(f"*{PARTIAL}"):
+                partial.unlink(missing_ok=True)
+
+
+_LIVE: set[Maker] = set()  # the makers whose workers are running
+_HANDLED: dict[int, Any] = {}  # signal -> the handler it had before
+
+
+def _end_workers() -> None:
+    for maker in list(_LIVE):
+        maker.close(kill=True)
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    """SIGTERM or SIGHUP to the build: its workers end with it, then it ends as it would have."""
+    _end_workers()
+    previous = _HANDLED.get(signum, signal.SIG_DFL)
+    if callable(previous):
+        previous(signum, frame)
+        return
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _on_termination() -> None:
+    """Install, once, the handlers that end the workers with the build (the main thread only can)."""
+    if _HANDLED or threading.current_thread() is not threading.main_thread():
+        return
+    atexit.register(_end_workers)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        _HANDLED[signum] = signal.getsignal(signum)
+        signal.signal(signum, _terminated)
 
 
 def _key(doc: Document, site_url: str) -> str:

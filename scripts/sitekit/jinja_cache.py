@@ -1,14 +1,27 @@
-"""Compiled templates shared by every Jinja environment of one process.
+"""Compiled templates shared by every Jinja environment of one process, and which of them
+escape what they print.
 
 mkdocs-static-i18n builds the site once per language, each time with a new environment
 that would compile the theme's templates again (a third of the build's time). Jinja
 checks each template's source checksum against the cached code, so an edited template
 is compiled afresh: `mkdocs serve` never renders a stale one.
+
+The site's own templates (the partials in overrides/partials/ and the handouts' template)
+are compiled with autoescape: a value from front matter, an interface string or the
+clinic's details is printed as text, never as markup, and only what is marked as HTML
+(a macro's output, markupsafe.Markup) is printed as it is. The theme's own templates keep
+the theme's setting (none); what they print from pages is plain text by the publishing
+gate's rules (sitekit/model.py: front matter). Every environment passes through `shared`,
+so one template is never compiled both ways.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jinja2
+
+OWN_TEMPLATES = ("partials/", "handouts/")  # in the project's overrides/, autoescaped
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -28,8 +41,10 @@ CACHE = MemoryBytecodeCache()
 
 
 def shared(env: jinja2.Environment) -> jinja2.Environment:
-    """`env`, compiling through the process-wide cache."""
+    """`env`, compiling through the process-wide cache, the project's own templates escaping what they print."""
     env.bytecode_cache = CACHE
+    own = Path(env.loader.searchpath[0]) if isinstance(env.loader, jinja2.FileSystemLoader) else None
+    env.autoescape = lambda name: bool(own and name and name.startswith(OWN_TEMPLATES) and (own / name).is_file())
     return env
 
 

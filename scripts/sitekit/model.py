@@ -37,6 +37,10 @@ REPO = _project_folder()
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 PLACEHOLDER_PREFIX = "PLACEHOLDER"
 DESCRIPTION_MAX = 160
+# A page's limit: the longest page of the site is under 3 KiB; a patient on a phone reads
+# nothing near 256 KiB, and the limit keeps what the gate renders and compares (and what
+# mkdocs-static-i18n copies into every language's build) small, whatever a file holds.
+PAGE_SIZE_LIMIT = 256 * 1024
 LONG_PAGE_SECTIONS = 3  # a page with this many sections shows its contents at the top on phones
 
 ENGLISH_FIELDS = ("title", "description", "last_reviewed", "next_review")
@@ -48,6 +52,17 @@ DATE_FIELDS = ("last_reviewed", "next_review")
 REVIEW_FIELD = "translation_review"
 REVIEW_KEYS = ("reviewer", "qualification", "date", "source_hash", "text_hash")
 REVIEWED, LAPSED, UNREVIEWED = "reviewed", "lapsed", "unreviewed"
+STUB_FIELD = "untranslated"  # `untranslated: true`: a stub made by `docs.py new-language`, shown in English
+# The front matter a page may carry, and nothing else: other keys (the theme's `template`,
+# `hide`, `search`, a redirect's `location`, anything unknown) change what readers get
+# outside the gate's reading, so they are refused, in English pages too.
+ALLOWED_FIELDS = {
+    "source": frozenset(ENGLISH_FIELDS),
+    "translation": frozenset((*ENGLISH_FIELDS, *TRANSLATION_FIELDS, STUB_FIELD, REVIEW_FIELD)),
+}
+# Plain text: no markup characters, no HTML entities, one line (titles and descriptions go
+# into <title>, meta tags, menus and link previews, written there by the theme's templates).
+NOT_PLAIN_TEXT = re.compile(r"[<>\"`]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?|[\x00-\x1f\x7f]")
 
 
 # --- mkdocs.yml ---------------------------------------------------------------
@@ -171,6 +186,10 @@ class FrontMatterError(PageError):
 def read_text(path: Path) -> str:
     """A page's text as MkDocs reads it: UTF-8 with or without a byte order mark, any line
     endings (read as \\n, so line numbers are the editor's). The file is never rewritten."""
+    if path.is_symlink():
+        raise PageError(1, "the file is a symbolic link: it is never followed", "replace the link with the file itself, or remove it")
+    if path.is_file() and path.stat().st_size > PAGE_SIZE_LIMIT:
+        raise PageError(1, f"the file is over the {PAGE_SIZE_LIMIT // 1024} KiB limit", "split it into pages of a readable length")
     return decode_text(path.read_bytes())
 
 
@@ -205,6 +224,97 @@ class PageSource:
 _FENCE = "---"
 
 
+# --- YAML written by translators and editors ---------------------------------------
+
+
+class YAMLAnchorError(yaml.MarkedYAMLError):
+    """An anchor (&name) or alias (*name) in YAML a translator or editor wrote: refused, so a
+    few bytes can never expand into megabytes (a 2 KB "alias bomb" printed 72 MB)."""
+
+    FIX = "write each value out in full: anchors (&name) and aliases (*name) are not allowed"
+
+    def __init__(self, mark: yaml.Mark, what: str) -> None:
+        super().__init__(problem=f"{what} is not allowed", problem_mark=mark)
+        self.what = what
+        self.line = mark.line + 1  # 1-based, in the text given
+
+
+def refuse_anchors(text: str, loader: type = yaml.SafeLoader) -> None:
+    """Raise YAMLAnchorError at the first anchor or alias of `text` (and yaml.YAMLError when
+    it is not YAML). Only the events are read: nothing is expanded."""
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise YAMLAnchorError(event.start_mark, f"an alias (*{event.anchor})")
+        if getattr(event, "anchor", None) is not None:
+            raise YAMLAnchorError(event.start_mark, f"an anchor (&{event.anchor})")
+
+
+def load_yaml(text: str, loader: type = yaml.SafeLoader) -> Any:
+    """YAML from translators and editors (front matter, l10n/<lang>/*.yml, exchange stores):
+    the one reader, which refuses anchors and aliases with their line (YAMLAnchorError)."""
+    refuse_anchors(text, loader)
+    return yaml.load(text, Loader=loader)
+
+
+def compose_yaml(text: str, loader: type = yaml.SafeLoader) -> yaml.Node | None:
+    """As load_yaml, the node tree (for line numbers)."""
+    refuse_anchors(text, loader)
+    return yaml.compose(text, Loader=loader)
+
+
+class YAMLFileError(PageError):
+    """A translator's YAML file (l10n/<lang>/*.yml) that cannot be read: where, what, the fix."""
+
+    def __init__(self, path: Path, line: int, message: str, fix: str) -> None:
+        super().__init__(line, message, fix)
+        self.path = path
+
+    def problem(self) -> Problem:
+        return Problem(self.path, self.line, self.message, self.fix)
+
+    def __str__(self) -> str:
+        return self.problem().format(self.path.parents[2] if len(self.path.parents) > 2 else REPO)
+
+
+def yaml_file_error(path: Path, err: yaml.YAMLError) -> YAMLFileError:
+    """The message for a YAML file load_yaml refused."""
+    if isinstance(err, YAMLAnchorError):
+        return YAMLFileError(path, err.line, f"{err.what} is not allowed", YAMLAnchorError.FIX)
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    return YAMLFileError(
+        path,
+        mark.line + 1 if mark is not None else 1,
+        f"not valid YAML ({problem})",
+        "write each entry as 'name: value'; put quotes around a value that contains ': ' or starts with a special character",
+    )
+
+
+def read_yaml_file(path: Path) -> Any:
+    """A translator's YAML file through load_yaml (None when it does not exist); YAMLFileError when refused."""
+    if not path.exists():
+        return None
+    try:
+        return parsed_file(path, _read_yaml)
+    except UnicodeDecodeError:
+        raise YAMLFileError(path, 1, "the file is not UTF-8 text", "save it as UTF-8") from None
+    except yaml.YAMLError as err:
+        raise yaml_file_error(path, err) from None
+
+
+def l10n_problems(root: Path = REPO) -> list[Problem]:
+    """Every l10n/<lang>/*.yml file the project reads that cannot be read (synonyms.yml: sitekit/search.py reports it)."""
+    problems = []
+    for path in sorted((root / "l10n").glob("*/*.yml")):
+        if path.name == "synonyms.yml":
+            continue
+        try:
+            read_yaml_file(path)
+        except YAMLFileError as err:
+            problems.append(err.problem())
+    return problems
+
+
 class _MetaLoader(yaml.SafeLoader):
     """Safe loader that keeps dates as text, so a bad date is reported, not raised."""
 
@@ -228,8 +338,10 @@ def parse_page(path: Path, text: str) -> PageSource:
         raise FrontMatterError(1, "the front matter is not closed", "add a line '---' after the last front matter field") from None
     block = "\n".join(lines[1:end])
     try:
-        node = yaml.compose(block, Loader=_MetaLoader)
+        node = compose_yaml(block, _MetaLoader)
         meta = yaml.load(block, Loader=_MetaLoader)
+    except YAMLAnchorError as exc:
+        raise FrontMatterError(exc.line + 1, f"the front matter uses {exc.what}, which is not allowed", YAMLAnchorError.FIX) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 2
@@ -316,10 +428,12 @@ class Problem:
     rule: str = ""  # which kind of rule: "html" for what could run or load in a reader's browser
 
     def format(self, root: Path = REPO) -> str:
-        try:
-            shown = self.path.resolve().relative_to(root.resolve())
-        except ValueError:
-            shown = self.path
+        shown: Path = self.path
+        # never resolve the file itself: a symbolic link is named as it is, not as what it points to
+        for path, top in ((self.path.absolute(), root.absolute()), (self.path.parent.resolve() / self.path.name, root.resolve())):
+            if path.is_relative_to(top):
+                shown = path.relative_to(top)
+                break
         label = "" if self.severity == "error" else "warning: "
         return f"{shown}:{self.line}: {label}{self.message} — {self.fix}"
 
@@ -347,9 +461,29 @@ def front_matter_problems(page: PageSource, *, translation: bool) -> list[Proble
     for key in required:
         if meta.get(key) in (None, ""):
             problems.append(Problem(page.path, 1, f"front matter field '{key}' is missing", f"add '{key}: …' to the front matter"))
+    allowed = ALLOWED_FIELDS["translation" if translation else "source"]
+    for key in meta:
+        if key not in allowed:
+            add(
+                str(key),
+                f"front matter field '{key}' is not allowed",
+                f"remove it: a {'translated' if translation else 'source'} page's front matter holds only {', '.join(sorted(allowed))}",
+            )
     for key in ("title", "description"):
         if key in meta and meta[key] is not None and not isinstance(meta[key], str):
             add(key, f"'{key}' must be text", f"write '{key}:' followed by one line of text")
+        elif isinstance(meta.get(key), str) and (found := NOT_PLAIN_TEXT.search(meta[key])):
+            add(
+                key,
+                f"'{key}' is not plain text (it contains {found.group()!r})",
+                'write it as plain text on one line, without < > " ` or HTML entities (use “ ” or « » for quotes)',
+            )
+    if translation and STUB_FIELD in meta and meta[STUB_FIELD] is not True:
+        add(
+            STUB_FIELD,
+            f"'{STUB_FIELD}' is {meta[STUB_FIELD]!r}",
+            f"write '{STUB_FIELD}: true' on a stub, or remove the line once the page is translated",
+        )
     description = meta.get("description")
     if isinstance(description, str) and len(description) > DESCRIPTION_MAX:
         add(
@@ -719,6 +853,13 @@ def docs_dir(root: Path = REPO) -> Path:
     return root / load_mkdocs_config(root).get("docs_dir", "docs")
 
 
+def declared_assets(root: Path = REPO) -> frozenset[str]:
+    """The files of docs/ that are not pages and may be published (mkdocs.yml, extra: assets:),
+    as paths inside docs/ ('assets/site.css'). Any other file there is refused (sitekit/gate.py)."""
+    extra = load_mkdocs_config(root).get("extra") or {}
+    return frozenset(str(path) for path in extra.get("assets") or [])
+
+
 def page_names(root: Path = REPO) -> list[str]:
     """The site's pages, as paths inside a language folder ('index.md', 'trial.md', ...)."""
     english = docs_dir(root) / default_language(root).code
@@ -745,7 +886,7 @@ def og_locale(lang: str, root: Path = REPO) -> str:
     language (en_US, es_ES, zh_CN, vi_VN, ar_EG), so a new language needs no entry.
     """
     path = l10n_file(lang, "strings", root)
-    own = parsed_file(path, _read_yaml, mutable=False) if path.exists() else None  # asked per page and language
+    own = read_yaml_file(path)  # asked per page and language
     if isinstance(own, dict) and isinstance(own.get("og_locale"), str):
         return own["og_locale"]
     from babel.core import get_global
@@ -755,17 +896,104 @@ def og_locale(lang: str, root: Path = REPO) -> str:
 
 
 def ui_strings(lang: str, root: Path = REPO) -> dict[str, str]:
-    """Interface strings for a language; keys it lacks fall back to English."""
+    """Interface strings for a language; keys it lacks, and values `string_faults` refuses
+    (reported by `docs.py check` and the build), are the English ones."""
+    english = default_language(root).code
     strings: dict[str, str] = {}
-    for code in dict.fromkeys([default_language(root).code, lang]):
+    for code in dict.fromkeys([english, lang]):
         path = l10n_file(code, "strings", root)
-        if path.exists():
-            strings.update(parsed_file(path, _read_yaml) or {})
+        values = read_yaml_file(path) or {}
+        if not isinstance(values, dict):
+            continue
+        if code != english:
+            values = {key: value for key, value in values.items() if not string_faults(key, value, strings.get(key), code)}
+        strings.update(values)
     return strings
 
 
+# An interface string's placeholder: `{name}`, filled in by the site's code with str.format.
+STRING_PLACEHOLDER = re.compile(r"\{[^{}]*\}|[{}]")
+DATE_STYLES = ("short", "medium", "long", "full")
+
+
+def string_faults(key: Any, value: Any, english: Any, lang: str) -> list[tuple[str, str]]:
+    """What is wrong with one interface string of `lang` (`english`: the English value, None for
+    a key English lacks), as (problem, fix). One rule for `docs.py check`, the build and
+    `docs.py import`: plain text on one line, only the English string's {placeholders}, and
+    `date_format` a date pattern Babel can read."""
+    if english is None and key not in OPTIONAL_STRINGS:
+        return [(f"'{key}' is not an interface string of the site", "remove it (l10n/en/strings.yml lists the strings)")]
+    if not isinstance(value, str):
+        return [(f"'{key}' must be text, not {type(value).__name__}", f"write '{key}: \"…\"' with the text in quotes")]
+    if key == "date_format":
+        return (
+            []
+            if _date_pattern_works(value, lang)
+            else [
+                (
+                    f"date_format {value!r} is not a date pattern Babel can read",
+                    "write 'long' or a CLDR pattern such as \"d MMMM y\" (see the comment in l10n/en/strings.yml)",
+                )
+            ]
+        )
+    faults = []
+    if found := NOT_PLAIN_TEXT.search(value):
+        faults.append(
+            (
+                f"'{key}' is not plain text (it contains {found.group()!r})",
+                'write plain text on one line, without < > " ` or HTML entities (use “ ” or « » for quotes)',
+            )
+        )
+    known = set(STRING_PLACEHOLDER.findall(str(english or "")))
+    for found in STRING_PLACEHOLDER.findall(value):
+        if found not in known or not re.fullmatch(r"\{[A-Za-z_]\w*\}", found):
+            faults.append(
+                (
+                    f"'{key}' has {found!r}, which is not a placeholder of the English string",
+                    f"use only {', '.join(sorted(known)) or 'no placeholders'}, written as in English",
+                )
+            )
+    return faults
+
+
+def _date_pattern_works(pattern: str, lang: str) -> bool:
+    from babel.dates import format_date
+
+    try:
+        format_date(dt.date(2026, 11, 24), format=pattern, locale=lang)
+    except Exception:  # Babel raises several kinds on a pattern or locale it cannot read
+        return False
+    return pattern in DATE_STYLES or bool(re.search(r"[dMyL]", pattern))
+
+
+def strings_problems(lang: str, root: Path = REPO) -> list[Problem]:
+    """Every refused value of l10n/<lang>/strings.yml, at its line (readers get English there)."""
+    path = l10n_file(lang, "strings", root)
+    english_path = l10n_file(default_language(root).code, "strings", root)
+    if not path.exists():
+        return []
+    try:
+        text = read_text(path)
+        node, values = compose_yaml(text), read_yaml_file(path)
+        english = read_yaml_file(english_path) or {}
+    except YAMLFileError:
+        return []  # reported by l10n_problems, with its line
+    except PageError as err:
+        return [Problem(path, err.line, err.message, err.fix)]
+    if not isinstance(values, dict) or not isinstance(node, yaml.MappingNode):
+        return [Problem(path, 1, "the file is not a list of 'key: text' strings", "write each string on its own line as 'key: \"text\"'")]
+    lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    english = english if isinstance(english, dict) else {}
+    is_english = lang == default_language(root).code
+    return [
+        Problem(path, lines.get(str(key), 1), message, fix)
+        for key, value in values.items()
+        for message, fix in string_faults(key, value, value if is_english else english.get(key), lang)
+    ]
+
+
 def _read_yaml(text: str) -> Any:
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 # --- inside a build (the hooks) -----------------------------------------------------
@@ -847,9 +1075,7 @@ def _folder(lang: str, default: str) -> str:
 
 
 def glossary(lang: str, root: Path = REPO) -> dict[str, Any]:
-    path = l10n_file(lang, "glossary", root)
-    data = parsed_file(path, _read_yaml) if path.exists() else None
-    return data or {}
+    return read_yaml_file(l10n_file(lang, "glossary", root)) or {}
 
 
 PUBLISH_THRESHOLD = 0.8  # share of pages translated (outdated ones count, refused ones do not) before readers are offered a language

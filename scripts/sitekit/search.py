@@ -38,7 +38,7 @@ def read_synonyms(lang: str, root: Path = model.REPO) -> tuple[list[Synonym], li
         return [], []
     fix = "write one `word: word the pages use` (or a [list]) per line"
     try:
-        node = yaml.compose(model.read_text(path))
+        node = model.compose_yaml(model.read_text(path))
     except yaml.YAMLError as err:
         line = err.problem_mark.line + 1 if getattr(err, "problem_mark", None) else 1
         return [], [model.Problem(path, line, f"not valid YAML ({getattr(err, 'problem', err)})", fix)]

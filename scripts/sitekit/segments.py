@@ -218,11 +218,11 @@ class Page:
         for key in TRANSLATED_FIELDS:
             value = source.meta.get(key)
             self.segments.append(Segment(f"{name}:{key}", key, squeezed((str(value),)) if value not in (None, "") else ()))
-        soup = BeautifulSoup(self.structure.html, "html.parser")
+        soup = BeautifulSoup(self.structure.published, "html.parser")  # as readers get it, block for block
         nodes = [node for node in soup.children if isinstance(node, Tag)]
-        self.comments: dict[int, list[str]] = {}  # HTML comments written before the block at each index
+        self.comments: dict[int, list[str]] = {}  # HTML comments written before the block at each index (the sanitizer drops them)
         index = 0
-        for node in soup.children:
+        for node in BeautifulSoup(self.structure.html, "html.parser").children:
             if isinstance(node, Comment):
                 self.comments.setdefault(index, []).append(f"<!--{node}-->")
             index += isinstance(node, Tag)

@@ -1,5 +1,6 @@
 """How the built site is served in production: the HTTP headers (security and caching),
-the Content-Security-Policy computed from the built pages, and the pre-compressed files.
+the Content-Security-Policy (allowing the inline scripts sitekit/inline_scripts.py names),
+and the pre-compressed files.
 
 One source of truth for the headers: the build (overrides/hooks/production.py) writes
 them from here into `site/_headers` (Netlify, Cloudflare Pages) and
@@ -15,8 +16,6 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import brotli
@@ -97,7 +96,7 @@ def csp_hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-# --- inline code in the built pages -------------------------------------------------
+# --- inline code --------------------------------------------------------------------
 
 # A <script> without src runs when its type is missing, empty, "module" or a JavaScript
 # MIME type (HTML standard); any other type (application/json...) is a data block.
@@ -107,99 +106,11 @@ JAVASCRIPT_TYPES = frozenset(
     | {"text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript"}
     | {"text/x-ecmascript", "text/x-javascript"}
 )
-URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
-
-
-@dataclass(frozen=True)
-class Inline:
-    """One piece of inline code in a built page: a 'script' or 'style' element (allowed by
-    hash), or something no hash can allow: an event handler attribute ('onclick'), a
-    'javascript:' URL or a 'style' attribute."""
-
-    kind: str
-    path: Path
-    line: int
-    text: str
-
-    @property
-    def hashable(self) -> bool:
-        return self.kind in ("script", "style")
-
-    def problem(self, site: Path) -> str:
-        fixes = {
-            "event handler": "attach the handler in assets/site.js (addEventListener) instead",
-            "javascript: URL": "use a real link, and a click handler in assets/site.js",
-            "style attribute": "give the element a class and style it in assets/site.css",
-        }
-        return (
-            f"{self.path.relative_to(site).as_posix()}:{self.line}: inline {self.kind} '{self.text[:60]}' "
-            f"is blocked by the Content-Security-Policy — {fixes[self.kind]}"
-        )
-
-
-class _InlineFinder(HTMLParser):
-    def __init__(self, path: Path) -> None:
-        super().__init__(convert_charrefs=False)
-        self.path = path
-        self.found: list[Inline] = []
-        self._open: tuple[str, int] | None = None  # ("script" | "style", line) being read
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
-        values = {name: value or "" for name, value in attrs}
-        for name, value in values.items():
-            if name.startswith("on"):
-                self.found.append(Inline("event handler", self.path, line, f"{name}={value}"))
-            elif name == "style":
-                self.found.append(Inline("style attribute", self.path, line, value))
-            elif name in URL_ATTRIBUTES and re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith("javascript:"):
-                self.found.append(Inline("javascript: URL", self.path, line, value))
-        if tag == "script" and "src" not in values and values.get("type", "").strip().lower() in JAVASCRIPT_TYPES:
-            self._open, self._text = ("script", line), []
-        elif tag == "style":
-            self._open, self._text = ("style", line), []
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open and tag == self._open[0]:
-            self.found.append(Inline(tag, self.path, self._open[1], "".join(self._text)))
-            self._open = None
-
-
-def inline_code(site: Path) -> list[Inline]:
-    """Every piece of inline code in every HTML file of the built site."""
-    found: list[Inline] = []
-    for path in sorted(site.rglob("*.html")):
-        finder = _InlineFinder(path)
-        # Browsers turn CRLF into LF before parsing, and hash what they parsed.
-        finder.feed(path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n"))
-        finder.close()
-        found.extend(finder.found)
-    return found
-
-
-def site_policy(site: Path) -> tuple[str, list[str]]:
-    """The Content-Security-Policy the built site needs, and the problems no policy can
-    allow without 'unsafe-inline' / 'unsafe-hashes' (one line each, with the fix)."""
-    found = inline_code(site)
-    scripts = [csp_hash(item.text) for item in found if item.kind == "script"]
-    styles = [csp_hash(item.text) for item in found if item.kind == "style"]
-    problems = [item.problem(site) for item in found if not item.hashable]
-    return content_security_policy(scripts, styles), problems
 
 
 def response_headers(policy: str) -> dict[str, str]:
     """The headers every response carries: the Content-Security-Policy and the security headers."""
     return {"Content-Security-Policy": policy, **SECURITY_HEADERS}
-
-
-def site_headers(site: Path) -> dict[str, str]:
-    """The headers every response of this build carries (security headers and its CSP)."""
-    return response_headers(site_policy(site)[0])
 
 
 # --- files written into the build ---------------------------------------------------

@@ -23,12 +23,18 @@ import markdown
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdown.extensions.toc import slugify
 
+from sitekit import sanitizer
+
 # mkdocs.yml gives the toc extension this slugify: an id the author did not write is marked,
 # so "every heading has an explicit {#id}" is read from the tree, not guessed from the text.
 GENERATED_ID_PREFIX = "no-id-"
 MARKER = re.compile(r"\{\{\s*([A-Za-z_][\w]*)\s*\}\}")  # {{ clinic_details }}: filled in by a build hook
 NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")  # any script's decimal digits: 24, ٢٤, ２４
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# The smallest pieces a reader reads on their own: a paragraph, a list item's own text, a
+# table cell, a heading, a box's title. The gate compares their numbers, in order.
+SEGMENT_TAGS = frozenset({"p", "li", "td", "th", "dt", "dd", "pre", *HEADINGS})
+READ_ATTRIBUTES = ("title", "alt")  # attributes readers get as text (a tooltip, an image's description)
 
 
 def generated_id(value: str, separator: str) -> str:
@@ -55,6 +61,21 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """What a reader reads as one piece (a paragraph, a list item, a table cell…): its text,
+    then the text of its attributes (a link's or abbreviation's title, an image's alt)."""
+
+    text: str
+    attributes: tuple[str, ...]
+    tooltips: tuple[str, ...]  # title= tooltips (abbreviations included) that readers get on hover
+    line: int
+
+    @property
+    def read(self) -> str:
+        return "\n".join((self.text, *self.attributes))
+
+
+@dataclass(frozen=True)
 class Block:
     """A top-level block: heading, paragraph, list, table, admonition, quote, code, rule or html.
 
@@ -67,16 +88,17 @@ class Block:
     line: int
     section: str | None  # id of the heading the block is under
     tag: str = ""
+    segments: tuple[Segment, ...] = ()
 
 
 @dataclass
 class Structure:
-    html: str
+    html: str  # as the Markdown renders it
+    published: str = ""  # as readers get it: the sanitizer's output (sitekit/sanitizer.py), which every rule reads
     headings: list[Heading] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     links: list[Item] = field(default_factory=list)
     images: list[Item] = field(default_factory=list)
-    numbers: list[Item] = field(default_factory=list)
     markers: list[Item] = field(default_factory=list)
     raw_tags: list[StartTag] = field(default_factory=list)  # start tags written as raw HTML, with their source lines
 
@@ -128,7 +150,7 @@ class Renderer:
 
     def read(self, body: str, first_line: int = 1) -> Structure:
         html, raw = self.render(body)
-        return _Reader(html, raw, Locator(body, first_line)).structure
+        return _Reader(html, sanitizer.sanitize(html), raw, Locator(body, first_line)).structure
 
 
 class Locator:
@@ -164,11 +186,11 @@ class Locator:
 
 
 class _Reader:
-    def __init__(self, html: str, raw: list[str], locator: Locator) -> None:
+    def __init__(self, html: str, published: str, raw: list[str], locator: Locator) -> None:
         self.locator = locator
-        self.structure = Structure(html=html)
+        self.structure = Structure(html=html, published=published)
         self.section: str | None = None
-        soup = BeautifulSoup(html, "html.parser")
+        soup = BeautifulSoup(published, "html.parser")  # html5ever's serialisation: read alike by any parser
         for node in soup.children:
             if isinstance(node, Tag):
                 self._block(node)
@@ -188,8 +210,24 @@ class _Reader:
         else:
             line = self.locator.block(*_needles(text), *_first_tag_needles(node))
             kind, shape = _kind_and_shape(node)
-        self.structure.blocks.append(Block(kind, shape, text, line, self.section, node.name))
+        segments = tuple(self._segments(node, line))
+        self.structure.blocks.append(Block(kind, shape, text, line, self.section, node.name, segments))
         self._items(node, line, len(self.structure.blocks) - 1)
+
+    def _segments(self, node: Tag, line: int) -> Iterator[Segment]:
+        """The block's segments in reading order (those with nothing to read left out: a loose
+        list item's text is in its paragraphs), each at the first line after the one before
+        that holds its first words."""
+        for part in [node, *node.find_all(SEGMENT_TAGS)] if node.name in SEGMENT_TAGS else node.find_all(SEGMENT_TAGS):
+            own = [str(s) for s in _visible_nodes(part) if _segment_of(s) is part]
+            text = " ".join("".join(own).split())
+            elements = [part, *(t for t in part.find_all(True) if _segment_of(t) is part and not _is_headerlink(t))]
+            attributes = tuple(str(t[a]) for t in elements for a in READ_ATTRIBUTES if t.get(a))
+            tooltips = tuple(str(t["title"]) for t in elements if t.get("title"))
+            if not text and not attributes:
+                continue
+            line = next((self.locator.item(n, line) for n in _needles(text) if self.locator.item(n, line) != line), line)
+            yield Segment(text, attributes, tooltips, line)
 
     def _items(self, node: Tag, line: int, block: int) -> None:
         structure, locate = self.structure, self.locator.item
@@ -201,15 +239,20 @@ class _Reader:
             source = str(image.get("src", "")).strip()
             structure.images.append(Item(source, locate(source, line) if source else line, block))
         for string in _visible_strings(node):
-            for match in NUMBER.finditer(string):
-                structure.numbers.append(Item(western(match.group()), locate(match.group(), line), block))
             for match in MARKER.finditer(string):
                 structure.markers.append(Item(match.group(1), locate(match.group(), line), block))
 
 
 def western(figure: str) -> str:
     """A figure in Western digits with '.' between its groups: '٢٤' -> '24', '1,5' -> '1.5'."""
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdigit() else "." for ch in figure)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else "." for ch in figure)
+
+
+def _segment_of(node: Any) -> Tag | None:
+    """The innermost segment element a string or tag is inside (itself, for a tag that is one)."""
+    if isinstance(node, Tag) and node.name in SEGMENT_TAGS:
+        return node
+    return next((parent for parent in node.parents if parent.name in SEGMENT_TAGS), None)
 
 
 def _kind_and_shape(node: Tag) -> tuple[str, str]:
@@ -221,12 +264,10 @@ def _kind_and_shape(node: Tag) -> tuple[str, str]:
         return "table", f"table of {len(rows)} rows ({', '.join(map(str, rows))} cells)"
     if node.name == "div" and "admonition" in classes:
         kind = next((c for c in classes if c != "admonition"), "note")
-        inner = [
-            _kind_and_shape(child)[1]
-            for child in node.children
-            if isinstance(child, Tag) and "admonition-title" not in (child.get("class") or [])
-        ]
-        return "admonition", f"{kind} box ({'; '.join(inner)})"
+        children = [child for child in node.children if isinstance(child, Tag)]
+        titled = any("admonition-title" in (child.get("class") or []) for child in children)
+        inner = [_kind_and_shape(child)[1] for child in children if "admonition-title" not in (child.get("class") or [])]
+        return "admonition", f"{kind} box{' with a title' if titled else ''} ({'; '.join(inner)})"
     if node.name == "blockquote":
         inner = [_kind_and_shape(child)[1] for child in node.children if isinstance(child, Tag)]
         return "quote", f"quotation ({'; '.join(inner)})"
@@ -245,19 +286,31 @@ def _list_shape(node: Tag) -> str:
         nested += [_list_shape(child) for p in item.find_all("p", recursive=False) for child in p.find_all(["ul", "ol"], recursive=False)]
         items.append("item" + (f" with {' and '.join(nested)}" if nested else ""))
     kind = "numbered list" if node.name == "ol" else "list"
+    start = str(node.get("start") or "1").strip()
+    if node.name == "ol" and start != "1":
+        kind += f" starting at {start}"
     if all(item == "item" for item in items):
         return f"{kind} of {len(items)} items"
     return f"{kind} of {len(items)} items ({'; '.join(items)})"
 
 
 def _visible_strings(node: Tag) -> Iterator[str]:
+    return (str(string) for string in _visible_nodes(node))
+
+
+def _visible_nodes(node: Tag) -> Iterator[NavigableString]:
     for string in node.find_all(string=True):
         if type(string) is NavigableString and not _in_headerlink(string):  # comments are not read
-            yield str(string)
+            yield string
 
 
 def _in_headerlink(string: NavigableString) -> bool:
-    return any(parent.name == "a" and "headerlink" in (parent.get("class") or []) for parent in string.parents)
+    return any(_is_headerlink(parent) for parent in string.parents)
+
+
+def _is_headerlink(node: Tag) -> bool:
+    """The ¶ link toc puts after a heading: the site's, not the page's text."""
+    return node.name == "a" and "headerlink" in (node.get("class") or [])
 
 
 def _text(node: Tag) -> str:
