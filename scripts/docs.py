@@ -44,7 +44,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             score = None
             if state not in model.SHOWN_IN_ENGLISH:
                 score = readability.score(lang.code, model.read_page(path).body)
-            english_hash = model.source_hash(model.read_page(model.page_file(catalogue.default.code, name, root)))
+            english_hash = model.english_version(name, root)
             count = exchange.segment_count(segmented, lang.code, name)
             segments = {"total": count.total, "changed": count.changed}
             entry = {"page": name, "state": state, "readability": score, "english_hash": english_hash, "segments": segments}
@@ -94,6 +94,10 @@ def _review_entry(review: model.Review) -> dict[str, str | None]:
         "qualification": record.qualification if record else None,
         "date": record.date.isoformat() if record else None,
         "source_hash": record.source_hash if record else None,
+        "text_hash": record.text_hash if record else None,
+        "current_text_hash": review.text or None,
+        "holds": review.state == model.REVIEWED,
+        "why": review.why or None,
     }
 
 
@@ -105,14 +109,14 @@ def _state_cell(page: dict) -> str:
 
 
 def _review_cells(review: dict[str, str | None] | None) -> tuple[str, str]:
-    """(state, reviewer) for the table: a lapsed review names the English version it covered."""
+    """(review, reviewer) for the table: when, which English version and which translation
+    text it covers, and whether it still holds (a lapsed one says why)."""
     if review is None:
         return "—", "—"
     if review["state"] == model.UNREVIEWED:
         return model.UNREVIEWED, "—"
-    when = f"reviewed {review['date']}"
-    if review["state"] == model.LAPSED:
-        when = f"lapsed: {when} for English {review['source_hash']}"
+    covers = f"reviewed {review['date']}: English {review['source_hash']}, text {review['text_hash']}"
+    when = f"{covers}, holds" if review["state"] == model.REVIEWED else f"lapsed: {covers}; {review['why']}"
     return when, f"{review['reviewer']}, {review['qualification']}"
 
 
@@ -132,7 +136,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return 1
     digest = model.read_page(path).meta.get("source_hash")
     english = model.read_page(model.page_file(catalogue.default.code, name, root))
-    if digest == model.source_hash(english):
+    if digest == model.source_hash(english, root):
         print(f"{path.relative_to(root)} is up to date with the English page.")
         return 0
     old = translation.snapshot_path(name, str(digest), root)
@@ -146,11 +150,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
         old.read_text(encoding="utf-8").splitlines(),
         translation.snapshot_text(english).splitlines(),
         f"en/{name} (version {digest}, translated)",
-        f"en/{name} (version {model.source_hash(english)}, now)",
+        f"en/{name} (version {model.source_hash(english, root)}, now)",
         lineterm="",
     )
     print("\n".join(diff))
-    print(f"\nWhen the translation is updated, set source_hash: {model.source_hash(english)}")
+    print(f"\nWhen the translation is updated, set source_hash: {model.source_hash(english, root)}")
     return 1
 
 
@@ -160,7 +164,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     catalogue = model.Catalogue.load(root)
     for name in catalogue.pages:
         page = model.read_page(model.page_file(catalogue.default.code, name, root))
-        target = translation.snapshot_path(name, model.source_hash(page), root)
+        target = translation.snapshot_path(name, model.source_hash(page, root), root)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(translation.snapshot_text(page), encoding="utf-8")
@@ -202,7 +206,12 @@ def cmd_new_language(args: argparse.Namespace) -> int:
     l10n.mkdir(parents=True)
     model.l10n_file(code, "strings", root).write_text(
         f"# Interface strings for {name}: translate each value (still English).\n"
-        + model.l10n_file(english, "strings", root).read_text(encoding="utf-8"),
+        # The theme's own words (theme.*) are left out: the theme's translation shows until they are added.
+        + "".join(
+            line
+            for line in model.l10n_file(english, "strings", root).read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("theme.")
+        ),
         encoding="utf-8",
     )
     terms = model.glossary(english, root).get("terms") or {}
@@ -229,10 +238,12 @@ def cmd_new_language(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Record a qualified medical translator's review of a translation: who (--by, and
-    --qualification), when (--date, default today) and the English version it covers (the
-    current one). The record goes into the page's front matter (translation_review); nothing
-    else in the file changes. Readers are told the page was reviewed, with the date, until
-    the English page changes: then the review lapses, and the page says it is not reviewed."""
+    --qualification), when (--date, default today), the English version it follows and the
+    translation's text (their hashes, over the segments). The record goes into the language's
+    reviewers' file, l10n/<lang>/reviews.yml, and the reviewed text into l10n/<lang>/reviewed/;
+    the page itself is not changed. Readers are told the page was reviewed, with the date,
+    until its words or the English page's words change: then the review lapses, and the page
+    says it is not reviewed. Only this command writes a record: one written by hand is refused."""
     root = args.root
     if args.lang not in [lang.code for lang in model.languages(root)[1:]]:
         return usage_error(f"'{args.lang}' is not a translated language of the site")
@@ -262,31 +273,49 @@ def cmd_review(args: argparse.Namespace) -> int:
     if state in refusal:
         print(f"docs.py: {refusal[state]}. Nothing was recorded.", file=sys.stderr)
         return 1
-    english = model.source_hash(model.read_page(model.page_file(catalogue.default.code, name, root)))
-    record = model.ReviewRecord(args.by.strip(), args.qualification.strip(), date, english)
-    raw = path.read_bytes()
-    updated = model.with_field(raw, model.REVIEW_FIELD, record.front_matter(), path)
-    page = model.parse_page(path, model.decode_text(updated))
-    problems = checker.check_page(page, args.lang, name)
-    errors = [problem for problem in problems if problem.severity == "error"]
-    if errors or model.review_record(page.meta) != record:
-        for problem in errors:
+    reviews = model.read_reviews(args.lang, root)
+    if reviews.problems:
+        for problem in reviews.problems:
             print(problem.format(root), file=sys.stderr)
-        print(f"docs.py: the recorded page would not pass the check; {shown} was left as it was.", file=sys.stderr)
+        print(
+            f"docs.py: {reviews.path.relative_to(root).as_posix()} was edited by hand; restore it from git first. Nothing was recorded.",
+            file=sys.stderr,
+        )
         return 1
-    path.write_bytes(updated)
-    print(f"Recorded in {shown}: reviewed by {record.reviewer} ({record.qualification}) on {date.isoformat()}, English version {english}.")
-    print("Readers are told it was reviewed by a qualified medical translator, with the date, until the English page changes.")
+    page = model.read_page(path)
+    record = model.ReviewRecord(
+        args.by.strip(), args.qualification.strip(), date, model.english_version(name, root), model.text_hash(page, root)
+    )
+    kept = model.reviewed_text_path(args.lang, name, record.text_hash, root)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(model.reviewed_text(page), encoding="utf-8")
+    reviews.path.write_text(model.reviews_text(args.lang, {**reviews.records, name: record}), encoding="utf-8")
+    again = model.read_reviews(args.lang, root)
+    if again.records.get(name) != record:  # never: the tool reads back what it wrote
+        for problem in again.problems:
+            print(problem.format(root), file=sys.stderr)
+        return 1
+    where = reviews.path.relative_to(root).as_posix()
+    print(
+        f"Recorded in {where}: {shown} reviewed by {record.reviewer} ({record.qualification}) on {date.isoformat()}, "
+        f"English version {record.source_hash}, translation text {record.text_hash}."
+    )
+    print("Readers are told it was reviewed by a qualified medical translator, with the date, until its words or the English words change.")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check pages (all of docs/, every l10n/<lang>/strings.yml and synonyms.yml by default): every problem as path:line: what — fix."""
+    """Check pages (all of docs/, every l10n/<lang>/strings.yml, synonyms.yml and reviews.yml by default): every problem as path:line: what — fix."""
     root = args.root
     paths, synonym_files, string_files = [], [], []
     languages = model.languages(root)
+    reviews = [model.reviews_file(lang.code, root) for lang in languages[1:]]
     defaults = [model.docs_dir(root), *(model.l10n_file(lang.code, "strings", root) for lang in languages)]
-    for given in args.files or [*defaults, *(search.synonyms_file(lang.code, root) for lang in languages)]:
+    for given in args.files or [
+        *defaults,
+        *(search.synonyms_file(lang.code, root) for lang in languages),
+        *(path for path in reviews if path.exists()),
+    ]:
         path = Path(given)
         if path.is_dir() and not path.is_symlink():
             paths.extend(gate.tree_files(path))  # every file and link, never following one: the gate says which may not be there

@@ -168,7 +168,8 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     root = project_copy.root
     reviewed = run_docs(root, "review", "es", "trial.md", "--by", "Ana Pérez", "--qualification", "Medical translator")
     assert reviewed.returncode == 0, reviewed.stderr
-    record = model.review_record(model.read_page(model.page_file("es", "trial.md", root)).meta)
+    record = model.read_reviews("es", root).records["trial.md"]
+    assert model.Catalogue.load(root).review("es", "trial.md").state == model.REVIEWED
     written = exchange.Exchange(root).export("es", "po", tmp_path)
     [pages, strings] = [p for name in ("pages.po", "strings.po") for p in written if p.name == name]
     store = po.pofile.parsefile(str(pages))
@@ -197,7 +198,11 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     assert run_docs(root, "import", str(pages)).returncode == 0
     assert "Anote su dolor 2 veces al día." in page.read_text(encoding="utf-8")
     assert run_docs(root, "check", str(page)).returncode == 0
-    assert model.review_record(model.read_page(page).meta) == record, "an import keeps the review record"
+    assert model.read_reviews("es", root).records["trial.md"] == record, "the record stays, naming what was reviewed"
+    lapsed = model.Catalogue.load(root).review("es", "trial.md")
+    assert lapsed.state == model.LAPSED and "translation's text changed" in lapsed.why, "an import of new words lapses the review at once"
+    check = run_docs(root, "check")
+    assert "warning: the review of trial.md by Ana Pérez" in check.stderr and "the translation's words have changed" in check.stderr
     assert "ask the clinic" in (root / "l10n" / "es" / "exchange.yml").read_text(encoding="utf-8")
 
 
@@ -230,7 +235,7 @@ def test_a_new_page_is_written_from_a_stub(project_copy, tmp_path):
     written = model.read_page(page)
     assert "untranslated" not in written.meta and written.meta["last_reviewed"] == translated.meta["last_reviewed"]
     assert written.meta["source_hash"] == model.source_hash(english)
-    assert model.REVIEW_FIELD not in written.meta
+    assert model.REVIEW_FIELD not in written.meta and "trial.md" not in model.read_reviews("es", root).records
     assert written.body == translated.body
     assert run_docs(root, "check", str(page)).returncode == 0
 

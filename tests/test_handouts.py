@@ -10,6 +10,7 @@ started at 0 %) passes here and is checked as it is."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -143,6 +144,8 @@ def test_every_sentence_of_every_page_is_in_the_handout_in_reading_order(site, m
             column = pdf_text(path, side)
             assert not missing_text(pages, column), missing_text(pages, column)
     strings, rtl = CATALOGUE.strings(made.language.code), made.language.direction == "rtl"
+    if made.partner is not None:  # the language's own column: a long label wraps beside the English one
+        text = pdf_text(path, "right" if rtl else "left")
     flat = letters(text, rtl)
     assert flat.count(letters(strings["page_last_reviewed"], rtl)) >= len(CATALOGUE.pages), "every page's review dates"
     for name in CATALOGUE.pages:  # the notice of every translated page and every page shown in English
@@ -387,6 +390,46 @@ def test_sections_pair_by_heading_id_and_a_section_only_one_side_has_stands_alon
     mine = [(None, ["intro"]), ("a", ["A·"]), ("b", ["B·"]), ("gone", ["G·"])]
     english = [(None, ["intro"]), ("a", ["A"]), ("new", ["N"]), ("b", ["B"])]
     assert list(handout.pair(mine, english)) == [(["intro"], ["intro"]), (["A·"], ["A"]), (None, ["N"]), (["B·"], ["B"]), (["G·"], None)]
+
+
+def test_the_cover_states_the_translations_check_and_each_page_is_marked_where_it_starts(site):
+    """A translation's handout says on its cover whether a qualified medical translator checked
+    every page (a review that holds), or how many are not checked; each translated page starts
+    with its own line (checked, or not), as on the site."""
+    for made in HANDOUTS:
+        lang = made.language.code
+        doc = BeautifulSoup(handout.document(made, site.site, site.site_url, CATALOGUE, template()).html, "html.parser")
+        cover = doc.select_one(".pp-cover__review")
+        if lang == CATALOGUE.default.code:
+            assert cover is None
+            continue
+        strings = model.ui_strings(lang)
+        assert cover is not None and cover.get_text() == handout.review_status(CATALOGUE, lang, handout.menu_pages(CATALOGUE))
+        for name in handout.menu_pages(CATALOGUE):
+            if CATALOGUE.state(lang, name) in model.SHOWN_IN_ENGLISH:
+                continue
+            article = doc.find(id=handout.anchor(lang, name))
+            first = article.select_one(".pp-notice")
+            earlier = first.find_previous(["h2", "h3"])  # marked where it starts: before its first section
+            assert first is not None and (earlier is None or article not in earlier.parents), (lang, name)
+            wanted = strings["notice_reviewed" if CATALOGUE.review(lang, name).state == model.REVIEWED else "notice_unreviewed"]
+            if CATALOGUE.state(lang, name) == model.TRANSLATED:
+                assert wanted in first.get_text(), (lang, name)
+
+
+def test_the_cover_line_follows_the_reviews():
+    """The failing case: one page whose review no longer holds is counted as not checked."""
+    lang = next(lang.code for lang in CATALOGUE.languages[1:])
+    pages = handout.menu_pages(CATALOGUE)
+    translated = [name for name in pages if CATALOGUE.state(lang, name) not in model.SHOWN_IN_ENGLISH]
+    checked = copy.copy(CATALOGUE)
+    record = model.ReviewRecord("Ana Pérez", "Medical translator", model.dt.date(2026, 12, 1), "0" * 12, "1" * 12)
+    checked.reviews = {**CATALOGUE.reviews, **{(lang, name): model.Review(model.REVIEWED, record) for name in translated}}
+    strings = model.ui_strings(lang)
+    assert handout.review_status(checked, lang, pages) == strings["handout_checked"]
+    checked.reviews[(lang, translated[0])] = model.Review(model.LAPSED, record)
+    assert handout.review_status(checked, lang, pages) == strings["handout_unchecked"].format(count=1, total=len(translated))
+    assert handout.review_status(checked, CATALOGUE.default.code, pages) == ""
 
 
 # --- the workers end with the build ------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import run_docs
 from mkdocs.utils import get_relative_url
-from sitekit import model, sitecheck
+from sitekit import clinic, model, sitecheck
 
 CATALOGUE = model.Catalogue.load()
 TRANSLATIONS = [lang for lang in CATALOGUE.languages if not lang.default]
@@ -47,7 +47,9 @@ def test_glossary_and_strings_have_the_english_keys(lang):
     import yaml
 
     own = yaml.safe_load(model.l10n_file(lang, "strings").read_text(encoding="utf-8"))
-    assert own.keys() - model.OPTIONAL_STRINGS == english_strings
+    theme = {key for key in english_strings if key.startswith("theme.")}  # a new language may lack them (the theme's own show)
+    assert own.keys() - model.OPTIONAL_STRINGS - theme == english_strings - theme
+    assert own.keys() & theme == theme or not CATALOGUE.published(lang), "a published language words every theme string"
 
 
 def test_labels_end_in_the_languages_own_colon(built_site):
@@ -309,3 +311,22 @@ def test_a_date_format_babel_cannot_read_stops_the_build_naming_the_file(project
     assert build.returncode != 0
     assert re.search(r"l10n/es/strings.yml:\d+: date_format 'qqqqqqqqqq' is not a date pattern Babel can read", build.output)
     assert "Traceback" not in build.output
+
+
+def test_a_production_build_refuses_a_published_language_whose_urgent_text_is_english_only(project_copy):
+    """The clinic's urgent-help text: a published language needs its own (production builds
+    refuse to publish it in English); a language not yet published keeps the English fallback."""
+    config = project_copy.root / "mkdocs.yml"
+    config.write_text(clinic.with_example(config.read_text(encoding="utf-8")), encoding="utf-8")  # urgent: English only
+    build = project_copy.build({"PRODUCTION": "1"})
+    assert build.returncode != 0
+    catalogue = model.Catalogue.load(project_copy.root)
+    published = [lang for lang in catalogue.languages[1:] if catalogue.published(lang.code)]
+    assert published, "the test needs a published translation"
+    for lang in published:
+        assert f"extra.clinic.urgent.{lang.code}: {lang.name} ({lang.code}) is published" in build.output
+        assert f"add '{lang.code}: \"…\"' under 'urgent:' in mkdocs.yml" in build.output
+    names = {lang.code: lang.name for lang in published}
+    own = {"en": "Call us.", **{code: f"{code} words" for code in names}}
+    assert clinic.english_only({**clinic.EXAMPLE, "urgent": own}, names, "en") == []
+    assert clinic.english_only(clinic.EXAMPLE, {}, "en") == [], "an unpublished language keeps the English fallback"

@@ -69,8 +69,10 @@ def test_phone_numbers_and_addresses_read_in_their_own_order_on_right_to_left_pa
 def test_order_check_catches_an_unisolated_number(example_site, context):
     page = context(viewport=browser.PHONE)
     page.goto(example_site.site_url + model.language_url(RTL[0] if RTL else "ar") + "contact/")
-    page.evaluate("() => document.querySelectorAll('[dir=ltr], bdi').forEach((e) => { e.removeAttribute('dir');"
-                  " if (e.tagName === 'BDI') e.outerHTML = '<span>' + e.innerHTML + '</span>'; })")
+    page.evaluate(
+        "() => document.querySelectorAll('[dir=ltr], bdi').forEach((e) => { e.removeAttribute('dir');"
+        " if (e.tagName === 'BDI') e.outerHTML = '<span>' + e.innerHTML + '</span>'; })"
+    )
     assert any(clinic.EXAMPLE["phone"].replace(" ", "") in problem for problem in scrambled(page)), scrambled(page)
 
 
@@ -240,7 +242,11 @@ def not_found_problems(html: str, lang: str, root_path: str) -> list[str]:
     if not page.select_one(".pp-top .pp-call"):
         problems.append('no "Call the clinic"')
     menu = {a["hreflang"]: a["href"] for a in page.select("a.md-select__link")}
-    wanted = {lg.code: root_path + CATALOGUE.language_url(lg.code) for lg in CATALOGUE.languages if CATALOGUE.published(lg.code) or lg.code == lang}
+    wanted = {
+        lg.code: root_path + CATALOGUE.language_url(lg.code)
+        for lg in CATALOGUE.languages
+        if CATALOGUE.published(lg.code) or lg.code == lang
+    }
     if menu != wanted:
         problems.append(f"the language menu leads to {menu}, not each language's home {wanted}")
     return problems
@@ -256,9 +262,35 @@ def test_not_found_pages_speak_the_readers_language_and_lead_home(built_site):
 @pytest.mark.fixture_cases
 def test_not_found_check_catches_the_themes_english_page():
     lang = LANGUAGES[-1]
-    theme_page = ('<html><head><title>Pain pump implantation</title></head><body><article><h1>404 - Not found</h1></article>'
-                  '<a class="md-select__link" hreflang="en" href="../trial/">English</a></body></html>')
+    theme_page = (
+        "<html><head><title>Pain pump implantation</title></head><body><article><h1>404 - Not found</h1></article>"
+        '<a class="md-select__link" hreflang="en" href="../trial/">English</a></body></html>'
+    )
     assert len(not_found_problems(theme_page, lang, "/")) == 6
+
+
+@pytest.mark.browser
+def test_a_not_found_page_never_claims_the_page_exists_in_another_language(built_site, context):
+    """A page that does not exist is in no language: a reader whose browser prefers another
+    published language is offered the site in it, at its home page, in its words; never
+    "This page is available in …". The failing case: the page's suggestion words."""
+    other = next((lang for lang in CATALOGUE.languages[1:] if CATALOGUE.published(lang.code)), None)
+    if other is None:
+        pytest.skip("no translation is offered to readers")
+    strings = model.ui_strings(other.code)
+    page = context(viewport=browser.PHONE, locale=other.code)
+    page.goto(built_site.site_url + "404.html", wait_until="load")  # what the server sends for an address that does not exist
+    bar = page.locator(".pp-suggestion")
+    bar.wait_for()
+    text = " ".join(bar.inner_text().split())
+    assert strings["language_suggestion_site"].format(language=other.name) in text
+    assert strings["language_suggestion"].format(language=other.name) not in text
+    link = bar.locator("a").first
+    assert link.inner_text().strip() == strings["language_suggestion_home"].format(language=other.name)
+    assert urlsplit(link.get_attribute("href")).path.endswith("/" + CATALOGUE.language_url(other.code))
+    page.goto(built_site.site_url + CATALOGUE.url(CATALOGUE.default.code, "trial.md"), wait_until="load")
+    page.locator(".pp-suggestion").wait_for()  # on a real page, the page is offered
+    assert strings["language_suggestion"].format(language=other.name) in page.locator(".pp-suggestion").inner_text()
 
 
 # --- the guide's order, titles, the notice's punctuation ------------------------------------
@@ -297,7 +329,9 @@ def test_window_titles_name_the_site_once(built_site):
             if name == "index.md":
                 assert title == site_name, (lang.code, title)
             else:
-                assert title.count(site_name) <= 1 and title.endswith(" - " + site_names(config)[CATALOGUE.content_language(lang.code, name)]), title
+                assert title.count(site_name) <= 1 and title.endswith(
+                    " - " + site_names(config)[CATALOGUE.content_language(lang.code, name)]
+                ), title
 
 
 def site_names(config) -> dict[str, str]:
@@ -352,7 +386,9 @@ def test_malformed_clinic_details_are_named():
 
 def test_a_malformed_clinic_detail_stops_the_build_naming_it(project_copy):
     config = project_copy.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("    hours:\n      en:", "    hours:\n      xx: nine\n      en:"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("    hours:\n      en:", "    hours:\n      xx: nine\n      en:"), encoding="utf-8"
+    )
     build = project_copy.build()
     assert build.returncode != 0
     assert "extra.clinic.hours.xx: 'xx' is not a language of the site" in build.output

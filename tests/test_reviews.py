@@ -1,18 +1,18 @@
-"""A translation's review record (issue 16): `docs.py review` records who reviewed a page,
-when, and against which English version, changing nothing else in the file; the review
-lapses by itself when the English page changes; `docs.py status` shows it; the page says it
-was reviewed, with the date, only while the review covers the current English version.
+"""A translation's review record (issues 16, 24): `docs.py review` records who reviewed a
+page, when, and exactly what: the English version and the translation's text (hashes over
+their segments), in the language's reviewers' file (l10n/<lang>/reviews.yml), never in the
+page. The review lapses by itself when either side's words change, and holds when either is
+only re-wrapped; a record the tool did not write is refused by the check and the build;
+`docs.py status` shows it; the page says it was reviewed, with the date, only while it holds.
 And "translated" means accepted by the publishing gate: a refused translation is neither
 counted towards publication nor offered to readers, who get the English page.
 
-The malformed records and the record for an English version that does not exist are
-cases of tests/fixtures/check/ (review_*), run through the check and the strict build by
-tests/test_gate.py."""
+A record in a page's front matter is a case of tests/fixtures/check/
+(review_in_front_matter), run through the check and the strict build by tests/test_gate.py."""
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import io
 import json
@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, Build, load_module, run_docs
 from sitekit import gate, model, project, sitecheck
@@ -71,35 +72,36 @@ def append(path: Path, text: str) -> None:
 # --- the record ----------------------------------------------------------------------------
 
 
-def test_review_records_who_when_and_which_version_and_nothing_else(project_copy):
+def record_of(root: Path, lang: str, name: str) -> model.ReviewRecord | None:
+    return model.read_reviews(lang, root).records.get(name)
+
+
+def test_review_records_who_when_and_exactly_what_in_the_reviewers_file(project_copy):
     root = project_copy.root
     pages = translated_pages(model.Catalogue.load(root))
     if not pages:
         pytest.skip("no translated page in this state of the project")
     lang, name = pages[0]
     path = model.page_file(lang, name, root)
-    # Saved with a byte order mark, Windows line endings and a comment: all of it stays.
-    text = model.read_text(path).replace("\n---\n", "\n# the translator's note\n---\n", 1)
-    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     before = path.read_bytes()
     day = (TODAY - dt.timedelta(days=3)).isoformat()
 
     result = run_docs(root, "review", lang, name, *REVIEWER, "--date", day)  # as a translator runs it
 
     assert result.returncode == 0, result.stderr
-    english = model.source_hash(model.read_page(model.page_file("en", name, root)))
-    record = model.review_record(model.read_page(path).meta)
-    assert record == model.ReviewRecord(
-        "Ana Pérez", "Certified medical translator: English to Spanish", dt.date.fromisoformat(day), english
+    text = model.text_hash(model.read_page(path), root)
+    assert record_of(root, lang, name) == model.ReviewRecord(
+        "Ana Pérez", "Certified medical translator: English to Spanish", dt.date.fromisoformat(day), model.english_version(name, root), text
     )
-    assert model.with_field(path.read_bytes(), model.REVIEW_FIELD, []) == before, "only the record's lines may change"
+    assert path.read_bytes() == before, "the page itself is not changed"
+    assert model.reviewed_text_path(lang, name, text, root).is_file(), "the reviewed text is kept"
     assert model.Catalogue.load(root).review(lang, name).state == model.REVIEWED
-    assert docs(root, "check", str(path)).returncode == 0
+    assert docs(root, "check").returncode == 0
 
     again = review(root, lang, name)  # a second review replaces the record, it does not add one
     assert again.returncode == 0, again.stderr
-    assert model.review_record(model.read_page(path).meta).date == TODAY
-    assert model.with_field(path.read_bytes(), model.REVIEW_FIELD, []) == before
+    assert record_of(root, lang, name).date == TODAY
+    assert len(model.read_reviews(lang, root).records) == 1
 
 
 def test_a_review_lapses_when_the_english_page_changes(project_copy):
@@ -112,18 +114,57 @@ def test_a_review_lapses_when_the_english_page_changes(project_copy):
     catalogue = model.Catalogue.load(root)
     assert catalogue.review(lang, name).state == model.LAPSED
     assert catalogue.review(lang, name).record.reviewer == "Ana Pérez"
-    check = docs(root, "check", str(model.page_file(lang, name, root)))
+    check = docs(root, "check")
     assert check.returncode == 0, check.stderr  # outdated and lapsed: reported, not refused
-    assert (
-        "warning: the review by Ana Pérez on" in check.stderr and "readers are told the translation has not been reviewed" in check.stderr
-    )
+    assert f"warning: the review of {name} by Ana Pérez on" in check.stderr
+    assert "readers are told the translation has not been reviewed" in check.stderr
     entry = next(p for p in json.loads(docs(root, "status", "--lang", lang, "--json").stdout)[0]["pages"] if p["page"] == name)
     assert entry["review"]["state"] == model.LAPSED and entry["review"]["reviewer"] == "Ana Pérez"
+    assert entry["review"]["holds"] is False and "English page changed" in entry["review"]["why"]
     # An outdated translation cannot be reviewed: the review would cover a version it does not follow.
-    before = model.page_file(lang, name, root).read_bytes()
+    before = model.reviews_file(lang, root).read_bytes()
     refused = review(root, lang, name)
     assert refused.returncode == 1 and "is outdated" in refused.stderr and "Nothing was recorded" in refused.stderr
-    assert model.page_file(lang, name, root).read_bytes() == before
+    assert model.reviews_file(lang, root).read_bytes() == before
+
+
+def rewrapped(path: Path) -> None:
+    """The page with its longest paragraph wrapped at its middle space: not one word changed."""
+    page = model.read_page(path)
+    lines = model.read_text(path).split("\n")
+    index = max(
+        range(page.body_line - 1, len(lines)), key=lambda i: len(lines[i]) if not lines[i].startswith(("#", "-", "|", ">", " ")) else 0
+    )
+    line = lines[index]
+    cut = line.index(" ", len(line) // 2)
+    lines[index : index + 1] = [line[:cut] + " ", "  " + line[cut + 1 :]]  # no hard break (two trailing spaces)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_rewrap_of_either_side_keeps_state_and_review_and_a_changed_word_lapses_it(project_copy):
+    root = project_copy.root
+    lang, name = translated_pages(model.Catalogue.load(root))[0]
+    assert review(root, lang, name).returncode == 0
+    english, translated = model.page_file("en", name, root), model.page_file(lang, name, root)
+    rewrapped(english)
+    rewrapped(translated)
+    catalogue = model.Catalogue.load(root)
+    assert catalogue.state(lang, name) == model.TRANSLATED, "a re-wrapped English page changes no translation's state"
+    assert catalogue.review(lang, name).state == model.REVIEWED, "nor its review"
+    assert docs(root, "check").stderr.strip().endswith("0 errors, 0 warnings.")
+    # The failing case: one word changed in the translation (an edit by hand, or an import).
+    text = model.read_text(translated)
+    body_start = text.index("\n---\n", 4) + 5
+    word = re.search(r"\w{5,}", text[body_start:])
+    translated.write_text(text[: body_start + word.start()] + "X" + text[body_start + word.start() + 1 :], encoding="utf-8")
+    catalogue = model.Catalogue.load(root)
+    review_now = catalogue.review(lang, name)
+    assert review_now.state == model.LAPSED and "translation's text changed" in review_now.why
+    check = docs(root, "check")
+    assert f"warning: the review of {name} by Ana Pérez" in check.stderr and "the translation's words have changed" in check.stderr
+    table = docs(root, "status", "--lang", lang).stdout
+    row = next(line for line in table.splitlines() if line.strip().startswith(name + " "))
+    assert "lapsed: reviewed" in row and "translation's text changed" in row
 
 
 def test_review_refuses_what_it_cannot_record(project_copy):
@@ -131,55 +172,77 @@ def test_review_refuses_what_it_cannot_record(project_copy):
     catalogue = model.Catalogue.load(root)
     lang, name = translated_pages(catalogue)[0]
     path = model.page_file(lang, name, root)
-    before = path.read_bytes()
     assert review(root, lang, name, "--date", (TODAY + dt.timedelta(days=1)).isoformat()).returncode == 2
     assert review(root, lang, name, "--date", "25/11/2026").returncode == 2
     assert review(root, catalogue.default.code, name).returncode == 2
     assert review(root, lang, "no-such-page.md").returncode == 2
     assert docs(root, "review", lang, name, "--by", " ", "--qualification", "x").returncode == 2
-    assert path.read_bytes() == before
+    assert not model.reviews_file(lang, root).exists()
     append(path, "\n\nUn párrafo de más.\n")  # a block the English page lacks: refused by the check
-    refused_page = path.read_bytes()
     refused = review(root, lang, name)
     assert refused.returncode == 1 and f"docs.py check {path.relative_to(root).as_posix()}" in refused.stderr
-    assert path.read_bytes() == refused_page, "nothing is recorded on a page the check refuses"
+    assert not model.reviews_file(lang, root).exists(), "nothing is recorded for a page the check refuses"
 
 
-@pytest.mark.fixture_cases
 @pytest.mark.parametrize(
-    ("reviewer", "qualification", "digest"),
+    ("forge", "message"),
     [
+        ("hand_written", "names translation text"),  # the right hashes, but not written by the tool
+        ("edited", "not as `docs.py review` writes it"),  # the tool's record, its date changed by hand
+        ("stale_english", "names English version 0123456789ab, which the English page never had"),
+        ("unknown_page", "which is not a page of the site"),
+        ("malformed", "has an unknown field 'reviwer'"),
+    ],
+)
+def test_a_record_the_tool_did_not_write_is_refused(project_copy, forge, message):
+    root = project_copy.root
+    lang, name = translated_pages(model.Catalogue.load(root))[0]
+    file = model.reviews_file(lang, root)
+    page = model.read_page(model.page_file(lang, name, root))
+    record = model.ReviewRecord("Ana Pérez", "Medical translator", TODAY, model.english_version(name, root), model.text_hash(page, root))
+    if forge == "hand_written":
+        file.write_text(model.reviews_text(lang, {name: record}), encoding="utf-8")
+    else:
+        assert review(root, lang, name).returncode == 0
+        text = file.read_text(encoding="utf-8")
+        if forge == "edited":
+            text = text.replace(f"date: {TODAY.isoformat()}", f"date: '{TODAY.isoformat()}'")
+        elif forge == "stale_english":
+            text = re.sub(r"source_hash: \w+", "source_hash: 0123456789ab", text)
+        elif forge == "unknown_page":
+            text += text[text.index(f"{name}:") :].replace(f"{name}:", "no-such-page.md:", 1)
+        else:
+            text = text.replace("  reviewer:", "  reviwer:")
+        file.write_text(text, encoding="utf-8")
+    assert model.Catalogue.load(root).review(lang, name).state == (model.REVIEWED if forge == "unknown_page" else model.UNREVIEWED), (
+        "a forged record never says reviewed"
+    )
+    check = docs(root, "check")
+    assert check.returncode == 1
+    lines = [line for line in check.stderr.splitlines() if line.startswith(f"l10n/{lang}/reviews.yml:")]
+    assert lines and all(" — " in line and re.match(rf"l10n/{lang}/reviews.yml:\d+: ", line) for line in lines)
+    line = next(line for line in lines if message in line)
+    if forge == "hand_written":  # the strict build refuses it too, in the same words
+        build = project_copy.build()
+        assert build.returncode != 0 and line in build.output
+
+
+def test_a_record_reads_back_as_written():
+    """Names and qualifications with YAML's special characters, and hashes that look like numbers, survive."""
+    for reviewer, qualification, digest in [
         ("Ana Pérez", "Certified: English > Spanish", "325e6ea6c7ec"),
         ("O'Brien", "'quoted' #1 - [x]", "123456789012"),
         ("李明", "医学翻译", "00000000000e"),
-    ],
-)
-def test_a_record_reads_back_as_written(reviewer, qualification, digest):
-    """Names and qualifications with YAML's special characters, and hashes that look like numbers, survive."""
-    record = model.ReviewRecord(reviewer, qualification, TODAY, digest)
-    raw = f"---\ntitle: T\nsource_hash: {digest!r}\n---\n\nBody.\n".encode()
-    written = model.with_field(raw, model.REVIEW_FIELD, record.front_matter())
-    page = model.parse_page(Path("es/page.md"), model.decode_text(written))
-    assert model.review_record(page.meta) == record
-    assert model.review_of(page.meta, digest) == model.Review(model.REVIEWED, record)
-    assert model.review_of(page.meta, "aaaaaaaaaaaa").state == model.LAPSED
-    assert written.endswith(b"---\n\nBody.\n") and model.with_field(written, model.REVIEW_FIELD, []) == raw
-
-
-@pytest.mark.fixture_cases
-def test_a_record_has_its_place_only_on_a_finished_translation():
-    record = model.ReviewRecord("Ana Pérez", "Medical translator", TODAY, "325e6ea6c7ec")
-    raw = model.with_field(b"---\ntitle: T\n---\n\nBody.\n", model.REVIEW_FIELD, record.front_matter())
-    page = model.parse_page(Path("en/trial.md"), model.decode_text(raw))
-    [english] = model.review_record_problems(page, translation=False, command="c")
-    assert (english.line, english.message) == (3, "an English page has no 'translation_review'")
-    stub = dataclasses.replace(page, meta={**page.meta, "untranslated": True})
-    assert "'untranslated: true'" in model.review_record_problems(stub, translation=True, command="c")[0].message
-    assert model.review_record_problems(page, translation=True, command="c") == []
-    word = dataclasses.replace(page, meta={**page.meta, model.REVIEW_FIELD: "reviewed"})
-    [old] = model.review_record_problems(word, translation=True, command="c")
-    assert "a word ('reviewed'), not a review record" in old.message and "c" in old.fix
-    assert model.review_of(word.meta, "325e6ea6c7ec").state == model.UNREVIEWED  # the old word never says "reviewed"
+    ]:
+        record = model.ReviewRecord(reviewer, qualification, TODAY, digest, digest)
+        value = yaml.load(model.reviews_text("es", {"trial.md": record}), Loader=model._MetaLoader)["trial.md"]
+        assert model._record_faults(value) == []
+        assert (
+            model.ReviewRecord(
+                value["reviewer"], value["qualification"], model.as_date(value["date"]), value["source_hash"], value["text_hash"]
+            )
+            == record
+        )
 
 
 # --- status ----------------------------------------------------------------------------------
@@ -204,10 +267,15 @@ def test_status_shows_review_state_and_reviewer_per_page(project_copy):
         "qualification": "Certified medical translator: English to Spanish",
         "date": TODAY.isoformat(),
         "source_hash": mine["english_hash"],
+        "text_hash": mine["review"]["current_text_hash"],
+        "current_text_hash": model.text_hash(model.read_page(model.page_file(lang, name, root)), root),
+        "holds": True,
+        "why": None,
     }
     table = docs(root, "status", "--lang", lang).stdout
     row = next(line for line in table.splitlines() if line.strip().startswith(name + " "))
-    assert f"reviewed {TODAY.isoformat()}" in row and "Ana Pérez, Certified medical translator: English to Spanish" in row
+    assert f"reviewed {TODAY.isoformat()}: English {mine['english_hash']}, text " in row and ", holds" in row
+    assert "Ana Pérez, Certified medical translator: English to Spanish" in row
     others = [line for line in table.splitlines() if re.match(r"\s+\S+\.md\s", line) and not line.strip().startswith(name + " ")]
     assert others and all("Ana Pérez" not in line for line in others)
 
@@ -351,7 +419,9 @@ def test_every_translation_says_whether_a_current_review_covers_it(built_site):
             if CATALOGUE.state(lang.code, name) in model.SHOWN_IN_ENGLISH:
                 continue
             page = soup(built_page(built_site.site, lang.code, name))
-            line, about = (" ".join(part.get_text().split()) for part in (page.select_one(".pp-notice"), page.select_one("#pp-about-translation")))
+            line, about = (
+                " ".join(part.get_text().split()) for part in (page.select_one(".pp-notice"), page.select_one("#pp-about-translation"))
+            )
             current = CATALOGUE.review(lang.code, name).state == model.REVIEWED
             assert (reviewed in about) == current and (strings["translation_unreviewed"] in about) == (not current), (lang.code, name)
             if CATALOGUE.state(lang.code, name) == model.TRANSLATED:  # an outdated page's line says that instead

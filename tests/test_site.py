@@ -189,7 +189,8 @@ def test_review_dates_are_shown_in_the_pages_language(built_site):
     for name in model.page_names():
         meta = model.read_page(model.page_file("en", name)).meta
         html = (built_site.site / model.page_url(name) / "index.html").read_text(encoding="utf-8")
-        for label, key in (("Page last reviewed", "last_reviewed"), ("Next review due", "next_review")):
+        strings = model.ui_strings("en")
+        for label, key in ((strings["page_last_reviewed"], "last_reviewed"), (strings["next_review_due"], "next_review")):
             date = model.review_date(meta, key)
             assert f'{label}: <time datetime="{date.isoformat()}">{format_date(date, format="long", locale="en")}</time>' in html, name
 
@@ -266,7 +267,9 @@ def test_production_build_refuses_placeholders_naming_each(project_copy):
 
 def test_production_build_passes_once_the_clinic_is_filled_in(project_copy):
     config = project_copy.root / "mkdocs.yml"
-    config.write_text(clinic.with_example(config.read_text(encoding="utf-8")), encoding="utf-8")
+    # The urgent-help text in every language (a production build refuses a published language's in English only).
+    urgent = {lang.code: f"Example urgent help ({lang.code})" for lang in model.languages(project_copy.root)}
+    config.write_text(clinic.with_example(config.read_text(encoding="utf-8"), {**clinic.EXAMPLE, "urgent": urgent}), encoding="utf-8")
     build = project_copy.build(env={"PRODUCTION": "1"})
     assert build.returncode == 0, build.output
     html = (build.site / "contact" / "index.html").read_text(encoding="utf-8")

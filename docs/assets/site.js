@@ -131,6 +131,7 @@
   var words = new URL("../language-suggestions.json", document.currentScript.src).href;  // the site's top
   if (recalled(DISMISSED) || recalled(CHOSEN)) return;
   var pageLanguage = document.documentElement.lang.split("-")[0];
+  var notFound = document.getElementById("pp-not-found") !== null;
   var offered = {};
   document.querySelectorAll("link[rel=alternate][hreflang]").forEach(function (alternate) {
     var link = document.querySelector("a.md-select__link[hreflang='" + alternate.hreflang + "']");
@@ -146,7 +147,11 @@
   }
   if (!chosen) return;
   fetch(words).then(function (response) { return response.json(); }).then(function (all) {
-    if (all[chosen]) suggest(Object.assign({ lang: chosen, url: offered[chosen] }, all[chosen]));
+    var offer = all[chosen];
+    // A page that does not exist (404) is in no language: the site is offered, at the
+    // language's home page (where its language menu link leads), never "this page".
+    if (offer && notFound) offer = Object.assign({}, offer, { text: offer.site_text, action: offer.home_action });
+    if (offer) suggest(Object.assign({ lang: chosen, url: offered[chosen] }, offer));
   }, function () { /* offline: no suggestion */ });
 
   function suggest(offer) {

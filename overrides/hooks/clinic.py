@@ -3,7 +3,7 @@ with a tap-to-call button), at the top of every page ("Call the clinic"), in the
 on printed pages. Details that are words (opening hours, urgent help) have one value per
 language and fall back to English (sitekit/clinic.py). A malformed entry stops the build;
 placeholders are marked on the page, and a production build (PRODUCTION=1) refuses to
-build while any remains."""
+build while any remains, or while a published language's urgent-help text is English only."""
 
 from __future__ import annotations
 
@@ -31,6 +31,20 @@ def on_config(config):
     if clinic.get("logo"):
         config.theme["logo"] = clinic["logo"]
     return config
+
+
+def on_pre_build(config):
+    """A production build publishes no language whose urgent-help text is English only
+    (the catalogue, hooks/l10n.py, says which languages are published)."""
+    if not config.extra.get("production") or model.nested_language_build(config):
+        return
+    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    published = {lang.code: lang.name for lang in catalogue.languages if catalogue.published(lang.code)}
+    if problems := details.english_only(config.extra.get("clinic") or {}, published, catalogue.default.code):
+        raise PluginError(
+            "Production build refused: a published language would show the clinic's urgent-help text in English.\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
 
 
 def on_env(env, config, files):

@@ -38,6 +38,11 @@ def on_config(config):
 
 def on_env(env, config, files):
     env.globals["ui"] = model.ui_strings(config.theme["language"], _root(config))
+    # The theme's own strings, as the site words them (overrides/partials/language.html): the
+    # language's own only (never English's, which would hide the theme's translation).
+    own = model.l10n_file(config.theme["language"], "strings", _root(config))
+    mine = (model.parsed_file(own, model._read_yaml) or {}) if own.exists() else {}
+    env.globals["pp_theme"] = {key.removeprefix("theme."): value for key, value in mine.items() if key.startswith("theme.") and value}
     # The language the site's name is in: a language without a site_name of its own in
     # mkdocs.yml (one just started) shows the English name, marked as English.
     env.globals["pp_site_lang"] = model.site_name_languages(_root(config)).get(config.theme["language"], config.theme["language"])
@@ -160,6 +165,9 @@ def _suggestion(lang: model.Language, catalogue: model.Catalogue) -> dict[str, s
     return {
         "text": strings["language_suggestion"].format(language=lang.name),
         "action": strings["language_suggestion_action"].format(language=lang.name),
+        # On a page that does not exist (404.html): the site is offered, at its home page.
+        "site_text": strings["language_suggestion_site"].format(language=lang.name),
+        "home_action": strings["language_suggestion_home"].format(language=lang.name),
         "dismiss": strings["dismiss"],
         "dir": lang.direction,
     }

@@ -84,9 +84,35 @@ def problems(clinic: Any, languages: list[str]) -> list[str]:
                 elif not isinstance(value, str):
                     found.append(f"{where}.{lang}: is not text — write the {key} as one line of text")
             if languages and languages[0] not in raw:
-                found.append(f"{where}: has no English value ({languages[0]}) — add '{languages[0]}: …', the text other languages fall back to")
+                found.append(
+                    f"{where}: has no English value ({languages[0]}) — add '{languages[0]}: …', the text other languages fall back to"
+                )
         elif raw is not None and not isinstance(raw, str):
             found.append(f"{where}: is not text — write it as one line of text, in quotes")
+    return found
+
+
+# Words a published language must have in its own language before a production build
+# publishes it: a patient must never get the clinic's urgent-help instructions in English.
+OWN_LANGUAGE_REQUIRED = ("urgent",)
+
+
+def english_only(clinic: dict[str, Any], published: dict[str, str], default: str) -> list[str]:
+    """For each published language (code -> name) whose urgent-help text exists only in English:
+    `path: problem — fix`. Languages not yet published keep the English fallback."""
+    found = []
+    for key in OWN_LANGUAGE_REQUIRED:
+        raw = clinic.get(key)
+        if raw in (None, "", {}):
+            continue
+        own = raw if isinstance(raw, dict) else {default: raw}
+        for code, name in published.items():
+            if code != default and own.get(code) in (None, ""):
+                found.append(
+                    f"extra.clinic.{key}.{code}: {name} ({code}) is published, but the clinic's urgent-help text "
+                    f"(extra.clinic.{key}) exists only in English — add '{code}: \"…\"' under '{key}:' in mkdocs.yml "
+                    "(the clinic's own words, translated and checked by a qualified medical translator; see TRANSLATING.md)"
+                )
     return found
 
 
@@ -94,7 +120,7 @@ def placeholders(clinic: dict[str, Any]) -> list[tuple[str, str]]:
     """(path, value) of every value still holding a placeholder, nested ones included."""
     found = []
     for key, raw in clinic.items():
-        for lang, value in (raw.items() if isinstance(raw, dict) else [("", raw)]):
+        for lang, value in raw.items() if isinstance(raw, dict) else [("", raw)]:
             if model.PLACEHOLDER_PREFIX in str(value):
                 found.append((f"extra.clinic.{key}" + (f".{lang}" if lang else ""), str(value)))
     return found

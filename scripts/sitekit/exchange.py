@@ -579,9 +579,9 @@ def page_text(
     source_hash the current English version) and the English page's blocks with the translation's words."""
     path = model.page_file(lang, name, ex.root)
     values = {key: plain(targets[f"{name}:{key}"], {}) for key in ("title", "description")}
-    values["source_hash"] = model.source_hash(english.source)
+    values["source_hash"] = model.source_hash(english.source, ex.root)
     head = _front_matter(path, english.source)
-    head = set_fields(head, values, remove=("untranslated",))  # a review record stays as it is (docs.py review writes it)
+    head = set_fields(head, values, remove=("untranslated",))  # a review lives in l10n/<lang>/reviews.yml: new words lapse it
     same_blocks = own is not None and len(own.structure.blocks) == len(english.structure.blocks)
     body, lines = english.markdown(targets, escaped, own.comments if own is not None and same_blocks else {})
     body_line = head.count("\n") + 3  # ---, the fields, ---

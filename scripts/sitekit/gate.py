@@ -414,7 +414,7 @@ class Gate:
         page, or the recorded version its source_hash names (the current page when unknown)."""
         current = model.read_page(model.page_file(self.catalogue.default.code, name, self.root))
         digest = page.meta.get("source_hash")
-        if digest == model.source_hash(current):
+        if digest == model.source_hash(current, self.root):
             return current, True
         recorded = translation.recorded_version(name, str(digest), self.root)
         return (recorded, True) if recorded is not None else (current, False)
@@ -563,7 +563,7 @@ class Gate:
         try:
             source, known = self.english_version(page, name)
             english_page = model.read_page(english)
-            current = model.source_hash(english_page)
+            current = model.source_hash(english_page, self.root)
         except model.PageError as err:
             where = english.relative_to(self.root)
             return [model.Problem(page.path, 1, f"its English page cannot be read ({err.message})", f"fix {where}:{err.line} first")]
@@ -833,38 +833,39 @@ def _date_problems(page: model.PageSource, english: model.PageSource) -> list[mo
 
 
 def _review_problems(page: model.PageSource, lang: str, name: str, current: str, root: Path) -> list[model.Problem]:
-    """A review record names a version of the English page; one that no longer covers the current version has lapsed."""
-    record = model.review_record(page.meta)
+    """A review record covers one translation text of one English version: once either has
+    changed, it has lapsed (a warning, at the record's line in the reviewers' file). A record
+    the tool did not write is refused with the reviewers' file (`review_file_problems`)."""
+    reviews = model.read_reviews(lang, root)
+    record = reviews.records.get(name)
     if record is None:
-        return []  # none, or malformed (reported with the front matter)
-    line = page.line_of(f"{model.REVIEW_FIELD}.source_hash")
-    command = model.review_command(lang, name)
-    if record.source_hash != current and translation.recorded_version(name, record.source_hash, root) is None:
-        return [
-            model.Problem(
-                page.path,
-                line,
-                f"the review record names English version {record.source_hash}, which the English page never had",
-                f"have the translation reviewed against the English page and record it with `{command}` (it writes the current version, {current})",
-            )
-        ]
-    review = model.review_of(page.meta, current)
+        return []
+    review = model.review_of(record, current, page.meta.get("source_hash"), model.text_hash(page, root))
     if review.state == model.REVIEWED:
         return []
-    who = f"the review by {record.reviewer} on {record.date.isoformat()}"
-    if record.source_hash == current:
+    who = f"the review of {name} by {record.reviewer} on {record.date.isoformat()}"
+    if record.text_hash != review.text:
+        why = f"{who} covers translation text {record.text_hash}; the translation's words have changed since ({review.text})"
+    elif record.source_hash == current:
         why = f"{who} covers the current English version, but the translation follows {page.meta.get('source_hash')}"
     else:
         why = f"{who} covers English version {record.source_hash}; the English page has changed since ({current})"
     return [
         model.Problem(
-            page.path,
-            line,
+            reviews.path,
+            reviews.line(name),
             f"{why}: readers are told the translation has not been reviewed",
-            f"once the translation follows the current English page, have it reviewed again and record it with `{command}`",
+            f"once the translation follows the current English page, have it reviewed again and record it with `{model.review_command(lang, name)}`",
             severity="warning",
         )
     ]
+
+
+def review_file_problems(root: Path, langs: list[str] | None = None) -> list[model.Problem]:
+    """Every review record that is not exactly what `docs.py review` writes, in each language's
+    reviewers' file (`docs.py check` and the build report them; such a record counts for nothing)."""
+    codes = langs if langs is not None else [lang.code for lang in model.languages(root)[1:]]
+    return [problem for code in codes for problem in model.read_reviews(code, root).problems]
 
 
 def heading_problems(page: model.PageSource, mine: Structure, theirs: Structure) -> list[model.Problem]:
@@ -1085,6 +1086,12 @@ def _hosts(extra: Any) -> frozenset[str]:
 
 
 def check_paths(paths: list[Path], root: Path = model.REPO) -> list[model.Problem]:
-    """`docs.py check`: every problem of each file, as the build would report it."""
+    """`docs.py check`: every problem of each file (a page, or a language's reviewers' file), as the build would report it."""
     gate = Gate.for_project(root)
-    return [problem for path in paths for problem in gate.check_file(path)]
+    problems: list[model.Problem] = []
+    for path in paths:
+        if path.name == model.reviews_file("xx", root).name:
+            problems += model.read_reviews(path.parent.name, path.parents[2]).problems
+        else:
+            problems += gate.check_file(path)
+    return problems

@@ -235,12 +235,26 @@ def document(
             "logo": _logo(home),
             "clinic": Markup(str(_clinic(home) or "")),
             "clinic_name": _clinic_name(home),
+            "review": review_status(catalogue, lang.code, pages),
         },
         "qr": qr_svg(site_url + catalogue.language_url(lang.code), strings["handout_qr_label"]),
         "ui": strings,
         "pages": [_entry(mine[name], english.get(name), catalogue) for name in pages],
     }
     return Document(handout, template.render(**context), list(pages), [*_stylesheets(home, catalogue, site_url), site_url + STYLESHEET])
+
+
+def review_status(catalogue: model.Catalogue, lang: str, pages: list[str]) -> str:
+    """The cover's line on the translation's check: every translated page checked by a
+    qualified medical translator (a review that holds), or how many are not ('' for English)."""
+    if lang == catalogue.default.code:
+        return ""
+    translated = [name for name in pages if catalogue.state(lang, name) not in model.SHOWN_IN_ENGLISH]
+    unchecked = [name for name in translated if catalogue.review(lang, name).state != model.REVIEWED]
+    strings = catalogue.strings(lang)
+    if not unchecked:
+        return strings["handout_checked"] if translated else ""
+    return strings["handout_unchecked"].format(count=len(unchecked), total=len(translated))
 
 
 def _entry(page: BuiltPage, english: BuiltPage | None, catalogue: model.Catalogue) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import codecs
 import copy
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 from collections.abc import Callable
@@ -45,10 +46,11 @@ LONG_PAGE_SECTIONS = 3  # a page with this many sections shows its contents at t
 ENGLISH_FIELDS = ("title", "description", "last_reviewed", "next_review")
 TRANSLATION_FIELDS = ("source_hash",)
 DATE_FIELDS = ("last_reviewed", "next_review")
-# A translation's review by a qualified medical translator: a record in its front matter,
-# written by `scripts/docs.py review` (see ReviewRecord). No record: not reviewed.
+# A translation's review by a qualified medical translator: a record in the language's
+# reviewers' file (l10n/<lang>/reviews.yml), written only by `scripts/docs.py review` (see
+# ReviewRecord). No valid record: not reviewed. A record in front matter is refused.
 REVIEW_FIELD = "translation_review"
-REVIEW_KEYS = ("reviewer", "qualification", "date", "source_hash")
+REVIEW_KEYS = ("reviewer", "qualification", "date", "source_hash", "text_hash")
 REVIEWED, LAPSED, UNREVIEWED = "reviewed", "lapsed", "unreviewed"
 STUB_FIELD = "untranslated"  # `untranslated: true`: a stub made by `docs.py new-language`, shown in English
 # The front matter a page may carry, and nothing else: other keys (the theme's `template`,
@@ -385,10 +387,35 @@ def read_page(path: Path) -> PageSource:
     return parse_page(path, read_text(path))
 
 
-def source_hash(page: PageSource) -> str:
-    """Version of an English page's translatable content: title, description and body."""
-    content = "\n".join([str(page.meta.get("title", "")), str(page.meta.get("description", "")), page.body.strip()])
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:12]
+def source_hash(page: PageSource, root: Path | None = None) -> str:
+    """Version of an English page's translatable content: its segments (title, description,
+    each heading, paragraph, list item, cell), as the publishing gate reads them. Re-wrapping
+    a paragraph or changing spaces gives the same version; changing a word gives a new one."""
+    return text_hash(page, root)
+
+
+_HASHES: dict[tuple[Any, ...], str] = {}
+
+
+def text_hash(page: PageSource, root: Path | None = None) -> str:
+    """A page's words as readers get them (sitekit/segments.py: the gate's reading), hashed:
+    the ids and kinds of its segments, their words and their inline codes (link targets,
+    emphasis). Whitespace and line wrapping change nothing. `root`: the project whose
+    Markdown reads the page (default: this checkout's)."""
+    from sitekit import segments
+    from sitekit.structure import Renderer
+
+    renderer = Renderer.for_project(root or REPO)
+    key = (id(renderer), str(page.meta.get("title", "")), str(page.meta.get("description", "")), page.body)
+    if key not in _HASHES:
+        try:
+            read = segments.Page("", page, renderer)
+            parts = [[s.id, s.kind, s.plain, sorted([n, c.kind, c.open, c.close] for n, c in s.codes.items())] for s in read.segments]
+            content = json.dumps(parts, ensure_ascii=False, sort_keys=True)
+        except Exception:  # a page the gate cannot read as segments (it says why): its words, spaces squeezed
+            content = " ".join("\n".join([key[1], key[2], page.body]).split())
+        _HASHES[key] = hashlib.sha256(content.encode("utf-8")).hexdigest()[:12]
+    return _HASHES[key]
 
 
 @dataclass(frozen=True)
@@ -496,60 +523,76 @@ def review_date(meta: dict[str, Any], key: str) -> dt.date | None:
 
 
 # --- a translation's review ------------------------------------------------------------
+#
+# A qualified medical translator's review of a translation is a record in the language's
+# reviewers' file, l10n/<lang>/reviews.yml, written only by `scripts/docs.py review` (the
+# file is owned by the reviewers in .github/CODEOWNERS). The record names exactly what was
+# reviewed: the English version (source_hash) and the translation's text (text_hash, a hash
+# over its segments; the text itself is kept in l10n/<lang>/reviewed/<page>/<text_hash>.md).
+# Any change to the translated words, or to the English words, lapses it; re-wrapping does not.
 
 
 @dataclass(frozen=True)
 class ReviewRecord:
     """A qualified medical translator's review of a translation: who (name and qualification),
-    when, and against which English version (its source hash). It is the translation's
-    `translation_review` field, as `scripts/docs.py review` writes it:
+    when, the English version it follows (source_hash) and the translation's text (text_hash).
+    As `scripts/docs.py review` writes it in l10n/<lang>/reviews.yml:
 
-        translation_review:
+        trial.md:
           reviewer: Ana Pérez
           qualification: Certified medical translator (English to Spanish)
           date: 2026-12-01
-          source_hash: 325e6ea6c7ec
+          source_hash: 398796eba817
+          text_hash: 0b9d1c7a2e51
     """
 
     reviewer: str
     qualification: str
     date: dt.date
     source_hash: str
+    text_hash: str
 
-    def front_matter(self) -> list[str]:
-        """The record's lines in the front matter."""
-        record = {"reviewer": self.reviewer, "qualification": self.qualification, "date": self.date, "source_hash": self.source_hash}
-        text = yaml.safe_dump({REVIEW_FIELD: record}, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
+    def lines(self, name: str) -> list[str]:
+        """The record's lines in the reviewers' file."""
+        record = {
+            "reviewer": self.reviewer,
+            "qualification": self.qualification,
+            "date": self.date,
+            "source_hash": self.source_hash,
+            "text_hash": self.text_hash,
+        }
+        text = yaml.safe_dump({name: record}, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
         return text.rstrip("\n").split("\n")
 
 
 @dataclass(frozen=True)
 class Review:
-    """What readers are told about a translation's review: REVIEWED while its record covers the
-    current English version (which the translation follows), LAPSED once the English page has
-    changed since (or the translation follows another version), UNREVIEWED without a record."""
+    """What readers are told about a translation's review: REVIEWED while its record covers
+    exactly the current translation (text_hash) of the current English version (source_hash,
+    which the translation follows), LAPSED once either has changed, UNREVIEWED without a
+    (valid) record. `text`: the translation's current text hash."""
 
     state: str = UNREVIEWED
     record: ReviewRecord | None = None
+    text: str = ""
+
+    @property
+    def why(self) -> str:
+        """Why a lapsed review no longer holds ('' otherwise)."""
+        if self.state != LAPSED or self.record is None:
+            return ""
+        if self.record.text_hash != self.text:
+            return f"the translation's text changed since (reviewed {self.record.text_hash}, now {self.text})"
+        return f"the English page changed since (reviewed English {self.record.source_hash})"
 
 
-def review_of(meta: dict[str, Any], english_hash: str) -> Review:
-    """A translation's review, from its front matter and its English page's current source hash."""
-    record = review_record(meta)
+def review_of(record: ReviewRecord | None, english_hash: str, follows: Any, text: str) -> Review:
+    """A translation's review: its record, the English page's current version, the version the
+    translation follows (its source_hash) and the translation's current text hash."""
     if record is None:
-        return Review()
-    current = record.source_hash == english_hash and meta.get("source_hash") == english_hash
-    return Review(REVIEWED if current else LAPSED, record)
-
-
-def review_record(meta: dict[str, Any]) -> ReviewRecord | None:
-    """The page's review record, or None when it has none or a malformed one (the gate says what is wrong)."""
-    value = meta.get(REVIEW_FIELD)
-    if not isinstance(value, dict) or _record_faults(value):
-        return None
-    date = as_date(value["date"])
-    assert date is not None  # _record_faults checked it
-    return ReviewRecord(value["reviewer"].strip(), value["qualification"].strip(), date, value["source_hash"])
+        return Review(text=text)
+    current = record.source_hash == english_hash == follows and record.text_hash == text
+    return Review(REVIEWED if current else LAPSED, record, text)
 
 
 def review_command(lang: str = "LANGUAGE", name: str = "PAGE") -> str:
@@ -557,33 +600,182 @@ def review_command(lang: str = "LANGUAGE", name: str = "PAGE") -> str:
     return f'python scripts/docs.py review {lang} {name} --by "NAME" --qualification "QUALIFICATION"'
 
 
-def review_record_problems(page: PageSource, *, translation: bool, command: str) -> list[Problem]:
-    """A review record that is malformed or has no place on the page; `command` records one."""
-    if REVIEW_FIELD not in page.meta:
-        return []
-    line = page.line_of(REVIEW_FIELD)
-    if not translation:
-        return [Problem(page.path, line, f"an English page has no '{REVIEW_FIELD}'", "remove the field: only translations are reviewed")]
-    if page.meta.get("untranslated"):
-        return [
+def reviews_file(lang: str, root: Path = REPO) -> Path:
+    """The language's reviewers' file: its translations' review records."""
+    return root / "l10n" / lang / "reviews.yml"
+
+
+def reviewed_text_path(lang: str, name: str, digest: str, root: Path = REPO) -> Path:
+    """Where `docs.py review` keeps the translation's text it recorded a review of."""
+    return root / "l10n" / lang / "reviewed" / name.removesuffix(".md") / f"{digest}.md"
+
+
+def reviewed_text(page: PageSource) -> str:
+    """A reviewed translation's text as kept in l10n/<lang>/reviewed/: its translatable parts."""
+    return f"title: {page.meta.get('title', '')}\ndescription: {page.meta.get('description', '')}\n\n{page.body.strip()}\n"
+
+
+def read_snapshot(path: Path) -> PageSource | None:
+    """A recorded page (an English version in l10n/history/, a reviewed text in l10n/<lang>/reviewed/)."""
+    if not path.is_file():
+        return None
+    head, _, body = read_text(path).partition("\n\n")
+    meta = dict(line.split(": ", 1) for line in head.split("\n") if ": " in line)
+    return PageSource(path=path, meta=meta, body=body, body_line=head.count("\n") + 3)
+
+
+def reviews_header(lang: str) -> list[str]:
+    return [
+        f"# Reviews of the {lang} translation by qualified medical translators.",
+        '# Written only by `python scripts/docs.py review` (see TRANSLATING.md, "Reviews"): a record',
+        "# edited by hand is refused by `docs.py check` and the build. Owned by the reviewers",
+        "# (.github/CODEOWNERS).",
+    ]
+
+
+def reviews_text(lang: str, records: dict[str, ReviewRecord]) -> str:
+    """The reviewers' file as `docs.py review` writes it: the header, then the records by page."""
+    lines = reviews_header(lang)
+    for name in sorted(records):
+        lines += records[name].lines(name)
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class ReviewFile:
+    """A language's reviewers' file as read: the valid records, each record's line, and what is wrong."""
+
+    path: Path
+    records: dict[str, ReviewRecord] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line(self, name: str) -> int:
+        return self.lines.get(name, 1)
+
+
+_REVIEW_FILES: dict[tuple[Path, bytes, tuple[tuple[str, bytes], ...]], ReviewFile] = {}
+
+
+def read_reviews(lang: str, root: Path = REPO) -> ReviewFile:
+    """The language's review records that are exactly what `docs.py review` writes: fields,
+    layout, an English version the page had, and a translation text it recorded. Every other
+    record is left out (the translation reads as unreviewed) and reported with its line."""
+    path = reviews_file(lang, root)
+    if not path.is_file():
+        return ReviewFile(path)
+    raw = path.read_bytes()
+    kept = root / "l10n" / lang / "reviewed"
+    snapshots = tuple(sorted((p.relative_to(kept).as_posix(), p.read_bytes()) for p in kept.rglob("*.md"))) if kept.is_dir() else ()
+    key = (path.resolve(), raw, snapshots)
+    if key not in _REVIEW_FILES:
+        _REVIEW_FILES[key] = _read_reviews(lang, root, path, raw)
+    cached = _REVIEW_FILES[key]
+    return ReviewFile(cached.path, dict(cached.records), dict(cached.lines), list(cached.problems))
+
+
+def _read_reviews(lang: str, root: Path, path: Path, raw: bytes) -> ReviewFile:
+    out = ReviewFile(path)
+    command = review_command(lang)
+    try:
+        text = decode_text(raw)
+        node = yaml.compose(text, Loader=_MetaLoader)
+        data = yaml.load(text, Loader=_MetaLoader)
+    except PageError as err:
+        out.problems.append(Problem(path, err.line, err.message, err.fix))
+        return out
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        out.problems.append(
             Problem(
-                page.path,
-                line,
-                f"the page is marked 'untranslated: true' but has a '{REVIEW_FIELD}' record",
-                "remove the record: a review covers a finished translation (remove 'untranslated: true' once it is translated)",
+                path,
+                (mark.line + 1) if mark else 1,
+                "the reviewers' file is not valid YAML",
+                f"restore it from git; record reviews only with `{command}`",
             )
-        ]
-    value = page.meta[REVIEW_FIELD]
-    if not isinstance(value, dict):
-        return [
+        )
+        return out
+    if data is None:
+        data = {}
+    if not isinstance(data, dict) or not isinstance(node, (yaml.MappingNode, type(None))):
+        out.problems.append(
             Problem(
-                page.path,
-                line,
-                f"'{REVIEW_FIELD}' is a word ({value!r}), not a review record",
-                f"remove the line (a translation without a record is unreviewed); after a review, record it with `{command}`",
+                path,
+                1,
+                "the reviewers' file is not a list of records by page",
+                f"restore it from git; record reviews only with `{command}`",
             )
-        ]
-    return [Problem(page.path, page.line_of(f"{REVIEW_FIELD}.{key}"), message, fix) for key, message, fix in _record_faults(value, command)]
+        )
+        return out
+    names = set(page_names(root))
+    for key_node, _ in node.value if node is not None else []:
+        out.lines[str(key_node.value)] = key_node.start_mark.line + 1
+    parsed: dict[str, ReviewRecord] = {}
+    for name, value in data.items():
+        name = str(name)
+        line = out.line(name)
+        command = review_command(lang, name)
+        if name not in names:
+            out.problems.append(
+                Problem(path, line, f"there is a review record for '{name}', which is not a page of the site", "remove the record")
+            )
+            continue
+        if not isinstance(value, dict):
+            out.problems.append(
+                Problem(path, line, f"the review record of {name} is not a record", f"remove it and record the review with `{command}`")
+            )
+            continue
+        faults = _record_faults(value, command)
+        if faults:
+            out.problems += [Problem(path, line, f"{name}: {message}", fix) for _, message, fix in faults]
+            continue
+        date = as_date(value["date"])
+        assert date is not None  # _record_faults checked it
+        record = ReviewRecord(value["reviewer"], value["qualification"], date, value["source_hash"], value["text_hash"])
+        current = english_version(name, root)
+        recorded = root / "l10n" / "history" / name.removesuffix(".md") / f"{record.source_hash}.md"
+        if record.source_hash != current and not recorded.is_file():
+            out.problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"the review record of {name} names English version {record.source_hash}, which the English page never had",
+                    f"remove the record; have the translation reviewed and record it with `{command}` (it writes the current version, {current})",
+                )
+            )
+            continue
+        kept = read_snapshot(reviewed_text_path(lang, name, record.text_hash, root))
+        if kept is None or text_hash(kept, root) != record.text_hash:
+            out.problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"the review record of {name} names translation text {record.text_hash}, which `docs.py review` never recorded",
+                    f"remove the record; only `{command}` writes one (with the reviewed text in "
+                    f"{reviewed_text_path(lang, name, record.text_hash, root).relative_to(root).as_posix()})",
+                )
+            )
+            continue
+        parsed[name] = record
+    # The layout, too, must be the tool's: a record edited by hand is not one it wrote.
+    expected = reviews_text(lang, parsed).split("\n")
+    given = text.split("\n")
+    if not out.problems and given != expected:
+        first = next((i for i, (a, b) in enumerate(zip(given, expected, strict=False)) if a != b), min(len(given), len(expected)) - 1)
+        by_line = sorted((line, name) for name, line in out.lines.items())
+        owner = next((name for line, name in reversed(by_line) if line <= first + 1), None)
+        out.problems.append(
+            Problem(
+                path,
+                first + 1,
+                "the reviewers' file is not as `docs.py review` writes it (edited by hand)",
+                f"restore it from git and record reviews only with `{review_command(lang)}`",
+            )
+        )
+        if owner:
+            parsed.pop(owner, None)
+    out.records = parsed
+    return out
 
 
 def _record_faults(value: dict[Any, Any], command: str = "") -> list[tuple[str, str, str]]:
@@ -608,9 +800,28 @@ def _record_faults(value: dict[Any, Any], command: str = "") -> list[tuple[str, 
             )
         elif date > dt.date.today():
             faults.append(("date", f"the review record's date {date.isoformat()} is in the future", "write the day the review was done"))
-    if value.get("source_hash") not in (None, "") and not is_hash(value["source_hash"]):
-        faults.append(("source_hash", f"the review record's 'source_hash' is not a 12-character hash ({value['source_hash']!r})", again))
+    for key in ("source_hash", "text_hash"):
+        if value.get(key) not in (None, "") and not is_hash(value[key]):
+            faults.append((key, f"the review record's '{key}' is not a 12-character hash ({value[key]!r})", again))
     return faults
+
+
+def review_record_problems(page: PageSource, *, translation: bool, command: str) -> list[Problem]:
+    """A review record in the page's front matter: never accepted (only `docs.py review` writes a
+    record, in the language's reviewers' file)."""
+    if REVIEW_FIELD not in page.meta:
+        return []
+    line = page.line_of(REVIEW_FIELD)
+    if not translation:
+        return [Problem(page.path, line, f"an English page has no '{REVIEW_FIELD}'", "remove the field: only translations are reviewed")]
+    return [
+        Problem(
+            page.path,
+            line,
+            f"a review record in the page's front matter ('{REVIEW_FIELD}') is not accepted: readers are told the translation is unreviewed",
+            f"remove the field; a review is recorded only by `{command}`, in l10n/<language>/reviews.yml",
+        )
+    ]
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -812,7 +1023,7 @@ def english_version(name: str, root: Path = REPO) -> str:
     """The English page's current version (its source_hash); "" while it cannot be read (the
     gate reports why), so its translations count as outdated, never as up to date."""
     try:
-        return source_hash(read_page(page_file(default_language(root).code, name, root)))
+        return source_hash(read_page(page_file(default_language(root).code, name, root)), root)
     except PageError:
         return ""
 
@@ -825,8 +1036,9 @@ def translation_state(lang: str, name: str, root: Path = REPO, english_hash: str
     return _read_state(lang, name, root, english_hash)[0]
 
 
-def _read_state(lang: str, name: str, root: Path, english_hash: str | None) -> tuple[str, Review]:
-    """The page's file state (as translation_state) and its review."""
+def _read_state(lang: str, name: str, root: Path, english_hash: str | None, reviews: ReviewFile | None = None) -> tuple[str, Review]:
+    """The page's file state (as translation_state) and its review (from `reviews`, the
+    language's reviewers' file, read when not given)."""
     if lang == default_language(root).code:
         return SOURCE, Review()
     path = page_file(lang, name, root)
@@ -841,7 +1053,8 @@ def _read_state(lang: str, name: str, root: Path, english_hash: str | None) -> t
     if english_hash is None:
         english_hash = english_version(name, root)
     state = TRANSLATED if page.meta.get("source_hash") == english_hash else OUTDATED
-    return state, review_of(page.meta, english_hash)
+    record = (reviews if reviews is not None else read_reviews(lang, root)).records.get(name)
+    return state, review_of(record, english_hash, page.meta.get("source_hash"), text_hash(page, root))
 
 
 def page_url(name: str) -> str:
@@ -887,6 +1100,7 @@ class Catalogue:
     pages: list[str]
     states: dict[tuple[str, str], str]  # what the files say (translation_state); `state()` adds the gate's verdict
     reviews: dict[tuple[str, str], Review] = field(default_factory=dict)
+    review_files: dict[str, ReviewFile] = field(default_factory=dict)  # each language's reviewers' file, as read
     judge: Judge | None = field(default=None, repr=False, compare=False)
     _errors: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False, compare=False)
     _shares: dict[str, float] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -897,10 +1111,14 @@ class Catalogue:
         """The project's catalogue, judged by `judge` (default: the project's publishing gate)."""
         langs, pages = languages(root), page_names(root)
         hashes = {name: english_version(name, root) for name in pages}
-        read = {(lang.code, name): _read_state(lang.code, name, root, hashes[name]) for lang in langs for name in pages}
+        files = {lang.code: read_reviews(lang.code, root) for lang in langs[1:]}
+        read = {
+            (lang.code, name): _read_state(lang.code, name, root, hashes[name], files.get(lang.code)) for lang in langs for name in pages
+        }
         catalogue = cls(
             root, langs, pages, {key: state for key, (state, _) in read.items()}, {key: review for key, (_, review) in read.items()}
         )
+        catalogue.review_files = files
         catalogue.judge = judge or _project_gate(catalogue)
         return catalogue
 

@@ -127,7 +127,7 @@ def metadata_problems(site: Path, site_url: str, catalogue: model.Catalogue) -> 
         html = soup.find("html")
         if html is None or not html.get("lang"):
             problems.append(f"{page.rel}: <html> has no lang attribute")
-        dates = soup.select(".pp-review-dates time[datetime]")
+        dates = soup.select(".pp-review-dates > time[datetime]")  # the translation's check (in a span) aside
         if len(dates) != 2:
             problems.append(f"{page.rel}: no review dates (last reviewed, next review due)")
         problems += [f"{page.rel}: {problem}" for problem in _head_problems(page, site_url, catalogue, og_locale)]
@@ -231,7 +231,9 @@ def permalink_problems(site: Path) -> list[str]:
             if link is None or link.get("href") != f"#{heading['id']}":
                 problems.append(f"{page.rel}: heading '#{heading['id']}' has no section link to '#{heading['id']}'")
             elif inside is not None:
-                problems.append(f"{page.rel}: the section link of '#{heading['id']}' is inside the heading (its name becomes part of the heading's)")
+                problems.append(
+                    f"{page.rel}: the section link of '#{heading['id']}' is inside the heading (its name becomes part of the heading's)"
+                )
             elif not str(link.get("aria-label", "")).strip():
                 problems.append(f"{page.rel}: the section link of '#{heading['id']}' has no accessible name (aria-label)")
     return problems

@@ -25,9 +25,4 @@ def snapshot_path(name: str, digest: str, root: Path) -> Path:
 
 def recorded_version(name: str, digest: str, root: Path) -> model.PageSource | None:
     """The English page as it was at version `digest`, or None when that version was never recorded."""
-    path = snapshot_path(name, digest, root)
-    if not path.is_file():
-        return None
-    head, _, body = model.read_text(path).partition("\n\n")
-    meta = dict(line.split(": ", 1) for line in head.split("\n") if ": " in line)
-    return model.PageSource(path=path, meta=meta, body=body, body_line=head.count("\n") + 3)
+    return model.read_snapshot(snapshot_path(name, digest, root))
