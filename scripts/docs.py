@@ -384,17 +384,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     for problem in outcome.problems:
         print(problem.format(), file=sys.stderr)
     if outcome.refused:
-        print(f"Nothing was written: {sum(p.severity == 'error' for p in outcome.problems)} problems to fix.", file=sys.stderr)
+        print(f"Nothing was written: {counted(sum(p.severity == 'error' for p in outcome.problems), 'problem')} to fix.", file=sys.stderr)
         return 1
     for path in outcome.written:
         print(f"wrote {path.relative_to(root) if path.is_relative_to(root) else path}")
     for page, left in sorted(outcome.waiting.items()):
-        print(f"{page}: {left} segments still to translate — the page is written once every segment is translated")
+        print(f"{page}: {counted(left, 'segment')} still to translate — the page is written once every segment is translated")
     if args.check:
         print("Checked: the import would be accepted (nothing written).")
     elif not outcome.written:
         print("Nothing changed.")
     return 0
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 problem', '2 problems'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def usage_error(message: str) -> int:

@@ -134,8 +134,8 @@ def test_a_file_that_breaks_a_segment_is_refused_and_nothing_is_written(project_
     project_copy.use_docs("check/base")
     root = project_copy.root
     before = files_of(root)
-    [given] = [p for p in (CASES / case).iterdir() if p.suffix in (".xlf", ".po")]
-    result = run_docs(root, "import", str(given))
+    given = sorted(str(p) for p in (CASES / case).iterdir() if p.suffix in (".xlf", ".po"))
+    result = run_docs(root, "import", *given)
     assert result.stderr == (CASES / case / "expected.txt").read_text(encoding="utf-8")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -184,7 +184,7 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     before = page.read_bytes()
     result = run_docs(root, "import", str(pages), str(strings))
     assert result.returncode == 0, result.stderr
-    assert "es/trial.md: 1 segments still to translate" in result.stdout
+    assert "es/trial.md: 1 segment still to translate" in result.stdout
     assert page.read_bytes() == before
     again = exchange.Exchange(root).units("es", "trial.md")
     by_id = {u.id: u for u in again}
@@ -337,3 +337,21 @@ def test_an_exchange_store_with_a_yaml_alias_is_refused_with_its_line(project_co
         "l10n/es/exchange.yml:1: an anchor (&x) is not allowed — write each value out in full: anchors (&name) and aliases (*name) are not allowed"
     )
     assert files_of(root) == before
+
+
+@pytest.mark.fixture_cases
+def test_a_note_without_from_translator_is_kept(project_copy, tmp_path):
+    """A CAT tool's <note> without `from`, or from a reviewer, is the translator's note too:
+    kept in l10n/es/exchange.yml (a reviewer's with its origin) and back in the next export."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    [pages] = [p for p in exchange.Exchange(root).export("es", "xliff", tmp_path) if p.name == "pages.xlf"]
+    text = pages.read_text(encoding="utf-8")
+    unit = text.index('id="trial.md#trial-phase/1"')
+    end = text.index("</trans-unit>", unit)
+    text = text[:end] + '<note>ask the clinic</note><note from="reviewer">fine</note>' + text[end:]
+    pages.write_text(text, encoding="utf-8")
+    result = run_docs(root, "import", str(pages))
+    assert result.returncode == 0, result.stderr
+    again = {u.id: u for u in exchange.Exchange(root).units("es", "trial.md")}
+    assert again["trial.md#trial-phase/1"].notes == "ask the clinic\n(reviewer) fine"

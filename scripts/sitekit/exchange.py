@@ -51,6 +51,7 @@ from sitekit.segments import (
 
 FORMATS = {"xliff": "xlf", "po": "po"}
 STRINGS = "strings.yml"
+NEWLINE = b"\n"
 TRANSLATED, REVIEW, EMPTY = "translated", "needs review", "empty"
 EXPORT_AGAIN = "export the file again (`python scripts/docs.py export …`): your translations are carried over, and only the English segments that changed are marked"
 
@@ -268,6 +269,7 @@ class Exchange:
                 continue
             sources = units.pop("@english")
             plans.append(_Plan(self, path, shown, lang, units, sources, outcome))
+        _conflicts(plans, outcome)
         kept: dict[str, Kept] = {}  # one per language, shared by the files of that language
         for plan in plans:
             plan.kept = kept.setdefault(plan.lang, self.kept(plan.lang))
@@ -281,6 +283,26 @@ class Exchange:
             return outcome
         outcome.written = write_files(files)
         return outcome
+
+
+def _conflicts(plans: list[_Plan], outcome: Outcome) -> None:
+    """Two files of one import that translate a segment differently: neither is taken over the other."""
+    first: dict[tuple[str, str], tuple[str, Text | None, str]] = {}
+    for plan in plans:
+        for units in plan.units.values():
+            for id_, (target, state, _) in units.items():
+                if target is None or state == EMPTY:
+                    continue
+                shown, other, other_state = first.setdefault((plan.lang, id_), (plan.shown, target, state))
+                if shown != plan.shown and (other, other_state) != (target, state):
+                    outcome.problems.append(
+                        Refusal(
+                            plan.shown,
+                            f"segment {id_}",
+                            f"{shown} translates this segment differently{' (or marks it for review)' if other == target else ''}",
+                            f"keep one translation: correct one of the two files, or import {plan.shown} and {shown} one at a time",
+                        )
+                    )
 
 
 STAGED = ".importing"  # a file's temporary name while an import writes it (the gate refuses one left behind)
@@ -478,7 +500,9 @@ class _Plan:
         targets = self._targets(english, units, current, own)
         if not targets:
             return
-        values = {s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target}
+        values = {
+            s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target
+        }
         english_values = _strings(model.l10n_file(ex.english, "strings", ex.root))
         for key, value in values.items():  # the rule `docs.py check` and the build apply (model.string_faults)
             for message, fix in model.string_faults(key, value, english_values.get(key), self.lang):
@@ -832,20 +856,40 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
     suffix = path.suffix.casefold()
     if suffix not in (".xlf", ".xliff", ".po"):
         raise ImportProblem("", "is neither XLIFF (.xlf) nor PO (.po)", "import the .xlf or .po file an export wrote, translated")
+    if suffix != ".po":
+        declared = re.search(rb"<!(DOCTYPE|ENTITY)\b", data)
+        if declared:
+            raise ImportProblem(
+                f"line {data.count(NEWLINE, 0, declared.start()) + 1}",
+                f"declares a DTD (<!{declared.group(1).decode()} …>), which an XLIFF file does not use: its entities are not read",
+                "save the file again from your tool without the DOCTYPE, writing the characters themselves instead of entities (&name;)",
+            )
     try:
         store = xliff.xlifffile.parsestring(data) if suffix != ".po" else po.pofile.parsestring(data)
     except Exception as err:  # translate-toolkit raises lxml's and its own errors
         raise ImportProblem(
             "", f"cannot be read as {'PO' if suffix == '.po' else 'XLIFF'} ({err})", "import the file as your tool saved it from the export"
         ) from None
-    lang = _language(store, suffix)
     codes = [language.code for language in ex.catalogue.languages[1:]]
-    if lang not in codes:
+    given = _languages(store, suffix)
+    if len(set(given)) > 1:
         raise ImportProblem(
             "",
-            f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})",
-            "import a file exported for one of those languages",
+            f"its <file> elements give different target languages ({', '.join(sorted(set(given)))})",
+            "import one file per language, as the export wrote it",
         )
+    lang = given[0] if given else ""
+    if lang.casefold() not in [code.casefold() for code in codes]:
+        base = next((code for code in codes if code.casefold() == lang.replace("_", "-").split("-")[0].casefold()), None)
+        raise ImportProblem(
+            "",
+            f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})"
+            + (f": the site has no variant of '{base}'" if base else ""),
+            f"set the file's target language to '{base}' if it is written for all of the site's readers of that language"
+            if base
+            else "import a file exported for one of those languages",
+        )
+    lang = next(code for code in codes if code.casefold() == lang.casefold())
     groups: dict[str, dict[str, tuple[Text | None, str, str]]] = {"@english": {}}
     english_pages: dict[str, dict[str, Segment]] = {}
 
@@ -853,10 +897,28 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
         return text if group == STRINGS else squeezed(text)
 
     strings = {unit.id: unit.english for unit in ex.string_units(lang)}
+    seen: dict[str, str] = {}  # id -> where the file has it first
+    po_lines: dict[str, list[int]] = {}
+    if suffix == ".po":
+        for number, line in enumerate(data.decode("utf-8", "replace").split("\n"), 1):
+            if line.startswith("msgctxt "):
+                po_lines.setdefault(line, []).append(number)
     for item in store.units:
         if item.isheader() or item.isobsolete():
             continue
         id_ = item.getcontext() if suffix == ".po" else (item.xmlelement.get("id") or "")
+        if suffix == ".po":
+            lines = po_lines.get(f'msgctxt "{id_}"', [])
+            place = f"line {lines.pop(0)}" if lines else "a unit"
+        else:
+            place = f"line {item.xmlelement.sourceline}"
+        if id_ in seen:
+            raise ImportProblem(
+                f"segment {id_}",
+                f"the file has this segment twice ({seen[id_]} and {place}): only one translation can be taken",
+                "keep one of the two units and import the file again",
+            )
+        seen[id_] = place
         group = STRINGS if id_.startswith(f"{STRINGS}:") else id_.split(":", 1)[0].split("#", 1)[0].split("/", 1)[0]
         if group != STRINGS and group in ex.catalogue.pages and group not in english_pages:
             english_pages[group] = ex.english_page(group).by_id
@@ -879,14 +941,30 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
         except SegmentError as err:
             raise ImportProblem(f"segment {err.segment}", err.message, err.fix) from None
         groups["@english"][id_] = (source, "", "")
-        groups.setdefault(group, {})[id_] = (target, state, item.getnotes("translator") or "")
+        groups.setdefault(group, {})[id_] = (target, state, _translator_notes(item, suffix))
     return lang, groups
 
 
-def _language(store: Any, suffix: str) -> str:
+def _translator_notes(item: Any, suffix: str) -> str:
+    """Every note but the ones the export wrote (`from="developer"`): a tool's note without
+    `from`, or from a reviewer, is the translator's too (its origin written before it)."""
     if suffix == ".po":
-        return str(store.parseheader().get("Language", "")).replace("_", "-").split("-")[0]
-    return str(store.gettargetlanguage() or "").split("-")[0]
+        return str(item.getnotes("translator") or "")
+    notes = []
+    for node in item.xmlelement.iterfind(item.namespaced("note")):
+        origin, text = node.get("from"), "".join(node.itertext()).strip()
+        if origin == "developer" or not text:
+            continue
+        notes.append(text if origin in (None, "", "translator") else f"({origin}) {text}")
+    return "\n".join(notes)
+
+
+def _languages(store: Any, suffix: str) -> list[str]:
+    """The file's target language (XLIFF: each <file>'s), as written."""
+    if suffix == ".po":
+        return [str(store.parseheader().get("Language", "")).replace("_", "-")]
+    root = store.document.getroot()
+    return [str(node.get("target-language") or "") for node in root.iter(f"{{{root.nsmap.get(None, '')}}}file")] or [""]
 
 
 def _from_xml(node: etree._Element, english: Segment) -> Text:
@@ -907,6 +985,13 @@ def _from_xml(node: etree._Element, english: Segment) -> Text:
                         "keep the English segment's codes and add none",
                     )
                 out.append(Span(number, tuple(walk(part.sub)) if isinstance(part, xliff_placeables.G) else ()))
+            elif isinstance(part, xliff_placeables.UnknownXML):
+                tag = etree.QName(part.xml_node).localname if isinstance(part.xml_node.tag, str) else "?"
+                raise SegmentError(
+                    english.id,
+                    f"the element <{tag}> is not one the export wrote: it cannot be published, and its words would be taken without it",
+                    "remove the element (write its words as text) and keep only the English segment's <g> and <x> codes",
+                )
             elif isinstance(part, StringElem):
                 out.extend(walk(part.sub))
             else:
