@@ -388,6 +388,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     for path in outcome.written:
         print(f"wrote {path.relative_to(root) if path.is_relative_to(root) else path}")
+    suggestions = sum(p.severity == exchange.KEPT and "suggestion" in p.message for p in outcome.problems)
+    if suggestions:
+        print(
+            f"{counted(suggestions, 'translation')} kept for review, not published (made for an English that changed since the export):"
+            " they wait in l10n/<lang>/exchange.yml and the next export marks them for review with the English they were made for"
+        )
     for page, left in sorted(outcome.waiting.items()):
         print(f"{page}: {counted(left, 'segment')} still to translate — the page is written once every segment is translated")
     if args.check:

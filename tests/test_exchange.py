@@ -355,3 +355,41 @@ def test_a_note_without_from_translator_is_kept(project_copy, tmp_path):
     assert result.returncode == 0, result.stderr
     again = {u.id: u for u in exchange.Exchange(root).units("es", "trial.md")}
     assert again["trial.md#trial-phase/1"].notes == "ask the clinic\n(reviewer) fine"
+
+
+@pytest.mark.fixture_cases
+def test_a_file_exported_before_an_english_edit_is_taken_where_the_english_is_the_same(project_copy, tmp_path):
+    """english_changed/es-trial.po was exported before the English of trial-steps/3 changed:
+    its other segments are taken (the page is written), that one's new translation is kept as
+    a suggestion with the English it was made for, and the next export marks it for review;
+    importing that export as it is changes nothing, translating it settles the suggestion."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    page = model.page_file("es", "trial.md", root)
+    result = run_docs(root, "import", str(CASES / "english_changed" / "es-trial.po"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "es-trial.po: segment trial.md#trial-steps/3: its English changed since this file was exported: the translation is not"
+        " published, it is kept as a suggestion — export again: it comes back marked for review (fuzzy) with the English it was"
+        " made for; check it against the new English\n"
+    )
+    assert "1 translation kept for review, not published" in result.stdout
+    written = page.read_text(encoding="utf-8")
+    assert "La fase de prueba dura de unos días" in written and "Anote su nivel de dolor 2 veces" in written
+    assert "Escriba" not in written
+    [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po"]
+    units = {u.getcontext(): u for u in po.pofile.parsefile(str(pages)).units if not u.isheader()}
+    offered = units["trial.md#trial-steps/3"]
+    assert offered.isfuzzy() and offered.target == "Escriba su nivel de dolor 2 veces al día."
+    assert offered.prev_source == "Write down your pain level 2 times a day."
+    before = files_of(root)
+    again = run_docs(root, "import", str(pages))
+    assert again.returncode == 0 and "Nothing changed." in again.stdout and files_of(root) == before, again.stdout
+    store = po.pofile.parsefile(str(pages))
+    reviewed = next(u for u in store.units if u.getcontext() == "trial.md#trial-steps/3")
+    reviewed.target = "Escriba sus niveles de dolor 2 veces al día."
+    reviewed.markfuzzy(False)
+    pages.write_bytes(bytes(store))
+    assert run_docs(root, "import", str(pages)).returncode == 0
+    assert "Escriba sus niveles de dolor 2 veces" in page.read_text(encoding="utf-8")
+    assert not (root / "l10n" / "es" / "exchange.yml").exists(), "the suggestion is settled"

@@ -53,7 +53,7 @@ FORMATS = {"xliff": "xlf", "po": "po"}
 STRINGS = "strings.yml"
 NEWLINE = b"\n"
 TRANSLATED, REVIEW, EMPTY = "translated", "needs review", "empty"
-EXPORT_AGAIN = "export the file again (`python scripts/docs.py export …`): your translations are carried over, and only the English segments that changed are marked"
+KEPT = "kept"  # a Refusal's severity: not an error, the import goes on; what was kept and where it comes back
 
 
 @dataclass
@@ -79,7 +79,7 @@ class Refusal:
     severity: str = "error"
 
     def format(self) -> str:
-        label = "" if self.severity == "error" else "warning: "
+        label = "" if self.severity in ("error", KEPT) else "warning: "
         where = f"{self.where}: " if self.where else ""
         return f"{self.file}: {where}{label}{self.message} — {self.fix}"
 
@@ -399,19 +399,30 @@ class _Plan:
         the file leaves out keeps what it has (`current`); a translation for review that is
         not the page's own (`own`) is kept for the next export."""
         known = {segment.id for segment in english}
-        for id_ in units:
-            if id_ not in known:
-                self.refuse(f"segment {id_}", "the English page has no such segment", EXPORT_AGAIN)
+        for id_, (target, _, _) in units.items():
+            if id_ not in known and target is not None:
+                self.refuse(
+                    f"segment {id_}",
+                    "the English page no longer has this segment (it was removed since the file was exported): its translation is not used",
+                    "nothing to do; export again to get the page's current segments",
+                    KEPT,
+                )
         targets: dict[str, Text] = {}
         ok = True
         for segment in english:
             target, state, notes = units.get(segment.id, (None, EMPTY, ""))
             assert self.kept is not None
-            self.kept.note(segment, notes)
-            if segment.id not in units:
+            if segment.id in units:
+                self.kept.note(segment, notes)
+            else:
                 unit = current[segment.id]
                 target, state = unit.target, unit.state
             if target is None or state == EMPTY:
+                continue
+            if state == REVIEW and segment.id in current and target == current[segment.id].target:
+                mine = own[segment.id]  # the suggestion the export offered, as it was: the page keeps its own
+                if mine.state == TRANSLATED and mine.target is not None:
+                    targets[segment.id] = mine.target
                 continue
             problems = (
                 string_problems(target, segment)
@@ -433,8 +444,7 @@ class _Plan:
         english = ex.english_page(name)
         current = {unit.id: unit for unit in ex.units(self.lang, name)}
         own = {unit.id: unit for unit in ex.units(self.lang, name, kept=False)}
-        if not self._same_english(english.segments, units):
-            return
+        units = self._suggestions(english.segments, units, own)
         targets = self._targets(english.segments, units, current, own)
         if targets is None:
             return
@@ -447,19 +457,42 @@ class _Plan:
             if len(todo) < len(english.segments):
                 self.outcome.waiting[f"{self.lang}/{name}"] = len(todo)
             return
-        self.kept.forget_translations(english.segments)
+        self.kept.forget_translations(english.segments, _settled(units))
         if all(own[s.id].state == TRANSLATED and own[s.id].target == targets[s.id] for s in english.segments):
             return
         self._write_page(name, english, targets)
 
-    def _same_english(self, english: list[Segment], units: dict[str, tuple[Text | None, str, str]]) -> bool:
-        same = True
+    def _suggestions(
+        self, english: list[Segment], units: dict[str, tuple[Text | None, str, str]], own: dict[str, Unit]
+    ) -> dict[str, tuple[Text | None, str, str]]:
+        """The file's units whose English is the current one; a translation made for an English
+        that changed since the export is kept in the exchange store as a suggestion (with the
+        English it was made for) and comes back marked for review in the next export."""
+        taken = dict(units)
+        assert self.kept is not None
         for segment in english:
             source = self.sources.get(segment.id)
-            if segment.id in units and source is not None and shape(source[0], segment.codes) != shape(segment.text, segment.codes):
-                self.refuse(f"segment {segment.id}", "the English text has changed since this file was exported", EXPORT_AGAIN)
-                same = False
-        return same
+            if segment.id not in units or source is None or source[0] is None:
+                continue
+            if shape(source[0], segment.codes) == shape(segment.text, segment.codes):
+                continue
+            target, _, notes = taken.pop(segment.id)
+            self.kept.note(segment, notes)
+            if target is None:
+                continue
+            if own[segment.id].target == target:
+                continue  # the page has this translation already
+            made_for = source[0]
+            self.kept.suggest(
+                segment, target, made_for[0] if len(made_for) == 1 and isinstance(made_for[0], str) else plain(made_for, segment.codes)
+            )
+            self.refuse(
+                f"segment {segment.id}",
+                "its English changed since this file was exported: the translation is not published, it is kept as a suggestion",
+                "export again: it comes back marked for review (fuzzy) with the English it was made for; check it against the new English",
+                KEPT,
+            )
+        return taken
 
     def _write_page(self, name: str, english: Page, targets: dict[str, Text]) -> None:
         ex = self.exchange
@@ -495,8 +528,7 @@ class _Plan:
         current = {unit.id: unit for unit in ex.string_units(self.lang)}
         own = {unit.id: unit for unit in ex.string_units(self.lang, kept=False)}
         english = [unit.english for unit in current.values()]
-        if not self._same_english(english, units):
-            return
+        units = self._suggestions(english, units, own)
         targets = self._targets(english, units, current, own)
         if not targets:
             return
@@ -508,11 +540,16 @@ class _Plan:
             for message, fix in model.string_faults(key, value, english_values.get(key), self.lang):
                 self.refuse(f"segment {STRINGS}:{key}", message, fix)
         assert self.kept is not None
-        self.kept.forget_translations([segment for segment in english if segment.id in targets])
+        self.kept.forget_translations([segment for segment in english if segment.id in targets], _settled(units))
         if not values:
             return
         path = model.l10n_file(self.lang, "strings", ex.root)
         self.files[path] = set_fields(path.read_text(encoding="utf-8") if path.exists() else "", values)
+
+
+def _settled(units: dict[str, tuple[Text | None, str, str]]) -> set[str]:
+    """The ids a file translates (not for review)."""
+    return {id_ for id_, (target, state, _) in units.items() if target is not None and state == TRANSLATED}
 
 
 def _codes_of(text: Text) -> set[str]:
@@ -721,9 +758,17 @@ class Kept:
             try:
                 unit.target = parse_plain(entry["translation"], unit.english)
                 unit.state = TRANSLATED if entry.get("state") == TRANSLATED else REVIEW
-            except SegmentError:
-                pass
+            except SegmentError:  # a suggestion made for an English with other codes: offered as it is
+                unit.target, unit.state = (entry["translation"],), REVIEW
+            if "made_for" in entry:
+                unit.state = REVIEW
+                unit.before = Segment(unit.id, unit.english.kind, (entry["made_for"],))
         return unit
+
+    def suggest(self, segment: Segment, target: Text, made_for: str) -> None:
+        """A translation made for an earlier English (`made_for`): for review, never published as it is."""
+        entry = self.entries.setdefault(segment.id, {})
+        entry.update(english=segment.plain, translation=plain(target, segment.codes), state=REVIEW, made_for=made_for)
 
     def note(self, segment: Segment, notes: str) -> None:
         entry = self.entries.setdefault(segment.id, {})
@@ -735,12 +780,16 @@ class Kept:
     def keep(self, segment: Segment, target: Text, state: str) -> None:
         entry = self.entries.setdefault(segment.id, {})
         entry.update(english=segment.plain, translation=plain(target, segment.codes), state=state)
+        if state == TRANSLATED:
+            entry.pop("made_for", None)
 
-    def forget_translations(self, segments: list[Segment]) -> None:
+    def forget_translations(self, segments: list[Segment], settled: set[str] | frozenset[str] = frozenset()) -> None:
+        """The translations kept for these segments (now in their page); a suggestion stays
+        until the segment is translated (`settled`: ids the import translated)."""
         for segment in segments:
             entry = self.entries.get(segment.id)
-            if entry:
-                for key in ("english", "translation", "state"):
+            if entry and ("made_for" not in entry or segment.id in settled):
+                for key in ("english", "translation", "state", "made_for"):
                     entry.pop(key, None)
 
 
@@ -926,23 +975,43 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
         if english is None:
             groups.setdefault(group, {})[id_] = (None, EMPTY, "")
             continue
+        node = None if suffix == ".po" else item.get_target_dom()
+        try:
+            source = tidy(parse_plain(str(item.source), english) if suffix == ".po" else _from_xml(item.source_dom, english))
+        except SegmentError:  # the English changed since the export (its codes with it)
+            source = (str(item.source) if suffix == ".po" else _plain_xml(item.source_dom),)
+        changed = shape(source, english.codes) != shape(english.text, english.codes)
         try:
             if suffix == ".po":
-                source = tidy(parse_plain(str(item.source), english))
                 target_text = str(item.target or "")
                 target = tidy(parse_plain(target_text, english)) if target_text.strip() else None
                 state = EMPTY if target is None else (REVIEW if item.isfuzzy() else TRANSLATED)
             else:
-                source = tidy(_from_xml(item.source_dom, english))
-                node = item.get_target_dom()
                 target = tidy(_from_xml(node, english)) if node is not None and "".join(node.itertext()).strip() else None
                 xml_state = node.get("state", "translated") if node is not None else ""
                 state = EMPTY if target is None else (REVIEW if xml_state.startswith("needs-") or xml_state == "new" else TRANSLATED)
         except SegmentError as err:
-            raise ImportProblem(f"segment {err.segment}", err.message, err.fix) from None
+            if not changed:
+                raise ImportProblem(f"segment {err.segment}", err.message, err.fix) from None
+            # made for an earlier English with other codes: kept as it is, for review
+            target, state = (str(item.target) if suffix == ".po" else _plain_xml(node),), REVIEW
         groups["@english"][id_] = (source, "", "")
         groups.setdefault(group, {})[id_] = (target, state, _translator_notes(item, suffix))
     return lang, groups
+
+
+def _plain_xml(node: etree._Element | None) -> str:
+    """An XLIFF source or target as text with numbered codes (`<1>…</1>`, `<2/>`), whatever its code ids."""
+    if node is None:
+        return ""
+    out = [node.text or ""]
+    for child in node:
+        name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        inner = _plain_xml(child)
+        number = child.get("id", "")
+        out.append(f"<{number}>{inner}</{number}>" if name == "g" else f"<{number}/>" if name == "x" else inner)
+        out.append(child.tail or "")
+    return "".join(out)
 
 
 def _translator_notes(item: Any, suffix: str) -> str:
