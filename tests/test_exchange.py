@@ -7,7 +7,11 @@ placeholder or a link is refused with the segment's id and leaves every file as 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -393,3 +397,88 @@ def test_a_file_exported_before_an_english_edit_is_taken_where_the_english_is_th
     assert run_docs(root, "import", str(pages)).returncode == 0
     assert "Escriba sus niveles de dolor 2 veces" in page.read_text(encoding="utf-8")
     assert not (root / "l10n" / "es" / "exchange.yml").exists(), "the suggestion is settled"
+
+
+def test_exported_files_carry_their_context(tmp_path):
+    """A string's comment lines as a note, a placeholder's {name} (XLIFF equiv-text), the
+    description's length limit (XLIFF maxwidth, PO max-length flag); date_format, a setting,
+    is not exported; Chinese is zh-Hans; no unit of an unreviewed page is approved."""
+    ex = exchange.Exchange()
+    written = ex.export("zh", "xliff", tmp_path / "x") + ex.export("zh", "po", tmp_path / "p")
+    text = {p.name: p.read_text(encoding="utf-8") for p in written}
+    strings = {u.xmlelement.get("id"): u for u in xliff.xlifffile.parsestring(text["strings.xlf"].encode()).units}
+    assert "strings.yml:date_format" not in strings
+    suggestion = strings["strings.yml:language_suggestion"]
+    assert "is this language's name" in suggestion.getnotes("developer")
+    assert 'equiv-text="{language}"' in text["strings.xlf"]
+    assert 'target-language="zh-Hans"' in text["pages.xlf"] and '"Language: zh_Hans\\n"' in text["pages.po"]
+    description = re.search(r'<trans-unit[^>]*id="index.md:description"[^>]*>', text["pages.xlf"]).group(0)
+    assert 'maxwidth="160"' in description and 'size-unit="char"' in description
+    assert '#, max-length:160\nmsgctxt "index.md:description"' in text["pages.po"]
+    reviewed = {name for name in ex.catalogue.pages if ex.catalogue.review("zh", name).state == model.REVIEWED}
+    for unit in xliff.xlifffile.parsestring(text["pages.xlf"].encode()).units:
+        page = unit.xmlelement.get("id").split(":")[0].split("#")[0]
+        assert (unit.xmlelement.get("approved") == "yes") <= (page in reviewed), unit.xmlelement.get("id")
+
+
+@pytest.mark.fixture_cases
+def test_only_a_reviewed_page_is_approved(project_copy, tmp_path):
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    reviewed = run_docs(root, "review", "es", "trial.md", "--by", "Ana Pérez", "--qualification", "Medical translator")
+    assert reviewed.returncode == 0, reviewed.stderr
+    [pages] = [p for p in exchange.Exchange(root).export("es", "xliff", tmp_path) if p.name == "pages.xlf"]
+    approved = {
+        u.xmlelement.get("id").split(":")[0].split("#")[0]
+        for u in xliff.xlifffile.parsefile(str(pages)).units
+        if u.xmlelement.get("approved")
+    }
+    assert approved == {"trial.md"}
+
+
+def test_a_chinese_variant_is_refused_and_zh_hans_is_taken(tmp_path):
+    ex = exchange.Exchange()
+    [pages] = [p for p in ex.export("zh", "xliff", tmp_path) if p.name == "pages.xlf"]
+    assert run_docs(model.REPO, "import", "--check", str(pages)).returncode == 0
+    pages.write_text(pages.read_text(encoding="utf-8").replace('target-language="zh-Hans"', 'target-language="zh-TW"'), encoding="utf-8")
+    result = run_docs(model.REPO, "import", "--check", str(pages))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "pages.xlf: its target language is 'zh-TW'" in result.stderr and "tagged 'zh-Hans'" in result.stderr
+
+
+def test_po_headers_are_the_same_on_an_unchanged_export(tmp_path):
+    ex = exchange.Exchange()
+    first = [p.read_bytes() for p in ex.export("es", "po", tmp_path / "a") if p.suffix == ".po"]
+    second = [p.read_bytes() for p in exchange.Exchange().export("es", "po", tmp_path / "b") if p.suffix == ".po"]
+    assert first == second
+    assert f'"POT-Creation-Date: {ex.created()}\\n"'.encode() in first[0]
+
+
+@pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext is not installed (scripts/setup.sh --system installs it)")
+def test_every_exported_po_passes_msgfmt_check(tmp_path):
+    """`msgfmt -c`, as Weblate, Poedit and a build would run it, on every language's PO files."""
+    ex = exchange.Exchange()
+    for lang in ex.catalogue.languages[1:]:
+        for path in ex.export(lang.code, "po", tmp_path):
+            if path.suffix == ".po":
+                result = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True)
+                assert result.returncode == 0, (lang.code, path.name, result.stderr)
+
+
+def test_pofilter_finds_nothing_after_a_round_trip(project_copy, tmp_path):
+    """translate-toolkit's pofilter (codes, placeholders, variables) on each language's PO
+    files, exported, imported back as they are and exported again."""
+    root = project_copy.root
+    ex = exchange.Exchange(root)
+    files = [p for lang in ex.catalogue.languages[1:] for p in ex.export(lang.code, "po", tmp_path / "out") if p.suffix == ".po"]
+    assert not exchange.Exchange(root).import_files(files).refused
+    pofilter = Path(sys.executable).with_name("pofilter")
+    for lang in ex.catalogue.languages[1:]:
+        for path in exchange.Exchange(root).export(lang.code, "po", tmp_path / "again"):
+            if path.suffix != ".po":
+                continue
+            found = tmp_path / f"{lang.code}-{path.name}"
+            checks = ["-t", "xmltags", "-t", "printf", "-t", "variables"]
+            subprocess.run([str(pofilter), "--progress=none", *checks, str(path), str(found)], check=True, capture_output=True)
+            flagged = found.read_text(encoding="utf-8").count("# (pofilter)") if found.exists() else 0
+            assert flagged == 0, (lang.code, path.name, found.read_text(encoding="utf-8"))

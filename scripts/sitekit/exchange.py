@@ -51,6 +51,8 @@ from sitekit.segments import (
 
 FORMATS = {"xliff": "xlf", "po": "po"}
 STRINGS = "strings.yml"
+NOT_TEXT = ("date_format",)  # interface settings, not words: set in l10n/<lang>/strings.yml, never exported
+EXCHANGE_TAGS = {"zh": "zh-Hans"}  # the BCP 47 tag exchange files carry, where the site's code is shorter
 NEWLINE = b"\n"
 TRANSLATED, REVIEW, EMPTY = "translated", "needs review", "empty"
 KEPT = "kept"  # a Refusal's severity: not an error, the import goes on; what was kept and where it comes back
@@ -66,6 +68,8 @@ class Unit:
     state: str  # TRANSLATED, REVIEW or EMPTY
     before: Segment | None = None  # for REVIEW: the English the translation was made from
     notes: str = ""
+    context: str = ""  # what the English file says about it (a string's comment lines)
+    reviewed: bool = False  # the page's translation is reviewed (model.Catalogue.review) and this is its own
 
 
 @dataclass
@@ -156,6 +160,7 @@ class Exchange:
         own = self.page(lang, name)
         mine = own.by_id if own else {}
         store = self.kept(lang) if kept else Kept({})
+        reviewed = self.catalogue.review(lang, name).state == model.REVIEWED
         units = []
         for change in self.page_changes(lang, name)[0]:
             english = change.segment
@@ -165,6 +170,7 @@ class Exchange:
                 if target is not None:
                     same = change.state == "same" and english.codes.keys() == _codes_of(target)
                     unit = Unit(english.id, english, target, TRANSLATED if same else REVIEW, None if same else change.before)
+                    unit.reviewed = same and reviewed
             units.append(store.apply(unit))
         return units
 
@@ -172,8 +178,11 @@ class Exchange:
         english = _strings(model.l10n_file(self.english, "strings", self.root))
         own = _strings(model.l10n_file(lang, "strings", self.root))
         store = self.kept(lang) if kept else Kept({})
+        comments = string_comments(model.l10n_file(self.english, "strings", self.root))
         units = []
         for key, value in english.items():
+            if key in NOT_TEXT:
+                continue
             segment = string_segment(key, value)
             mine = own.get(key)
             unit = Unit(segment.id, segment, None, EMPTY)
@@ -182,6 +191,7 @@ class Exchange:
                     unit = Unit(segment.id, segment, parse_plain(mine, segment), TRANSLATED)
                 except SegmentError:
                     unit = Unit(segment.id, segment, (mine,), REVIEW)
+            unit.context = comments.get(key, "")
             units.append(store.apply(unit))
         return units
 
@@ -199,12 +209,19 @@ class Exchange:
         written = []
         for stem, groups in (("pages", pages), ("strings", strings)):
             path = folder / f"{stem}.{FORMATS[fmt]}"
-            store = _xliff_store(lang, groups) if fmt == "xliff" else _po_store(lang, groups)
+            store = _xliff_store(lang, groups) if fmt == "xliff" else _po_store(lang, groups, self.created())
             path.write_bytes(bytes(store))
             written.append(path)
         written.append(self._glossary(lang, folder / "glossary.tbx"))
         written.append(self._memory(lang, folder / "memory.tmx"))
         return written
+
+    def created(self) -> str:
+        """The PO files' POT-Creation-Date: the newest English page's last review (the same
+        on every export of unchanged English, so tools see no change)."""
+        dates = [str(self.english_page(name).source.meta.get("last_reviewed") or "") for name in self.catalogue.pages]
+        newest = max((d for d in dates if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)), default="2000-01-01")
+        return f"{newest} 00:00+0000"
 
     def _glossary(self, lang: str, path: Path) -> Path:
         store = tbx.tbxfile(sourcelanguage=self.english, targetlanguage=lang)
@@ -707,6 +724,31 @@ def _strings(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def string_comments(path: Path) -> dict[str, str]:
+    """The comment lines written just above each key of a strings file (the file's opening
+    comment, from its first line, is about the whole file, not a key)."""
+    found: dict[str, str] = {}
+    block: list[str] = []
+    heading = True  # still in the comment the file opens with
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return found
+    for line in lines:
+        if line.startswith("#"):
+            block.append(line.lstrip("#").strip())
+            continue
+        if re.match(r"[A-Za-z_]\w*:", line) and block and not heading:
+            found[line.split(":", 1)[0]] = " ".join(block)
+        block, heading = [], False
+    return found
+
+
+def exchange_tag(lang: str) -> str:
+    """A site language's tag in exchange files: BCP 47 with its script where the site's code has none."""
+    return EXCHANGE_TAGS.get(lang, lang)
+
+
 def string_segment(key: str, value: Any) -> Segment:
     """An interface string as a segment: its {placeholders} as codes."""
     text: list[Any] = []
@@ -802,7 +844,15 @@ def _note(unit: Unit) -> str:
         for n, c in unit.english.codes.items()
         if c.kind != "placeholder"
     ]
+    placeholders = [f"<{n}/> is {c.open}" for n, c in unit.english.codes.items() if c.kind == "placeholder"]
     parts = [f"{unit.english.kind}"] + (["codes: " + "; ".join(links)] if links else [])
+    parts += (
+        ["placeholders (in XLIFF): " + "; ".join(placeholders) + " (one may be left out where the language does not need it)"]
+        if placeholders
+        else []
+    )
+    parts += [f"at most {model.DESCRIPTION_MAX} characters"] if unit.english.kind == "description" else []
+    parts += [unit.context] if unit.context else []
     return ", ".join(parts)
 
 
@@ -822,17 +872,21 @@ class Xliff12(xliff.xlifffile):
 
 
 def _xliff_store(lang: str, groups: dict[str, list[Unit]]) -> xliff.xlifffile:
-    store = Xliff12(sourcelanguage="en", targetlanguage=lang)
+    tag = exchange_tag(lang)
+    store = Xliff12(sourcelanguage="en", targetlanguage=tag)
     for name, units in groups.items():
         store.switchfile(name, createifmissing=True)
         store.setsourcelanguage("en")
-        store.settargetlanguage(lang)
+        store.settargetlanguage(tag)
         for unit in units:
             item = store.addsourceunit("", filename=name, createifmissing=True)
             item.setid(unit.id)
+            if unit.english.kind == "description":
+                item.xmlelement.set("maxwidth", str(model.DESCRIPTION_MAX))
+                item.xmlelement.set("size-unit", "char")
             _set_rich(item.source_dom, unit.english.text, unit.english.codes)
             if unit.target is not None:
-                item.settarget("", lang=lang)
+                item.settarget("", lang=tag)
                 _set_rich(item.get_target_dom(), unit.target, unit.english.codes)
             item.addnote(_note(unit), origin="developer")
             if unit.notes:
@@ -841,9 +895,13 @@ def _xliff_store(lang: str, groups: dict[str, list[Unit]]) -> xliff.xlifffile:
                 item.addnote(f"English before: {unit.before.plain}", origin="developer")
             if unit.state == TRANSLATED:
                 item.markfuzzy(False)
-                item.xmlelement.find(item.namespaced("target")).set("state", "translated")
+                item.xmlelement.find(item.namespaced("target")).set("state", "signed-off" if unit.reviewed else "translated")
             elif unit.state == REVIEW:
                 item.xmlelement.find(item.namespaced("target")).set("state", "needs-review-translation")
+            if unit.reviewed and unit.state == TRANSLATED:
+                item.xmlelement.set("approved", "yes")
+            else:
+                item.xmlelement.attrib.pop("approved", None)
     return store
 
 
@@ -861,18 +919,21 @@ def _elements(text: Text, codes: dict[str, Code]) -> Any:
             continue
         code = codes[part.code]
         attrib = {"ctype": code.ctype}
+        if code.kind == "placeholder":
+            attrib["equiv-text"] = code.open  # the {name} it stands for
         if code.paired:
             yield xliff_placeables.G(id=part.code, sub=list(_elements(part.parts, codes)), xml_attrib=attrib)
         else:
             yield xliff_placeables.X(id=part.code, xml_attrib=attrib)
 
 
-def _po_store(lang: str, groups: dict[str, list[Unit]]) -> po.pofile:
+def _po_store(lang: str, groups: dict[str, list[Unit]], created: str) -> po.pofile:
     store = po.pofile()
     store.updateheader(
         add=True,
         Project_Id_Version="painpump site",
-        Language=lang,
+        POT_Creation_Date=created,
+        Language=exchange_tag(lang).replace("-", "_") if "-" in exchange_tag(lang) else lang,
         Content_Type="text/plain; charset=UTF-8",
         Content_Transfer_Encoding="8bit",
         X_Source_Language="en",
@@ -884,8 +945,12 @@ def _po_store(lang: str, groups: dict[str, list[Unit]]) -> po.pofile:
             item.addnote(_note(unit), origin="developer")
             if unit.notes:
                 item.addnote(unit.notes, origin="translator")
-            if any(c.kind == "placeholder" for c in unit.english.codes.values()):
+            named = {c.open for c in unit.english.codes.values() if c.kind == "placeholder"}
+            # python-brace-format makes msgfmt -c require every {name}; a translation that leaves one out (allowed) goes without
+            if named and (unit.target is None or named <= set(re.findall(r"\{\w+\}", plain(unit.target, unit.english.codes)))):
                 item.settypecomment("python-brace-format")
+            if unit.english.kind == "description":
+                item.settypecomment(f"max-length:{model.DESCRIPTION_MAX}")
             if unit.target is not None:
                 item.target = plain(unit.target, unit.english.codes)
                 if unit.state == REVIEW:
@@ -928,13 +993,19 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
             "import one file per language, as the export wrote it",
         )
     lang = given[0] if given else ""
+    lang = next((code for code in codes if exchange_tag(code).casefold() == lang.replace("_", "-").casefold()), lang)
     if lang.casefold() not in [code.casefold() for code in codes]:
         base = next((code for code in codes if code.casefold() == lang.replace("_", "-").split("-")[0].casefold()), None)
+        tags = ", ".join(exchange_tag(code) for code in codes)
         raise ImportProblem(
             "",
-            f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})"
-            + (f": the site has no variant of '{base}'" if base else ""),
-            f"set the file's target language to '{base}' if it is written for all of the site's readers of that language"
+            f"its target language is '{lang}', not a translated language of the site ({tags})"
+            + (
+                f": the site has one translation for all readers of '{base}', tagged '{exchange_tag(base)}'; a variant is not taken as it"
+                if base
+                else ""
+            ),
+            f"import a file translated for {exchange_tag(base)} (target language '{exchange_tag(base)}'), or ask the site's editors to add '{lang}' as a language"
             if base
             else "import a file exported for one of those languages",
         )
