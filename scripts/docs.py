@@ -46,7 +46,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 score = readability.score(lang.code, model.read_page(path).body)
             english_hash = model.source_hash(model.read_page(model.page_file(catalogue.default.code, name, root)))
             count = exchange.segment_count(segmented, lang.code, name)
-            segments = {"total": count.total, "changed": count.changed}
+            segments = {"total": count.total, "changed": count.changed, "waiting": count.waiting, "suggested": count.suggested}
             entry = {"page": name, "state": state, "readability": score, "english_hash": english_hash, "segments": segments}
             if state == model.REFUSED:
                 entry["errors"] = catalogue.errors(lang.code, name)
@@ -370,7 +370,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def segments_shown(state: str, segments: dict[str, int]) -> str:
-    """The segment column of `status`: what is left to translate, in segments."""
+    """The segment column of `status`: what is left to translate, in segments, and what an
+    import keeps in l10n/<lang>/exchange.yml (translations waiting for their page, suggestions to review)."""
+    held = [
+        f"{segments[key]} {label}"
+        for key, label in (("waiting", "waiting in exchange.yml"), ("suggested", "to review in exchange.yml"))
+        if segments.get(key)
+    ]
+    shown = _segments_left(state, segments)
+    return f"{shown}, {', '.join(held)}" if held else shown
+
+
+def _segments_left(state: str, segments: dict[str, int]) -> str:
     if state == model.SOURCE:
         return str(segments["total"])
     if state == model.OUTDATED:

@@ -190,6 +190,8 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     assert result.returncode == 0, result.stderr
     assert "es/trial.md: 1 segment still to translate" in result.stdout
     assert page.read_bytes() == before
+    status = run_docs(root, "status", "--lang", "es")
+    assert re.search(r"trial\.md .* up to date, 1 waiting in exchange\.yml", status.stdout), status.stdout
     again = exchange.Exchange(root).units("es", "trial.md")
     by_id = {u.id: u for u in again}
     assert segments.words(by_id["trial.md#trial-steps/3"].target) == "Anote su dolor 2 veces al día."
@@ -246,6 +248,10 @@ def test_import_usage_errors_exit_2(tmp_path):
     other.write_text("hello", encoding="utf-8")
     result = run_docs(model.REPO, "import", str(other))
     assert result.returncode == 1 and "notes.txt: is neither XLIFF (.xlf) nor PO (.po)" in result.stderr
+    huge = tmp_path / "huge.xlf"
+    huge.write_bytes(b" " * (exchange.FILE_MAX + 1))
+    result = run_docs(model.REPO, "import", str(huge))
+    assert result.returncode == 1 and "huge.xlf: is 20.0 MB, more than an export of this site can be" in result.stderr
 
 
 @pytest.mark.fixture_cases
@@ -378,6 +384,7 @@ def test_a_file_exported_before_an_english_edit_is_taken_where_the_english_is_th
         " made for; check it against the new English\n"
     )
     assert "1 translation kept for review, not published" in result.stdout
+    assert "1 to review in exchange.yml" in run_docs(root, "status", "--lang", "es").stdout
     written = page.read_text(encoding="utf-8")
     assert "La fase de prueba dura de unos días" in written and "Anote su nivel de dolor 2 veces" in written
     assert "Escriba" not in written

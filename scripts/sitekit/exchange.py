@@ -51,6 +51,8 @@ from sitekit.segments import (
 
 FORMATS = {"xliff": "xlf", "po": "po"}
 STRINGS = "strings.yml"
+NOTE_MAX = 2000  # characters of a translator's note on one segment
+FILE_MAX = 20_000_000  # bytes of an imported file (an export of the site is far smaller)
 NOT_TEXT = ("date_format",)  # interface settings, not words: set in l10n/<lang>/strings.yml, never exported
 EXCHANGE_TAGS = {"zh": "zh-Hans"}  # the BCP 47 tag exchange files carry, where the site's code is shorter
 NEWLINE = b"\n"
@@ -405,7 +407,10 @@ class _Plan:
             if group == STRINGS:
                 self._strings(units)
             elif group not in ex.catalogue.pages:
-                self.refuse(f"page {group}", "there is no such English page", f"pages are {', '.join(ex.catalogue.pages)}")
+                if group:
+                    self.refuse(f"page {group}", "there is no such English page", f"pages are {', '.join(ex.catalogue.pages)}")
+                else:
+                    self.refuse("", "a unit has no segment id (its id or msgctxt is empty)", "keep each unit's id as the export wrote it")
             else:
                 self._page(group, units)
 
@@ -967,6 +972,12 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
         data = path.read_bytes()
     except OSError as err:
         raise ImportProblem("", f"cannot be read ({err.strerror})", "give the path of an exported .xlf or .po file") from None
+    if len(data) > FILE_MAX:
+        raise ImportProblem(
+            "",
+            f"is {len(data) / 1e6:.1f} MB, more than an export of this site can be ({FILE_MAX // 1_000_000} MB)",
+            "import the file your tool saved from the export; send attachments to the site's editors, not inside the file",
+        )
     suffix = path.suffix.casefold()
     if suffix not in (".xlf", ".xliff", ".po"):
         raise ImportProblem("", "is neither XLIFF (.xlf) nor PO (.po)", "import the .xlf or .po file an export wrote, translated")
@@ -1066,8 +1077,15 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
                 raise ImportProblem(f"segment {err.segment}", err.message, err.fix) from None
             # made for an earlier English with other codes: kept as it is, for review
             target, state = (str(item.target) if suffix == ".po" else _plain_xml(node),), REVIEW
+        notes = _translator_notes(item, suffix)
+        if len(notes) > NOTE_MAX:
+            raise ImportProblem(
+                f"segment {id_}",
+                f"its translator's note is {len(notes)} characters long (at most {NOTE_MAX}): it would be stored with the translations",
+                "shorten the note; send long material (documents, screenshots) to the site's editors",
+            )
         groups["@english"][id_] = (source, "", "")
-        groups.setdefault(group, {})[id_] = (target, state, _translator_notes(item, suffix))
+        groups.setdefault(group, {})[id_] = (target, state, notes)
     return lang, groups
 
 
@@ -1152,8 +1170,14 @@ def _from_xml(node: etree._Element, english: Segment) -> Text:
 class SegmentCount:
     total: int
     changed: int  # changed or new since the English version the translation follows
+    waiting: int = 0  # translated, kept in l10n/<lang>/exchange.yml until the page is complete
+    suggested: int = 0  # kept there for review (made for an earlier English, or marked for review)
 
 
 def segment_count(ex: Exchange, lang: str, name: str) -> SegmentCount:
     current, _ = ex.page_changes(lang, name)
-    return SegmentCount(len(current), sum(1 for change in current if change.state != "same"))
+    english = {change.segment.id: change.segment.plain for change in current}
+    kept = ex.kept(lang).entries if lang != ex.english else {}
+    held = [e for id_, e in kept.items() if id_ in english and "translation" in e and e.get("english") == english[id_]]
+    waiting = sum(1 for e in held if e.get("state") == TRANSLATED and "made_for" not in e)
+    return SegmentCount(len(current), sum(1 for change in current if change.state != "same"), waiting, len(held) - waiting)
