@@ -23,6 +23,11 @@ CASES = FIXTURES / "exchange"
 REFUSED = sorted(p.name for p in CASES.iterdir() if (p / "expected.txt").exists())
 
 
+def eid(root: Path, id_: str) -> str:
+    """A segment's id in exported files (its kind and first words in place of its position)."""
+    return exchange.Exchange(root).exchange_id(id_)
+
+
 def files_of(root: Path) -> dict[str, str]:
     """Every file a translation or an import can touch, by content."""
     found = {}
@@ -180,9 +185,9 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     interface = po.pofile.parsefile(str(strings))
     next(u for u in interface.units if u.getcontext() == "strings.yml:dismiss").addnote("short: one word", origin="translator")
     strings.write_bytes(bytes(interface))
-    units["trial.md#trial-steps/3"].target = "Anote su dolor 2 veces al día."
-    units["trial.md#trial-steps/7"].target = ""
-    units["trial.md#trial-phase/1"].addnote("ask the clinic about 'suele'", origin="translator")
+    units[eid(root, "trial.md#trial-steps/3")].target = "Anote su dolor 2 veces al día."
+    units[eid(root, "trial.md#trial-steps/7")].target = ""
+    units[eid(root, "trial.md#trial-phase/1")].addnote("ask the clinic about 'suele'", origin="translator")
     pages.write_bytes(bytes(store))
     page = model.page_file("es", "trial.md", root)
     before = page.read_bytes()
@@ -198,7 +203,7 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     assert by_id["trial.md#trial-phase/1"].notes == "ask the clinic about 'suele'"
     assert next(u for u in exchange.Exchange(root).string_units("es") if u.id == "strings.yml:dismiss").notes == "short: one word"
     # the page is written once the last segment is translated; the note stays
-    units["trial.md#trial-steps/7"].target = "Se coloca el catéter."
+    units[eid(root, "trial.md#trial-steps/7")].target = "Se coloca el catéter."
     pages.write_bytes(bytes(store))
     assert run_docs(root, "import", str(pages)).returncode == 0
     assert "Anote su dolor 2 veces al día." in page.read_text(encoding="utf-8")
@@ -228,7 +233,8 @@ def test_a_new_page_is_written_from_a_stub(project_copy, tmp_path):
         if id_.startswith("index.md"):
             unit.settarget("", lang="es")
             target = unit.get_target_dom()
-            exchange._set_rich(target, mine[id_].text, ex.english_page("index.md").by_id[id_].codes)
+            own = ex.internal_ids("index.md").get(id_, id_)
+            exchange._set_rich(target, mine[own].text, ex.english_page("index.md").by_id[own].codes)
             target.set("state", "translated")
     pages.write_bytes(bytes(store))
     result = run_docs(root, "import", str(pages))
@@ -263,7 +269,7 @@ def test_a_translators_comment_in_the_page_survives_an_import(project_copy, tmp_
     page.write_text(text, encoding="utf-8")
     [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po"]
     store = po.pofile.parsefile(str(pages))
-    unit = next(u for u in store.units if u.getcontext() == "trial.md#trial-phase/1")
+    unit = next(u for u in store.units if u.getcontext() == eid(root, "trial.md#trial-phase/1"))
     unit.target = "La fase de prueba dura de unos días a una semana."
     pages.write_bytes(bytes(store))
     result = run_docs(root, "import", str(pages))
@@ -315,7 +321,7 @@ def test_an_import_that_fails_midway_leaves_every_file_as_it_was(project_copy, t
     [pages, strings] = [p for name in ("pages.po", "strings.po") for p in written if p.name == name]
     store = po.pofile.parsefile(str(pages))
     units = {u.getcontext(): u for u in store.units if not u.isheader()}
-    units["trial.md#trial-steps/3"].target = "Anote su dolor 2 veces al día."
+    units[eid(root, "trial.md#trial-steps/3")].target = "Anote su dolor 2 veces al día."
     pages.write_bytes(bytes(store))
     interface = po.pofile.parsefile(str(strings))
     next(u for u in interface.units if u.getcontext() == "strings.yml:dismiss").addnote("short: one word", origin="translator")
@@ -357,7 +363,7 @@ def test_a_note_without_from_translator_is_kept(project_copy, tmp_path):
     root = project_copy.root
     [pages] = [p for p in exchange.Exchange(root).export("es", "xliff", tmp_path) if p.name == "pages.xlf"]
     text = pages.read_text(encoding="utf-8")
-    unit = text.index('id="trial.md#trial-phase/1"')
+    unit = text.index(f'id="{eid(root, "trial.md#trial-phase/1")}"')
     end = text.index("</trans-unit>", unit)
     text = text[:end] + '<note>ask the clinic</note><note from="reviewer">fine</note>' + text[end:]
     pages.write_text(text, encoding="utf-8")
@@ -390,14 +396,14 @@ def test_a_file_exported_before_an_english_edit_is_taken_where_the_english_is_th
     assert "Escriba" not in written
     [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po"]
     units = {u.getcontext(): u for u in po.pofile.parsefile(str(pages)).units if not u.isheader()}
-    offered = units["trial.md#trial-steps/3"]
+    offered = units[eid(root, "trial.md#trial-steps/3")]
     assert offered.isfuzzy() and offered.target == "Escriba su nivel de dolor 2 veces al día."
     assert offered.prev_source == "Write down your pain level 2 times a day."
     before = files_of(root)
     again = run_docs(root, "import", str(pages))
     assert again.returncode == 0 and "Nothing changed." in again.stdout and files_of(root) == before, again.stdout
     store = po.pofile.parsefile(str(pages))
-    reviewed = next(u for u in store.units if u.getcontext() == "trial.md#trial-steps/3")
+    reviewed = next(u for u in store.units if u.getcontext() == eid(root, "trial.md#trial-steps/3"))
     reviewed.target = "Escriba sus niveles de dolor 2 veces al día."
     reviewed.markfuzzy(False)
     pages.write_bytes(bytes(store))
@@ -489,3 +495,39 @@ def test_pofilter_finds_nothing_after_a_round_trip(project_copy, tmp_path):
             subprocess.run([str(pofilter), "--progress=none", *checks, str(path), str(found)], check=True, capture_output=True)
             flagged = found.read_text(encoding="utf-8").count("# (pofilter)") if found.exists() else 0
             assert flagged == 0, (lang.code, path.name, found.read_text(encoding="utf-8"))
+
+
+@pytest.mark.fixture_cases
+def test_inserting_or_removing_a_block_changes_no_other_segments_id(project_copy, tmp_path):
+    """Exchange ids name a block by its section, kind and first English words, not its
+    position: after a paragraph is inserted and a list item removed in English, every other
+    segment keeps its id, English and translation, and `msgmerge` (the old file against the
+    new export) makes no fuzzy entry; the old file still imports (its English is compared)."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    [old] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path / "old") if p.name == "pages.po"]
+    path = model.page_file("en", "trial.md", root)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("## Steps {#trial-steps}\n\n", "## Steps {#trial-steps}\n\nAsk your care team anything you want to know.\n\n")
+    text = text.replace("    - Write down your pain levels 2 times a day.\n", "")
+    path.write_text(text, encoding="utf-8")
+    assert run_docs(root, "snapshot").returncode == 0
+    [new] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path / "new") if p.name == "pages.po"]
+    before = {u.getcontext(): u for u in po.pofile.parsefile(str(old)).units if not u.isheader()}
+    after = {u.getcontext(): u for u in po.pofile.parsefile(str(new)).units if not u.isheader()}
+    assert set(before) - set(after) == {"trial.md#trial-steps/item-write-down-your-pain-levels-2-times-a-day"}
+    assert set(after) - set(before) == {"trial.md#trial-steps/paragraph-ask-your-care-team-anything-you-want"}
+    for id_ in set(before) & set(after):
+        assert (after[id_].source, after[id_].target, after[id_].isfuzzy()) == (before[id_].source, before[id_].target, False), id_
+    if shutil.which("msgmerge"):
+        merged = tmp_path / "merged.po"
+        subprocess.run(["msgmerge", "--quiet", "-o", str(merged), str(old), str(new)], check=True)
+        units = [u for u in po.pofile.parsefile(str(merged)).units if not u.isheader() and not u.isobsolete()]
+        assert [u.getcontext() for u in units if u.isfuzzy()] == []
+        assert all(u.target == before[u.getcontext()].target for u in units if u.getcontext() in before)
+    result = run_docs(root, "import", "--check", str(old))
+    assert result.returncode == 0, result.stderr
+    assert (
+        "segment trial.md#trial-steps/item-write-down-your-pain-levels-2-times-a-day: the English page no longer has this segment"
+        in result.stderr
+    )

@@ -18,8 +18,11 @@ in `l10n/<lang>/exchange.yml` and comes back in the next export.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +54,8 @@ from sitekit.segments import (
 
 FORMATS = {"xliff": "xlf", "po": "po"}
 STRINGS = "strings.yml"
+POSITIONAL = re.compile(r"/\d+$")  # a block's id inside the project: its position in its section
+SLUG_MAX = 48  # characters of a block's exchange id after its section: its kind and first words
 NOTE_MAX = 2000  # characters of a translator's note on one segment
 FILE_MAX = 20_000_000  # bytes of an imported file (an export of the site is far smaller)
 NOT_TEXT = ("date_format",)  # interface settings, not words: set in l10n/<lang>/strings.yml, never exported
@@ -110,6 +115,7 @@ class Exchange:
         self.catalogue = self.gate.catalogue
         self.english = self.catalogue.default.code
         self._pages: dict[tuple[str, str], Page | None] = {}
+        self._ids: dict[str, dict[str, str]] = {}
 
     # --- reading the project --------------------------------------------------------------------
 
@@ -198,7 +204,45 @@ class Exchange:
         return units
 
     def kept(self, lang: str) -> Kept:
-        return Kept.load(kept_file(lang, self.root))
+        return Kept.load(kept_file(lang, self.root), self.exchange_id)
+
+    def exchange_ids(self, name: str) -> dict[str, str]:
+        """The page's segment ids as exchange files carry them: a block's position in its
+        section (`trial.md#trial-steps/3`) becomes its kind and first English words
+        (`trial.md#trial-steps/item-write-down-your-pain-levels-2`), so inserting or removing
+        a block changes no other segment's id; titles, descriptions and headings keep theirs."""
+        if name not in self._ids:
+            ids: dict[str, str] = {}
+            used: set[str] = set()
+            for segment in self.english_page(name).segments:
+                match = POSITIONAL.search(segment.id)
+                if match is None:
+                    ids[segment.id] = segment.id
+                    continue
+                words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", segment.words).encode("ascii", "ignore").decode().lower())
+                slug = segment.kind
+                for word in words:
+                    if len(slug) + len(word) + 1 > SLUG_MAX:
+                        break
+                    slug += "-" + word
+                stable, number = f"{segment.id[: match.start()]}/{slug}", 1
+                while stable in used:
+                    number += 1
+                    stable = f"{segment.id[: match.start()]}/{slug}~{number}"
+                used.add(stable)
+                ids[segment.id] = stable
+            self._ids[name] = ids
+        return self._ids[name]
+
+    def exchange_id(self, id_: str) -> str:
+        """A segment's id in exchange files and messages (its own id where it has no other)."""
+        name = _page_of(id_)
+        if name not in self.catalogue.pages:
+            return id_
+        return self.exchange_ids(name).get(id_, id_)
+
+    def internal_ids(self, name: str) -> dict[str, str]:
+        return {stable: own for own, stable in self.exchange_ids(name).items()}
 
     # --- export -------------------------------------------------------------------------------------
 
@@ -211,7 +255,11 @@ class Exchange:
         written = []
         for stem, groups in (("pages", pages), ("strings", strings)):
             path = folder / f"{stem}.{FORMATS[fmt]}"
-            store = _xliff_store(lang, groups) if fmt == "xliff" else _po_store(lang, groups, self.created())
+            store = (
+                _xliff_store(lang, groups, self.exchange_id)
+                if fmt == "xliff"
+                else _po_store(lang, groups, self.created(), self.exchange_id)
+            )
             path.write_bytes(bytes(store))
             written.append(path)
         written.append(self._glossary(lang, folder / "glossary.tbx"))
@@ -287,7 +335,8 @@ class Exchange:
                 outcome.problems.append(Refusal(shown, err.where, err.message, err.fix))
                 continue
             sources = units.pop("@english")
-            plans.append(_Plan(self, path, shown, lang, units, sources, outcome))
+            file_ids = {own: theirs for own, (_, theirs, _) in units.pop("@file").items()}
+            plans.append(_Plan(self, path, shown, lang, units, sources, outcome, file_ids=file_ids))
         _conflicts(plans, outcome)
         kept: dict[str, Kept] = {}  # one per language, shared by the files of that language
         for plan in plans:
@@ -317,7 +366,7 @@ def _conflicts(plans: list[_Plan], outcome: Outcome) -> None:
                     outcome.problems.append(
                         Refusal(
                             plan.shown,
-                            f"segment {id_}",
+                            f"segment {plan.file_ids.get(id_, id_)}",
                             f"{shown} translates this segment differently{' (or marks it for review)' if other == target else ''}",
                             f"keep one translation: correct one of the two files, or import {plan.shown} and {shown} one at a time",
                         )
@@ -397,8 +446,12 @@ class _Plan:
     outcome: Outcome
     files: dict[Path, str] = field(default_factory=dict)  # the pages and strings it writes
     kept: Kept | None = None
+    file_ids: dict[str, str] = field(default_factory=dict)  # project id -> the id the file gives the segment
 
     def refuse(self, where: str, message: str, fix: str, severity: str = "error") -> None:
+        if where.startswith("segment "):  # named as the file names it (else as an export would)
+            id_ = where.removeprefix("segment ")
+            where = f"segment {self.file_ids.get(id_) or self.exchange.exchange_id(id_)}"
         self.outcome.problems.append(Refusal(self.shown, where, message, fix, severity))
 
     def prepare(self) -> None:
@@ -782,12 +835,27 @@ class Kept:
     """l10n/<lang>/exchange.yml: translators' notes, and translations that wait for their page
     (a page is written only once all its segments are translated), each with its English."""
 
-    entries: dict[str, dict[str, str]]
+    entries: dict[str, dict[str, str]]  # by exchange id (Exchange.exchange_id), which a block keeps when others move
+    ids: Callable[[str], str] = lambda id_: id_
 
     @classmethod
-    def load(cls, path: Path) -> Kept:
+    def load(cls, path: Path, ids: Callable[[str], str] = lambda id_: id_) -> Kept:
         data = model.read_yaml_file(path)
-        return cls({str(k): dict(v) for k, v in (data or {}).items() if isinstance(v, dict)})
+        return cls({str(k): dict(v) for k, v in (data or {}).items() if isinstance(v, dict)}, ids)
+
+    def entry(self, id_: str) -> dict[str, str] | None:
+        """What is kept for a segment (its project id), under its exchange id (or, kept by an
+        earlier version of this tool, its project id)."""
+        stable = self.ids(id_)
+        if stable != id_ and id_ in self.entries and stable not in self.entries:
+            self.entries[stable] = self.entries.pop(id_)
+        return self.entries.get(stable)
+
+    def _entry(self, id_: str) -> dict[str, str]:
+        found = self.entry(id_)
+        if found is None:
+            found = self.entries[self.ids(id_)] = {}
+        return found
 
     def dump(self) -> str:
         entries = {key: value for key, value in sorted(self.entries.items()) if value.get("note") or "translation" in value}
@@ -797,7 +865,7 @@ class Kept:
         return head + yaml.safe_dump(entries, allow_unicode=True, width=math.inf, sort_keys=False)
 
     def apply(self, unit: Unit) -> Unit:
-        entry = self.entries.get(unit.id)
+        entry = self.entry(unit.id)
         if not entry:
             return unit
         unit.notes = entry.get("note", "")
@@ -814,18 +882,18 @@ class Kept:
 
     def suggest(self, segment: Segment, target: Text, made_for: str) -> None:
         """A translation made for an earlier English (`made_for`): for review, never published as it is."""
-        entry = self.entries.setdefault(segment.id, {})
+        entry = self._entry(segment.id)
         entry.update(english=segment.plain, translation=plain(target, segment.codes), state=REVIEW, made_for=made_for)
 
     def note(self, segment: Segment, notes: str) -> None:
-        entry = self.entries.setdefault(segment.id, {})
+        entry = self._entry(segment.id)
         if notes.strip():
             entry["note"] = notes.strip()
         else:
             entry.pop("note", None)
 
     def keep(self, segment: Segment, target: Text, state: str) -> None:
-        entry = self.entries.setdefault(segment.id, {})
+        entry = self._entry(segment.id)
         entry.update(english=segment.plain, translation=plain(target, segment.codes), state=state)
         if state == TRANSLATED:
             entry.pop("made_for", None)
@@ -834,7 +902,7 @@ class Kept:
         """The translations kept for these segments (now in their page); a suggestion stays
         until the segment is translated (`settled`: ids the import translated)."""
         for segment in segments:
-            entry = self.entries.get(segment.id)
+            entry = self.entry(segment.id)
             if entry and ("made_for" not in entry or segment.id in settled):
                 for key in ("english", "translation", "state", "made_for"):
                     entry.pop(key, None)
@@ -876,7 +944,7 @@ class Xliff12(xliff.xlifffile):
     XMLskeleton = xliff.xlifffile.XMLskeleton.replace("1.1", "1.2")
 
 
-def _xliff_store(lang: str, groups: dict[str, list[Unit]]) -> xliff.xlifffile:
+def _xliff_store(lang: str, groups: dict[str, list[Unit]], ids: Callable[[str], str]) -> xliff.xlifffile:
     tag = exchange_tag(lang)
     store = Xliff12(sourcelanguage="en", targetlanguage=tag)
     for name, units in groups.items():
@@ -885,7 +953,7 @@ def _xliff_store(lang: str, groups: dict[str, list[Unit]]) -> xliff.xlifffile:
         store.settargetlanguage(tag)
         for unit in units:
             item = store.addsourceunit("", filename=name, createifmissing=True)
-            item.setid(unit.id)
+            item.setid(ids(unit.id))
             if unit.english.kind == "description":
                 item.xmlelement.set("maxwidth", str(model.DESCRIPTION_MAX))
                 item.xmlelement.set("size-unit", "char")
@@ -932,7 +1000,7 @@ def _elements(text: Text, codes: dict[str, Code]) -> Any:
             yield xliff_placeables.X(id=part.code, xml_attrib=attrib)
 
 
-def _po_store(lang: str, groups: dict[str, list[Unit]], created: str) -> po.pofile:
+def _po_store(lang: str, groups: dict[str, list[Unit]], created: str, ids: Callable[[str], str]) -> po.pofile:
     store = po.pofile()
     store.updateheader(
         add=True,
@@ -946,7 +1014,7 @@ def _po_store(lang: str, groups: dict[str, list[Unit]], created: str) -> po.pofi
     for units in groups.values():
         for unit in units:
             item = store.addsourceunit(unit.english.plain)
-            item.setcontext(unit.id)
+            item.setcontext(ids(unit.id))
             item.addnote(_note(unit), origin="developer")
             if unit.notes:
                 item.addnote(unit.notes, origin="translator")
@@ -1034,6 +1102,17 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
         for number, line in enumerate(data.decode("utf-8", "replace").split("\n"), 1):
             if line.startswith("msgctxt "):
                 po_lines.setdefault(line, []).append(number)
+    files: dict[str, tuple[Text | None, str, str]] = {}  # project id -> (None, the file's id, "")
+    groups["@file"] = files
+    direct: set[str] = set()  # the project ids the file's ids name as they are
+    for item in store.units:
+        id_ = item.getcontext() if suffix == ".po" else (item.xmlelement.get("id") or "")
+        name = _page_of(id_)
+        if name in ex.catalogue.pages and not id_.startswith(f"{STRINGS}:"):
+            english_pages.setdefault(name, ex.english_page(name).by_id)
+            own = ex.internal_ids(name).get(id_, id_)
+            if own in english_pages[name]:
+                direct.add(own)
     for item in store.units:
         if item.isheader() or item.isobsolete():
             continue
@@ -1050,14 +1129,21 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
                 "keep one of the two units and import the file again",
             )
         seen[id_] = place
-        group = STRINGS if id_.startswith(f"{STRINGS}:") else id_.split(":", 1)[0].split("#", 1)[0].split("/", 1)[0]
-        if group != STRINGS and group in ex.catalogue.pages and group not in english_pages:
-            english_pages[group] = ex.english_page(group).by_id
+        group = STRINGS if id_.startswith(f"{STRINGS}:") else _page_of(id_)
+        node = None if suffix == ".po" else item.get_target_dom()
+        file_id, id_ = id_, _resolve(ex, group, id_, str(item.source) if suffix == ".po" else _plain_xml(item.source_dom), direct)
+        if id_ in files and files[id_][1] != file_id:
+            raise ImportProblem(
+                f"segment {file_id}",
+                f"the file has this segment twice ({files[id_][1]} and {file_id}, {place}): only one translation can be taken",
+                "keep one of the two units and import the file again",
+            )
+        files[id_] = (None, file_id, "")
         english = strings.get(id_) if group == STRINGS else english_pages.get(group, {}).get(id_)
         if english is None:
-            groups.setdefault(group, {})[id_] = (None, EMPTY, "")
+            raw = str(item.target or "") if suffix == ".po" else _plain_xml(node)
+            groups.setdefault(group, {})[file_id] = ((raw,) if raw.strip() else None, EMPTY if not raw.strip() else TRANSLATED, "")
             continue
-        node = None if suffix == ".po" else item.get_target_dom()
         try:
             source = tidy(parse_plain(str(item.source), english) if suffix == ".po" else _from_xml(item.source_dom, english))
         except SegmentError:  # the English changed since the export (its codes with it)
@@ -1074,7 +1160,7 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
                 state = EMPTY if target is None else (REVIEW if xml_state.startswith("needs-") or xml_state == "new" else TRANSLATED)
         except SegmentError as err:
             if not changed:
-                raise ImportProblem(f"segment {err.segment}", err.message, err.fix) from None
+                raise ImportProblem(f"segment {file_id}", err.message, err.fix) from None
             # made for an earlier English with other codes: kept as it is, for review
             target, state = (str(item.target) if suffix == ".po" else _plain_xml(node),), REVIEW
         notes = _translator_notes(item, suffix)
@@ -1087,6 +1173,35 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
         groups["@english"][id_] = (source, "", "")
         groups.setdefault(group, {})[id_] = (target, state, notes)
     return lang, groups
+
+
+def _page_of(id_: str) -> str:
+    return id_.split(":", 1)[0].split("#", 1)[0].split("/", 1)[0]
+
+
+def _resolve(ex: Exchange, group: str, id_: str, source: str, direct: set[str]) -> str:
+    """The project id of a file's segment: by its exchange id; by its project id (a file
+    exported by an earlier version of this tool: the English it carries is compared all the
+    same); or, for a block whose English changed since the export (so did its id), the block
+    of its section and kind whose English is most like the file's, if no other unit has it."""
+    if group == STRINGS or group not in ex.catalogue.pages:
+        return id_
+    english = ex.english_page(group).by_id
+    own = ex.internal_ids(group).get(id_, id_)
+    if own in english:
+        return own
+    section, _, slug = id_.rpartition("/")
+    kind = slug.split("-", 1)[0]
+    best, ratio = id_, 0.6
+    for segment_id, stable in ex.exchange_ids(group).items():
+        if segment_id in direct or stable.rpartition("/")[0] != section or not stable.rpartition("/")[2].startswith(kind + "-"):
+            continue
+        score = difflib.SequenceMatcher(None, source, english[segment_id].plain, autojunk=False).ratio()
+        if score > ratio:
+            best, ratio = segment_id, score
+    if best != id_:
+        direct.add(best)
+    return best
 
 
 def _plain_xml(node: etree._Element | None) -> str:
@@ -1177,7 +1292,7 @@ class SegmentCount:
 def segment_count(ex: Exchange, lang: str, name: str) -> SegmentCount:
     current, _ = ex.page_changes(lang, name)
     english = {change.segment.id: change.segment.plain for change in current}
-    kept = ex.kept(lang).entries if lang != ex.english else {}
-    held = [e for id_, e in kept.items() if id_ in english and "translation" in e and e.get("english") == english[id_]]
+    kept = ex.kept(lang) if lang != ex.english else Kept({})
+    held = [e for id_ in english if (e := kept.entry(id_)) and "translation" in e and e.get("english") == english[id_]]
     waiting = sum(1 for e in held if e.get("state") == TRANSLATED and "made_for" not in e)
     return SegmentCount(len(current), sum(1 for change in current if change.state != "same"), waiting, len(held) - waiting)
