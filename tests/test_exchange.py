@@ -531,3 +531,27 @@ def test_inserting_or_removing_a_block_changes_no_other_segments_id(project_copy
         "segment trial.md#trial-steps/item-write-down-your-pain-levels-2-times-a-day: the English page no longer has this segment"
         in result.stderr
     )
+
+
+@pytest.mark.fixture_cases
+def test_a_block_whose_first_words_changed_is_kept_as_a_suggestion(project_copy, tmp_path):
+    """Its exchange id changed with its English: the unit of an earlier export is matched to
+    the most similar block of its section and kind, and kept for review, not published."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    [old] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path / "old") if p.name == "pages.po"]
+    store = po.pofile.parsefile(str(old))
+    unit = next(u for u in store.units if u.getcontext() == eid(root, "trial.md#trial-phase/1"))
+    unit.target = "La fase de prueba dura entre unos días y una semana."
+    old.write_bytes(bytes(store))
+    path = model.page_file("en", "trial.md", root)
+    text = path.read_text(encoding="utf-8").replace("The trial phase generally takes", "The trial phase usually takes")
+    path.write_text(text, encoding="utf-8")
+    assert run_docs(root, "snapshot").returncode == 0
+    result = run_docs(root, "import", str(old))
+    assert result.returncode == 0, result.stderr
+    assert "trial-phase/paragraph-the-trial-phase-generally-takes-place: its English changed since this file was exported" in result.stderr
+    assert "dura entre" not in model.page_file("es", "trial.md", root).read_text(encoding="utf-8")
+    offered = {u.id: u for u in exchange.Exchange(root).units("es", "trial.md")}["trial.md#trial-phase/1"]
+    assert offered.state == exchange.REVIEW and segments.words(offered.target) == "La fase de prueba dura entre unos días y una semana."
+    assert offered.before is not None and "generally takes" in offered.before.plain
