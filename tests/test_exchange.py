@@ -128,6 +128,13 @@ def test_the_glossary_and_the_memory_are_readable_by_cat_tools(tmp_path):
         written = ex.export(lang.code, "xliff", tmp_path)
         glossary = tbx.tbxfile.parsefile(str(next(p for p in written if p.suffix == ".tbx")))
         assert [u.source for u in glossary.units][: len(english_terms)] == english_terms
+        text = next(p for p in written if p.suffix == ".tbx").read_text(encoding="utf-8")
+        assert " from=" not in text, "TBX's <note> has no origin"
+        if lang.code == "vi":
+            assert "không dùng" in text, "the glossary's guidance (words not to use) is in the TBX"
+        memory_text = next(p for p in written if p.suffix == ".tmx").read_text(encoding="utf-8")
+        assert 'segtype="paragraph"' in memory_text and '<prop type="x-context">' in memory_text
+        assert '<prop type="x-review">' in memory_text and "changedate=" in memory_text
         memory = tmx.tmxfile.parsefile(str(next(p for p in written if p.suffix == ".tmx")))
         pages = [ex.page(lang.code, name) for name in ex.catalogue.pages]
         words = {segment.words for page in pages if page is not None for segment in page.segments}

@@ -297,28 +297,53 @@ class Exchange:
             unit.addnote(
                 f"unit written after a number ({', '.join(map(str, english_forms or []))}): keep it with its number", origin="developer"
             )
+        for note in store.document.getroot().iter("note"):
+            note.attrib.pop("from", None)  # TBX's <note> has no origin (translate-toolkit writes XLIFF's)
+        advice = glossary_comments(model.l10n_file(lang, "glossary", self.root))
+        if advice:  # the language's own guidance (words to avoid, forms to prefer), not tied to one term
+            header = store.document.getroot().find("martifHeader")
+            if header is not None:
+                notes = etree.SubElement(header, "notesStmt")
+                for text in advice:
+                    etree.SubElement(notes, "note").text = text
         path.write_bytes(bytes(store))
         return path
 
     def _memory(self, lang: str, path: Path) -> Path:
         """Every translated segment with the English it was translated from (an outdated page's
         segments with their older English): words only, codes left out."""
-        store = tmx.tmxfile(sourcelanguage=self.english, targetlanguage=lang)
+        tag = exchange_tag(lang)
+        store = tmx.tmxfile(sourcelanguage=self.english, targetlanguage=tag)
+        header = store.document.getroot().find("header")
+        if header is not None:
+            header.set("segtype", "paragraph")  # a segment is a block (several sentences), not one sentence
+
+        def add(source: str, target: str, context: str, review: str, date: str) -> None:
+            store.addtranslation(source, self.english, target, tag)
+            node = store.units[-1].xmlelement
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                node.set("changedate", date.replace("-", "") + "T000000Z")
+            for kind, value in (("x-context", context), ("x-review", review)):
+                etree.SubElement(node, "prop", type=kind).text = value
+                node.insert(0, node[-1])  # <prop> comes before <tuv>
+
         seen = set()
         for name in self.catalogue.pages:
             followed, own = self.followed(lang, name), self.page(lang, name)
             if followed is None or own is None:
                 continue
             mine = own.by_id
+            review = self.catalogue.review(lang, name).state
+            date = str(own.source.meta.get("last_reviewed") or "")
             for segment in followed[0].segments:
                 theirs = mine.get(segment.id)
                 pair = (segment.words, theirs.words if theirs else "")
                 if theirs is not None and all(pair) and pair not in seen:
                     seen.add(pair)
-                    store.addtranslation(pair[0], self.english, pair[1], lang)
+                    add(pair[0], pair[1], f"{name} {segment.kind}" + ("" if followed[1] else " (outdated)"), review, date)
         for unit in self.string_units(lang):
             if unit.state == TRANSLATED and unit.target is not None:
-                store.addtranslation(unit.english.plain, self.english, plain(unit.target, unit.english.codes), lang)
+                add(unit.english.plain, plain(unit.target, unit.english.codes), unit.id, model.UNREVIEWED, "")
         path.write_bytes(bytes(store))
         return path
 
@@ -799,6 +824,28 @@ def string_comments(path: Path) -> dict[str, str]:
         if re.match(r"[A-Za-z_]\w*:", line) and block and not heading:
             found[line.split(":", 1)[0]] = " ".join(block)
         block, heading = [], False
+    return found
+
+
+def glossary_comments(path: Path) -> list[str]:
+    """The comment blocks inside a glossary's `terms:` and `abbreviations:` (guidance such as
+    words not to use), each as one text; the file's opening comment and the numbers' are not."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return []
+    found: list[str] = []
+    block: list[str] = []
+    inside = False
+    for line in lines:
+        if re.match(r"[A-Za-z_]\w*:", line):
+            inside = line.split(":", 1)[0] in ("terms", "abbreviations")
+            block = []
+        elif inside and line.lstrip().startswith("#") and line.startswith(" "):
+            block.append(line.strip().lstrip("#").strip())
+        elif block:
+            found.append(" ".join(block))
+            block = []
     return found
 
 
