@@ -562,3 +562,17 @@ def test_a_block_whose_first_words_changed_is_kept_as_a_suggestion(project_copy,
     offered = {u.id: u for u in exchange.Exchange(root).units("es", "trial.md")}["trial.md#trial-phase/1"]
     assert offered.state == exchange.REVIEW and segments.words(offered.target) == "La fase de prueba dura entre unos días y una semana."
     assert offered.before is not None and "generally takes" in offered.before.plain
+
+
+def test_volunteers_pull_requests_are_checked_and_pages_offer_no_edit_link_until_set():
+    """A pull request runs the publishing gate and the strict build (.github/workflows/);
+    mkdocs.yml sets no edit link (edit_uri needs repo_url) until both are set."""
+    import yaml
+
+    workflow = yaml.safe_load((model.REPO / ".github" / "workflows" / "translations.yml").read_text(encoding="utf-8"))
+    assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as True
+    runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
+    assert "bash scripts/setup.sh --system" in runs and ".venv/bin/python scripts/docs.py check" in runs
+    assert any(run.startswith(".venv/bin/properdocs build --strict") for run in runs)
+    config = model.load_mkdocs_config()
+    assert bool(config.get("edit_uri")) <= bool(config.get("repo_url")), "an edit link needs the repository's address"
