@@ -576,3 +576,22 @@ def test_volunteers_pull_requests_are_checked_and_pages_offer_no_edit_link_until
     assert any(run.startswith(".venv/bin/properdocs build --strict") for run in runs)
     config = model.load_mkdocs_config()
     assert bool(config.get("edit_uri")) <= bool(config.get("repo_url")), "an edit link needs the repository's address"
+
+
+@pytest.mark.fixture_cases
+def test_a_segment_twice_in_a_po_file_is_named_with_both_lines(project_copy, tmp_path):
+    """A long msgctxt, wrapped over lines as gettext tools write it, is found at its line."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po"]
+    text = pages.read_text(encoding="utf-8")
+    id_ = eid(root, "trial.md#trial-steps/1")
+    start = text.rindex("\n\n", 0, text.index("item-catheter-placement")) + 2
+    unit = text[start : text.index("\n\n", start) + 2]
+    assert id_ in unit.replace('"\n"', "")
+    pages.write_text(text + "\n" + unit.replace("Colocación", "Inserción"), encoding="utf-8")
+    first = text[:start].count("\n") + 2
+    last = (text + "\n").count("\n") + 2
+    result = run_docs(root, "import", str(pages))
+    assert result.returncode == 1
+    assert f"pages.po: segment {id_}: the file has this segment twice (line {first} and line {last})" in result.stderr

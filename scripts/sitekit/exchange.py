@@ -19,6 +19,7 @@ in `l10n/<lang>/exchange.yml` and comes back in the next export.
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 import re
 import unicodedata
@@ -1144,11 +1145,14 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
 
     strings = {unit.id: unit.english for unit in ex.string_units(lang)}
     seen: dict[str, str] = {}  # id -> where the file has it first
-    po_lines: dict[str, list[int]] = {}
+    po_lines: dict[str, list[int]] = {}  # msgctxt (its strings joined, as a tool wraps a long one) -> its lines
     if suffix == ".po":
-        for number, line in enumerate(data.decode("utf-8", "replace").split("\n"), 1):
+        lines = data.decode("utf-8", "replace").split("\n")
+        for number, line in enumerate(lines, 1):
             if line.startswith("msgctxt "):
-                po_lines.setdefault(line, []).append(number)
+                parts = [line.removeprefix("msgctxt ").strip()]
+                parts += [more.strip() for more in itertools.takewhile(lambda text: text.startswith('"'), lines[number:])]
+                po_lines.setdefault("".join(part[1:-1] for part in parts), []).append(number)
     files: dict[str, tuple[Text | None, str, str]] = {}  # project id -> (None, the file's id, "")
     groups["@file"] = files
     direct: set[str] = set()  # the project ids the file's ids name as they are
@@ -1165,7 +1169,7 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
             continue
         id_ = item.getcontext() if suffix == ".po" else (item.xmlelement.get("id") or "")
         if suffix == ".po":
-            lines = po_lines.get(f'msgctxt "{id_}"', [])
+            lines = po_lines.get(id_, [])
             place = f"line {lines.pop(0)}" if lines else "a unit"
         else:
             place = f"line {item.xmlelement.sourceline}"
