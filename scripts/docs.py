@@ -46,7 +46,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 score = readability.score(lang.code, model.read_page(path).body)
             english_hash = model.english_version(name, root)
             count = exchange.segment_count(segmented, lang.code, name)
-            segments = {"total": count.total, "changed": count.changed}
+            segments = {"total": count.total, "changed": count.changed, "waiting": count.waiting, "suggested": count.suggested}
             entry = {"page": name, "state": state, "readability": score, "english_hash": english_hash, "segments": segments}
             if state == model.REFUSED:
                 entry["errors"] = catalogue.errors(lang.code, name)
@@ -172,26 +172,65 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:-([A-Z][a-z]{3}))?(?:-([A-Z]{2}|\d{3}))?")
+
+
+def language_tag(given: str) -> str | None:
+    """A BCP 47 tag (language, optional script, optional region) in its usual case: pt-br → pt-BR,
+    zh-hant → zh-Hant; None when it is not one."""
+    parts = given.replace("_", "-").split("-")
+    fixed = [parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
+    tag = "-".join(fixed)
+    return tag if LANGUAGE_TAG.fullmatch(tag) else None
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a language's name as the language menu shows it (None: nothing)."""
+    if not name.strip():
+        return "it is empty"
+    if not name.isprintable():
+        bad = next(c for c in name if not c.isprintable())
+        return f"it has the character U+{ord(bad):04X}, which is not printable (a line break or a control character)"
+    if name != name.strip():
+        return "it begins or ends with a space"
+    if len(name) > 40:
+        return f"it is {len(name)} characters long (at most 40)"
+    return None
+
+
 def cmd_new_language(args: argparse.Namespace) -> int:
-    """Start a new language: docs folder of stubs, mkdocs.yml entry, strings and glossary."""
-    root, code = args.root, args.code
-    if not re.fullmatch(r"[a-z]{2}", code):
-        return usage_error(f"'{code}' is not a two-letter ISO 639-1 language code (e.g. fr, pt, ko)")
+    """Start a new language: docs folder of stubs, mkdocs.yml entry, strings and glossary.
+    CODE is a BCP 47 tag (fr, pt-BR, zh-Hant); every file is written, or none."""
+    root = args.root
+    code = language_tag(args.code)
+    if code is None:
+        return usage_error(
+            f"'{args.code}' is not a BCP 47 language tag (a language, then an optional script and region: fr, pt-BR, zh-Hant)"
+        )
+    if len(code.split("-")[0]) == 3:
+        return usage_error(
+            f"'{code}' has a three-letter language code: the site's language plugin (mkdocs-static-i18n) takes two-letter codes only"
+            " (with a script or region: pt-BR, zh-Hant); ask the site's editors which two-letter code to use"
+        )
     supported = readability.theme_languages()
     if code not in supported:
         return usage_error(f"the theme has no interface translation for '{code}'; it has: {', '.join(sorted(supported))}")
+    name = args.name if args.name is not None else code
+    problem = name_problem(name)
+    if problem:
+        return usage_error(
+            f"--name {json.dumps(name, ensure_ascii=False)}: {problem} — give the language's name as its readers write it, e.g. --name Français"
+        )
     catalogue = model.Catalogue.load(root)
     folder = model.docs_dir(root) / code
     if code in [lang.code for lang in catalogue.languages] or folder.exists() or model.l10n_file(code, "strings", root).parent.exists():
         print(f"{code} already exists (in mkdocs.yml, docs/{code}/ or l10n/{code}/): nothing was changed.", file=sys.stderr)
         return 1
-    name = args.name or code
     english = catalogue.default.code
+    files: dict[Path, str | None] = {}
     for page_name in catalogue.pages:
         source = model.read_page(model.page_file(english, page_name, root))
-        stub = model.page_file(code, page_name, root)
-        stub.parent.mkdir(parents=True, exist_ok=True)
-        stub.write_text(
+        files[model.page_file(code, page_name, root)] = (
             "---\n"
             f"title: {json.dumps(source.meta['title'], ensure_ascii=False)}\n"
             f"description: {json.dumps(source.meta['description'], ensure_ascii=False)}\n"
@@ -199,39 +238,52 @@ def cmd_new_language(args: argparse.Namespace) -> int:
             f"next_review: {source.meta['next_review']}\n"
             "untranslated: true  # UNTRANSLATED STUB: readers see the English page until this page is translated\n"
             "---\n\n"
-            f"<!-- Translate docs/{english}/{page_name} here; see TRANSLATING.md. -->\n",
-            encoding="utf-8",
+            f"<!-- Translate docs/{english}/{page_name} here; see TRANSLATING.md. -->\n"
         )
-    l10n = model.l10n_file(code, "strings", root).parent
-    l10n.mkdir(parents=True)
-    model.l10n_file(code, "strings", root).write_text(
+    files[model.l10n_file(code, "strings", root)] = (
         f"# Interface strings for {name}: translate each value (still English).\n"
         # The theme's own words (theme.*) are left out: the theme's translation shows until they are added.
         + "".join(
             line
             for line in model.l10n_file(english, "strings", root).read_text(encoding="utf-8").splitlines(keepends=True)
             if not line.startswith("theme.")
-        ),
-        encoding="utf-8",
+        )
     )
     terms = model.glossary(english, root).get("terms") or {}
-    model.l10n_file(code, "glossary", root).write_text(
+    files[model.l10n_file(code, "glossary", root)] = (
         f"# Glossary for {name}: write the approved translation of each term (see TRANSLATING.md).\nterms:\n"
         + "".join(f'  {json.dumps(term)}: ""\n' for term in terms)
         + "abbreviations: {}\n"
         + "# The words written after a number for each unit, and the words for numbers (see l10n/en/glossary.yml).\nunits:\n"
         + "".join(f"  {json.dumps(str(unit))}: []\n" for unit in model.glossary(english, root).get("units") or {})
-        + "numbers: {}\n",
-        encoding="utf-8",
+        + "numbers: {}\n"
     )
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     entries = list(re.finditer(r"^        - locale: .*\n(?:          .*\n)*", text, re.M))
+    if not entries:
+        print(
+            "mkdocs.yml: no language entry (`        - locale: …`) under the i18n plugin's languages — nothing was changed", file=sys.stderr
+        )
+        return 1
     entry = f"        - locale: {code}\n          name: {json.dumps(name, ensure_ascii=False)}\n          build: true\n"
-    config.write_text(text[: entries[-1].end()] + entry + text[entries[-1].end() :], encoding="utf-8")
+    files[config] = text[: entries[-1].end()] + entry + text[entries[-1].end() :]
+    for path, content in files.items():  # everything it would write reads back as meant, before anything is written
+        try:
+            if path == config:
+                languages = model._parse_languages(content)
+                if next((lang.name for lang in languages if lang.code == code), None) != name:
+                    raise ValueError(f"the new entry does not read back as {code} ({name})")
+            else:
+                model.load_yaml(content.split("---\n")[1] if path.suffix == ".md" else content)
+        except Exception as err:
+            print(f"{path.relative_to(root)}: would not read back ({err}) — nothing was changed", file=sys.stderr)
+            return 1
+    exchange.write_files(files)
     print(f"Started {code} ({name}): docs/{code}/ ({len(catalogue.pages)} stubs), l10n/{code}/, and its entry in mkdocs.yml.")
     print(
-        f"It is 0% translated and stays hidden from readers until every page is translated. Next: `python scripts/docs.py status --lang {code}`."
+        f"It is 0% translated and stays hidden from readers until {model.PUBLISH_THRESHOLD:.0%} of its pages are translated."
+        f" Next: `python scripts/docs.py status --lang {code}`."
     )
     return 0
 
@@ -347,7 +399,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def segments_shown(state: str, segments: dict[str, int]) -> str:
-    """The segment column of `status`: what is left to translate, in segments."""
+    """The segment column of `status`: what is left to translate, in segments, and what an
+    import keeps in l10n/<lang>/exchange.yml (translations waiting for their page, suggestions to review)."""
+    held = [
+        f"{segments[key]} {label}"
+        for key, label in (("waiting", "waiting in exchange.yml"), ("suggested", "to review in exchange.yml"))
+        if segments.get(key)
+    ]
+    shown = _segments_left(state, segments)
+    return f"{shown}, {', '.join(held)}" if held else shown
+
+
+def _segments_left(state: str, segments: dict[str, int]) -> str:
     if state == model.SOURCE:
         return str(segments["total"])
     if state == model.OUTDATED:
@@ -413,17 +476,28 @@ def cmd_import(args: argparse.Namespace) -> int:
     for problem in outcome.problems:
         print(problem.format(), file=sys.stderr)
     if outcome.refused:
-        print(f"Nothing was written: {sum(p.severity == 'error' for p in outcome.problems)} problems to fix.", file=sys.stderr)
+        print(f"Nothing was written: {counted(sum(p.severity == 'error' for p in outcome.problems), 'problem')} to fix.", file=sys.stderr)
         return 1
     for path in outcome.written:
         print(f"wrote {path.relative_to(root) if path.is_relative_to(root) else path}")
+    suggestions = sum(p.severity == exchange.KEPT and "suggestion" in p.message for p in outcome.problems)
+    if suggestions:
+        print(
+            f"{counted(suggestions, 'translation')} kept for review, not published (made for an English that changed since the export):"
+            " they wait in l10n/<lang>/exchange.yml and the next export marks them for review with the English they were made for"
+        )
     for page, left in sorted(outcome.waiting.items()):
-        print(f"{page}: {left} segments still to translate — the page is written once every segment is translated")
+        print(f"{page}: {counted(left, 'segment')} still to translate — the page is written once every segment is translated")
     if args.check:
         print("Checked: the import would be accepted (nothing written).")
     elif not outcome.written:
         print("Nothing changed.")
     return 0
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 problem', '2 problems'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def usage_error(message: str) -> int:

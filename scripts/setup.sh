@@ -9,10 +9,10 @@ cd "$(dirname "$0")/.."
 # Arabic; nginx, its Brotli module and openssl (a test certificate): the production
 # configuration's tests; poppler-utils: reading printed PDFs; Pango, HarfBuzz's subsetter
 # and fontconfig: WeasyPrint, which makes the PDF handouts in every build (with the Noto
-# fonts, embedded). Java (the Nu HTML Checker)
+# fonts, embedded); gettext: msgfmt -c and msgmerge check the exported PO files. Java (the Nu HTML Checker)
 # and Node (vnu-jar, Lighthouse) are installed from Debian only when the machine has none.
 SYSTEM_PACKAGES=(chromium fonts-noto-core fonts-noto-cjk nginx libnginx-mod-http-brotli-static openssl poppler-utils
-  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig gettext)
 
 install_system_packages() {
   local missing=()

@@ -7,7 +7,11 @@ placeholder or a link is refused with the segment's id and leaves every file as 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,11 @@ from translate.storage import po, tbx, tmx, xliff
 
 CASES = FIXTURES / "exchange"
 REFUSED = sorted(p.name for p in CASES.iterdir() if (p / "expected.txt").exists())
+
+
+def eid(root: Path, id_: str) -> str:
+    """A segment's id in exported files (its kind and first words in place of its position)."""
+    return exchange.Exchange(root).exchange_id(id_)
 
 
 def files_of(root: Path) -> dict[str, str]:
@@ -119,6 +128,13 @@ def test_the_glossary_and_the_memory_are_readable_by_cat_tools(tmp_path):
         written = ex.export(lang.code, "xliff", tmp_path)
         glossary = tbx.tbxfile.parsefile(str(next(p for p in written if p.suffix == ".tbx")))
         assert [u.source for u in glossary.units][: len(english_terms)] == english_terms
+        text = next(p for p in written if p.suffix == ".tbx").read_text(encoding="utf-8")
+        assert " from=" not in text, "TBX's <note> has no origin"
+        if lang.code == "vi":
+            assert "không dùng" in text, "the glossary's guidance (words not to use) is in the TBX"
+        memory_text = next(p for p in written if p.suffix == ".tmx").read_text(encoding="utf-8")
+        assert 'segtype="paragraph"' in memory_text and '<prop type="x-context">' in memory_text
+        assert '<prop type="x-review">' in memory_text and "changedate=" in memory_text
         memory = tmx.tmxfile.parsefile(str(next(p for p in written if p.suffix == ".tmx")))
         pages = [ex.page(lang.code, name) for name in ex.catalogue.pages]
         words = {segment.words for page in pages if page is not None for segment in page.segments}
@@ -134,8 +150,8 @@ def test_a_file_that_breaks_a_segment_is_refused_and_nothing_is_written(project_
     project_copy.use_docs("check/base")
     root = project_copy.root
     before = files_of(root)
-    [given] = [p for p in (CASES / case).iterdir() if p.suffix in (".xlf", ".po")]
-    result = run_docs(root, "import", str(given))
+    given = sorted(str(p) for p in (CASES / case).iterdir() if p.suffix in (".xlf", ".po"))
+    result = run_docs(root, "import", *given)
     assert result.stderr == (CASES / case / "expected.txt").read_text(encoding="utf-8")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -177,23 +193,25 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     interface = po.pofile.parsefile(str(strings))
     next(u for u in interface.units if u.getcontext() == "strings.yml:dismiss").addnote("short: one word", origin="translator")
     strings.write_bytes(bytes(interface))
-    units["trial.md#trial-steps/3"].target = "Anote su dolor 2 veces al día."
-    units["trial.md#trial-steps/7"].target = ""
-    units["trial.md#trial-phase/1"].addnote("ask the clinic about 'suele'", origin="translator")
+    units[eid(root, "trial.md#trial-steps/3")].target = "Anote su dolor 2 veces al día."
+    units[eid(root, "trial.md#trial-steps/7")].target = ""
+    units[eid(root, "trial.md#trial-phase/1")].addnote("ask the clinic about 'suele'", origin="translator")
     pages.write_bytes(bytes(store))
     page = model.page_file("es", "trial.md", root)
     before = page.read_bytes()
     result = run_docs(root, "import", str(pages), str(strings))
     assert result.returncode == 0, result.stderr
-    assert "es/trial.md: 1 segments still to translate" in result.stdout
+    assert "es/trial.md: 1 segment still to translate" in result.stdout
     assert page.read_bytes() == before
+    status = run_docs(root, "status", "--lang", "es")
+    assert re.search(r"trial\.md .* up to date, 1 waiting in exchange\.yml", status.stdout), status.stdout
     again = exchange.Exchange(root).units("es", "trial.md")
     by_id = {u.id: u for u in again}
     assert segments.words(by_id["trial.md#trial-steps/3"].target) == "Anote su dolor 2 veces al día."
     assert by_id["trial.md#trial-phase/1"].notes == "ask the clinic about 'suele'"
     assert next(u for u in exchange.Exchange(root).string_units("es") if u.id == "strings.yml:dismiss").notes == "short: one word"
     # the page is written once the last segment is translated; the note stays
-    units["trial.md#trial-steps/7"].target = "Se coloca el catéter."
+    units[eid(root, "trial.md#trial-steps/7")].target = "Se coloca el catéter."
     pages.write_bytes(bytes(store))
     assert run_docs(root, "import", str(pages)).returncode == 0
     assert "Anote su dolor 2 veces al día." in page.read_text(encoding="utf-8")
@@ -227,7 +245,8 @@ def test_a_new_page_is_written_from_a_stub(project_copy, tmp_path):
         if id_.startswith("index.md"):
             unit.settarget("", lang="es")
             target = unit.get_target_dom()
-            exchange._set_rich(target, mine[id_].text, ex.english_page("index.md").by_id[id_].codes)
+            own = ex.internal_ids("index.md").get(id_, id_)
+            exchange._set_rich(target, mine[own].text, ex.english_page("index.md").by_id[own].codes)
             target.set("state", "translated")
     pages.write_bytes(bytes(store))
     result = run_docs(root, "import", str(pages))
@@ -247,6 +266,10 @@ def test_import_usage_errors_exit_2(tmp_path):
     other.write_text("hello", encoding="utf-8")
     result = run_docs(model.REPO, "import", str(other))
     assert result.returncode == 1 and "notes.txt: is neither XLIFF (.xlf) nor PO (.po)" in result.stderr
+    huge = tmp_path / "huge.xlf"
+    huge.write_bytes(b" " * (exchange.FILE_MAX + 1))
+    result = run_docs(model.REPO, "import", str(huge))
+    assert result.returncode == 1 and "huge.xlf: is 20.0 MB, more than an export of this site can be" in result.stderr
 
 
 @pytest.mark.fixture_cases
@@ -258,7 +281,7 @@ def test_a_translators_comment_in_the_page_survives_an_import(project_copy, tmp_
     page.write_text(text, encoding="utf-8")
     [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po"]
     store = po.pofile.parsefile(str(pages))
-    unit = next(u for u in store.units if u.getcontext() == "trial.md#trial-phase/1")
+    unit = next(u for u in store.units if u.getcontext() == eid(root, "trial.md#trial-phase/1"))
     unit.target = "La fase de prueba dura de unos días a una semana."
     pages.write_bytes(bytes(store))
     result = run_docs(root, "import", str(pages))
@@ -310,7 +333,7 @@ def test_an_import_that_fails_midway_leaves_every_file_as_it_was(project_copy, t
     [pages, strings] = [p for name in ("pages.po", "strings.po") for p in written if p.name == name]
     store = po.pofile.parsefile(str(pages))
     units = {u.getcontext(): u for u in store.units if not u.isheader()}
-    units["trial.md#trial-steps/3"].target = "Anote su dolor 2 veces al día."
+    units[eid(root, "trial.md#trial-steps/3")].target = "Anote su dolor 2 veces al día."
     pages.write_bytes(bytes(store))
     interface = po.pofile.parsefile(str(strings))
     next(u for u in interface.units if u.getcontext() == "strings.yml:dismiss").addnote("short: one word", origin="translator")
@@ -342,3 +365,238 @@ def test_an_exchange_store_with_a_yaml_alias_is_refused_with_its_line(project_co
         "l10n/es/exchange.yml:1: an anchor (&x) is not allowed — write each value out in full: anchors (&name) and aliases (*name) are not allowed"
     )
     assert files_of(root) == before
+
+
+@pytest.mark.fixture_cases
+def test_a_note_without_from_translator_is_kept(project_copy, tmp_path):
+    """A CAT tool's <note> without `from`, or from a reviewer, is the translator's note too:
+    kept in l10n/es/exchange.yml (a reviewer's with its origin) and back in the next export."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    [pages] = [p for p in exchange.Exchange(root).export("es", "xliff", tmp_path) if p.name == "pages.xlf"]
+    text = pages.read_text(encoding="utf-8")
+    unit = text.index(f'id="{eid(root, "trial.md#trial-phase/1")}"')
+    end = text.index("</trans-unit>", unit)
+    text = text[:end] + '<note>ask the clinic</note><note from="reviewer">fine</note>' + text[end:]
+    pages.write_text(text, encoding="utf-8")
+    result = run_docs(root, "import", str(pages))
+    assert result.returncode == 0, result.stderr
+    again = {u.id: u for u in exchange.Exchange(root).units("es", "trial.md")}
+    assert again["trial.md#trial-phase/1"].notes == "ask the clinic\n(reviewer) fine"
+
+
+@pytest.mark.fixture_cases
+def test_a_file_exported_before_an_english_edit_is_taken_where_the_english_is_the_same(project_copy, tmp_path):
+    """english_changed/es-trial.po was exported before the English of trial-steps/3 changed:
+    its other segments are taken (the page is written), that one's new translation is kept as
+    a suggestion with the English it was made for, and the next export marks it for review;
+    importing that export as it is changes nothing, translating it settles the suggestion."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    page = model.page_file("es", "trial.md", root)
+    result = run_docs(root, "import", str(CASES / "english_changed" / "es-trial.po"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "es-trial.po: segment trial.md#trial-steps/3: its English changed since this file was exported: the translation is not"
+        " published, it is kept as a suggestion — export again: it comes back marked for review (fuzzy) with the English it was"
+        " made for; check it against the new English\n"
+    )
+    assert "1 translation kept for review, not published" in result.stdout
+    assert "1 to review in exchange.yml" in run_docs(root, "status", "--lang", "es").stdout
+    written = page.read_text(encoding="utf-8")
+    assert "La fase de prueba dura de unos días" in written and "Anote su nivel de dolor 2 veces" in written
+    assert "Escriba" not in written
+    [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po"]
+    units = {u.getcontext(): u for u in po.pofile.parsefile(str(pages)).units if not u.isheader()}
+    offered = units[eid(root, "trial.md#trial-steps/3")]
+    assert offered.isfuzzy() and offered.target == "Escriba su nivel de dolor 2 veces al día."
+    assert offered.prev_source == "Write down your pain level 2 times a day."
+    before = files_of(root)
+    again = run_docs(root, "import", str(pages))
+    assert again.returncode == 0 and "Nothing changed." in again.stdout and files_of(root) == before, again.stdout
+    store = po.pofile.parsefile(str(pages))
+    reviewed = next(u for u in store.units if u.getcontext() == eid(root, "trial.md#trial-steps/3"))
+    reviewed.target = "Escriba sus niveles de dolor 2 veces al día."
+    reviewed.markfuzzy(False)
+    pages.write_bytes(bytes(store))
+    assert run_docs(root, "import", str(pages)).returncode == 0
+    assert "Escriba sus niveles de dolor 2 veces" in page.read_text(encoding="utf-8")
+    assert not (root / "l10n" / "es" / "exchange.yml").exists(), "the suggestion is settled"
+
+
+def test_exported_files_carry_their_context(tmp_path):
+    """A string's comment lines as a note, a placeholder's {name} (XLIFF equiv-text), the
+    description's length limit (XLIFF maxwidth, PO max-length flag); date_format, a setting,
+    is not exported; Chinese is zh-Hans; no unit of an unreviewed page is approved."""
+    ex = exchange.Exchange()
+    written = ex.export("zh", "xliff", tmp_path / "x") + ex.export("zh", "po", tmp_path / "p")
+    text = {p.name: p.read_text(encoding="utf-8") for p in written}
+    strings = {u.xmlelement.get("id"): u for u in xliff.xlifffile.parsestring(text["strings.xlf"].encode()).units}
+    assert "strings.yml:date_format" not in strings
+    suggestion = strings["strings.yml:language_suggestion"]
+    assert "is this language's name" in suggestion.getnotes("developer")
+    assert 'equiv-text="{language}"' in text["strings.xlf"]
+    assert 'target-language="zh-Hans"' in text["pages.xlf"] and '"Language: zh_Hans\\n"' in text["pages.po"]
+    description = re.search(r'<trans-unit[^>]*id="index.md:description"[^>]*>', text["pages.xlf"]).group(0)
+    assert 'maxwidth="160"' in description and 'size-unit="char"' in description
+    assert '#, max-length:160\nmsgctxt "index.md:description"' in text["pages.po"]
+    reviewed = {name for name in ex.catalogue.pages if ex.catalogue.review("zh", name).state == model.REVIEWED}
+    for unit in xliff.xlifffile.parsestring(text["pages.xlf"].encode()).units:
+        page = unit.xmlelement.get("id").split(":")[0].split("#")[0]
+        assert (unit.xmlelement.get("approved") == "yes") <= (page in reviewed), unit.xmlelement.get("id")
+
+
+@pytest.mark.fixture_cases
+def test_only_a_reviewed_page_is_approved(project_copy, tmp_path):
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    reviewed = run_docs(root, "review", "es", "trial.md", "--by", "Ana Pérez", "--qualification", "Medical translator")
+    assert reviewed.returncode == 0, reviewed.stderr
+    [pages] = [p for p in exchange.Exchange(root).export("es", "xliff", tmp_path) if p.name == "pages.xlf"]
+    approved = {
+        u.xmlelement.get("id").split(":")[0].split("#")[0]
+        for u in xliff.xlifffile.parsefile(str(pages)).units
+        if u.xmlelement.get("approved")
+    }
+    assert approved == {"trial.md"}
+
+
+def test_a_chinese_variant_is_refused_and_zh_hans_is_taken(tmp_path):
+    ex = exchange.Exchange()
+    [pages] = [p for p in ex.export("zh", "xliff", tmp_path) if p.name == "pages.xlf"]
+    assert run_docs(model.REPO, "import", "--check", str(pages)).returncode == 0
+    pages.write_text(pages.read_text(encoding="utf-8").replace('target-language="zh-Hans"', 'target-language="zh-TW"'), encoding="utf-8")
+    result = run_docs(model.REPO, "import", "--check", str(pages))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "pages.xlf: its target language is 'zh-TW'" in result.stderr and "tagged 'zh-Hans'" in result.stderr
+
+
+def test_po_headers_are_the_same_on_an_unchanged_export(tmp_path):
+    ex = exchange.Exchange()
+    first = [p.read_bytes() for p in ex.export("es", "po", tmp_path / "a") if p.suffix == ".po"]
+    second = [p.read_bytes() for p in exchange.Exchange().export("es", "po", tmp_path / "b") if p.suffix == ".po"]
+    assert first == second
+    assert f'"POT-Creation-Date: {ex.created()}\\n"'.encode() in first[0]
+
+
+@pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext is not installed (scripts/setup.sh --system installs it)")
+def test_every_exported_po_passes_msgfmt_check(tmp_path):
+    """`msgfmt -c`, as Weblate, Poedit and a build would run it, on every language's PO files."""
+    ex = exchange.Exchange()
+    for lang in ex.catalogue.languages[1:]:
+        for path in ex.export(lang.code, "po", tmp_path):
+            if path.suffix == ".po":
+                result = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True)
+                assert result.returncode == 0, (lang.code, path.name, result.stderr)
+
+
+def test_pofilter_finds_nothing_after_a_round_trip(project_copy, tmp_path):
+    """translate-toolkit's pofilter (codes, placeholders, variables) on each language's PO
+    files, exported, imported back as they are and exported again."""
+    root = project_copy.root
+    ex = exchange.Exchange(root)
+    files = [p for lang in ex.catalogue.languages[1:] for p in ex.export(lang.code, "po", tmp_path / "out") if p.suffix == ".po"]
+    assert not exchange.Exchange(root).import_files(files).refused
+    pofilter = Path(sys.executable).with_name("pofilter")
+    for lang in ex.catalogue.languages[1:]:
+        for path in exchange.Exchange(root).export(lang.code, "po", tmp_path / "again"):
+            if path.suffix != ".po":
+                continue
+            found = tmp_path / f"{lang.code}-{path.name}"
+            checks = ["-t", "xmltags", "-t", "printf", "-t", "variables"]
+            subprocess.run([str(pofilter), "--progress=none", *checks, str(path), str(found)], check=True, capture_output=True)
+            flagged = found.read_text(encoding="utf-8").count("# (pofilter)") if found.exists() else 0
+            assert flagged == 0, (lang.code, path.name, found.read_text(encoding="utf-8"))
+
+
+@pytest.mark.fixture_cases
+def test_inserting_or_removing_a_block_changes_no_other_segments_id(project_copy, tmp_path):
+    """Exchange ids name a block by its section, kind and first English words, not its
+    position: after a paragraph is inserted and a list item removed in English, every other
+    segment keeps its id, English and translation, and `msgmerge` (the old file against the
+    new export) makes no fuzzy entry; the old file still imports (its English is compared)."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    [old] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path / "old") if p.name == "pages.po"]
+    path = model.page_file("en", "trial.md", root)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("## Steps {#trial-steps}\n\n", "## Steps {#trial-steps}\n\nAsk your care team anything you want to know.\n\n")
+    text = text.replace("    - Write down your pain levels 2 times a day.\n", "")
+    path.write_text(text, encoding="utf-8")
+    assert run_docs(root, "snapshot").returncode == 0
+    [new] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path / "new") if p.name == "pages.po"]
+    before = {u.getcontext(): u for u in po.pofile.parsefile(str(old)).units if not u.isheader()}
+    after = {u.getcontext(): u for u in po.pofile.parsefile(str(new)).units if not u.isheader()}
+    assert set(before) - set(after) == {"trial.md#trial-steps/item-write-down-your-pain-levels-2-times-a-day"}
+    assert set(after) - set(before) == {"trial.md#trial-steps/paragraph-ask-your-care-team-anything-you-want"}
+    for id_ in set(before) & set(after):
+        assert (after[id_].source, after[id_].target, after[id_].isfuzzy()) == (before[id_].source, before[id_].target, False), id_
+    if shutil.which("msgmerge"):
+        merged = tmp_path / "merged.po"
+        subprocess.run(["msgmerge", "--quiet", "-o", str(merged), str(old), str(new)], check=True)
+        units = [u for u in po.pofile.parsefile(str(merged)).units if not u.isheader() and not u.isobsolete()]
+        assert [u.getcontext() for u in units if u.isfuzzy()] == []
+        assert all(u.target == before[u.getcontext()].target for u in units if u.getcontext() in before)
+    result = run_docs(root, "import", "--check", str(old))
+    assert result.returncode == 0, result.stderr
+    assert (
+        "segment trial.md#trial-steps/item-write-down-your-pain-levels-2-times-a-day: the English page no longer has this segment"
+        in result.stderr
+    )
+
+
+@pytest.mark.fixture_cases
+def test_a_block_whose_first_words_changed_is_kept_as_a_suggestion(project_copy, tmp_path):
+    """Its exchange id changed with its English: the unit of an earlier export is matched to
+    the most similar block of its section and kind, and kept for review, not published."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    [old] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path / "old") if p.name == "pages.po"]
+    store = po.pofile.parsefile(str(old))
+    unit = next(u for u in store.units if u.getcontext() == eid(root, "trial.md#trial-phase/1"))
+    unit.target = "La fase de prueba dura entre unos días y una semana."
+    old.write_bytes(bytes(store))
+    path = model.page_file("en", "trial.md", root)
+    text = path.read_text(encoding="utf-8").replace("The trial phase generally takes", "The trial phase usually takes")
+    path.write_text(text, encoding="utf-8")
+    assert run_docs(root, "snapshot").returncode == 0
+    result = run_docs(root, "import", str(old))
+    assert result.returncode == 0, result.stderr
+    assert "trial-phase/paragraph-the-trial-phase-generally-takes-place: its English changed since this file was exported" in result.stderr
+    assert "dura entre" not in model.page_file("es", "trial.md", root).read_text(encoding="utf-8")
+    offered = {u.id: u for u in exchange.Exchange(root).units("es", "trial.md")}["trial.md#trial-phase/1"]
+    assert offered.state == exchange.REVIEW and segments.words(offered.target) == "La fase de prueba dura entre unos días y una semana."
+    assert offered.before is not None and "generally takes" in offered.before.plain
+
+
+def test_volunteers_pull_requests_are_checked_and_pages_offer_no_edit_link_until_set():
+    """A pull request runs the publishing gate and the strict build (.github/workflows/);
+    mkdocs.yml sets no edit link (edit_uri needs repo_url) until both are set."""
+    import yaml
+
+    workflow = yaml.safe_load((model.REPO / ".github" / "workflows" / "translations.yml").read_text(encoding="utf-8"))
+    assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as True
+    runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
+    assert "bash scripts/setup.sh --system" in runs and ".venv/bin/python scripts/docs.py check" in runs
+    assert any(run.startswith(".venv/bin/properdocs build --strict") for run in runs)
+    config = model.load_mkdocs_config()
+    assert bool(config.get("edit_uri")) <= bool(config.get("repo_url")), "an edit link needs the repository's address"
+
+
+@pytest.mark.fixture_cases
+def test_a_segment_twice_in_a_po_file_is_named_with_both_lines(project_copy, tmp_path):
+    """A long msgctxt, wrapped over lines as gettext tools write it, is found at its line."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path) if p.name == "pages.po"]
+    text = pages.read_text(encoding="utf-8")
+    id_ = eid(root, "trial.md#trial-steps/1")
+    start = text.rindex("\n\n", 0, text.index("item-catheter-placement")) + 2
+    unit = text[start : text.index("\n\n", start) + 2]
+    assert id_ in unit.replace('"\n"', "")
+    pages.write_text(text + "\n" + unit.replace("Colocación", "Inserción"), encoding="utf-8")
+    first = text[:start].count("\n") + 2
+    last = (text + "\n").count("\n") + 2
+    result = run_docs(root, "import", str(pages))
+    assert result.returncode == 1
+    assert f"pages.po: segment {id_}: the file has this segment twice (line {first} and line {last})" in result.stderr

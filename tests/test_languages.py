@@ -330,3 +330,42 @@ def test_a_production_build_refuses_a_published_language_whose_urgent_text_is_en
     own = {"en": "Call us.", **{code: f"{code} words" for code in names}}
     assert clinic.english_only({**clinic.EXAMPLE, "urgent": own}, names, "en") == []
     assert clinic.english_only(clinic.EXAMPLE, {}, "en") == [], "an unpublished language keeps the English fallback"
+
+
+def test_new_language_takes_bcp47_tags(project_copy):
+    """pt-BR and zh-Hant (any case) are started and pass `docs.py check`; the message gives the
+    threshold readers wait for (model.PUBLISH_THRESHOLD, as TRANSLATING.md says)."""
+    root = project_copy.root
+    for given, code in (("pt-br", "pt-BR"), ("zh-Hant", "zh-Hant")):
+        result = run_docs(root, "new-language", given, "--name", "Nome")
+        assert result.returncode == 0, result.stderr
+        assert f"Started {code} (Nome)" in result.stdout
+        assert f"until {model.PUBLISH_THRESHOLD:.0%} of its pages are translated" in result.stdout
+        assert (root / "docs" / code).is_dir() and code in [lang.code for lang in model.Catalogue.load(root).languages]
+    check = run_docs(root, "check")
+    assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "message"),
+    [
+        ("fil", "Filipino", "'fil' has a three-letter language code"),
+        ("fr", "Français\nbuild: false", "U+000A, which is not printable"),
+        ("fr", "Fran\x01çais", "U+0001, which is not printable"),
+        ("fr", " ", "it is empty"),
+        ("fr-", "Français", "is not a BCP 47 language tag"),
+    ],
+)
+def test_new_language_refuses_and_writes_nothing(project_copy, code, name, message):
+    root = project_copy.root
+    before = {
+        p.relative_to(root).as_posix(): p.read_bytes() for folder in ("docs", "l10n") for p in (root / folder).rglob("*") if p.is_file()
+    }
+    config = (root / "mkdocs.yml").read_bytes()
+    result = run_docs(root, "new-language", code, "--name", name)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
+    after = {
+        p.relative_to(root).as_posix(): p.read_bytes() for folder in ("docs", "l10n") for p in (root / folder).rglob("*") if p.is_file()
+    }
+    assert after == before and (root / "mkdocs.yml").read_bytes() == config
+    assert not (root / "docs" / "fr").exists()

@@ -164,4 +164,4 @@ def _long_date(value, language: str, pattern: str) -> str:
     """A date as the language writes it: CLDR's long form, or the pattern its strings.yml
     gives (`date_format`; Vietnamese: "24 tháng 11 năm 2026", not CLDR's "24 tháng 11, 2026")."""
     date = model.as_date(value)
-    return format_date(date, format=pattern, locale=language) if date else str(value)
+    return format_date(date, format=pattern, locale=language.replace("-", "_")) if date else str(value)

@@ -18,8 +18,12 @@ in `l10n/<lang>/exchange.yml` and comes back in the next export.
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import math
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,8 +55,15 @@ from sitekit.segments import (
 
 FORMATS = {"xliff": "xlf", "po": "po"}
 STRINGS = "strings.yml"
+POSITIONAL = re.compile(r"/\d+$")  # a block's id inside the project: its position in its section
+SLUG_MAX = 48  # characters of a block's exchange id after its section: its kind and first words
+NOTE_MAX = 2000  # characters of a translator's note on one segment
+FILE_MAX = 20_000_000  # bytes of an imported file (an export of the site is far smaller)
+NOT_TEXT = ("date_format",)  # interface settings, not words: set in l10n/<lang>/strings.yml, never exported
+EXCHANGE_TAGS = {"zh": "zh-Hans"}  # the BCP 47 tag exchange files carry, where the site's code is shorter
+NEWLINE = b"\n"
 TRANSLATED, REVIEW, EMPTY = "translated", "needs review", "empty"
-EXPORT_AGAIN = "export the file again (`python scripts/docs.py export …`): your translations are carried over, and only the English segments that changed are marked"
+KEPT = "kept"  # a Refusal's severity: not an error, the import goes on; what was kept and where it comes back
 
 
 @dataclass
@@ -65,6 +76,8 @@ class Unit:
     state: str  # TRANSLATED, REVIEW or EMPTY
     before: Segment | None = None  # for REVIEW: the English the translation was made from
     notes: str = ""
+    context: str = ""  # what the English file says about it (a string's comment lines)
+    reviewed: bool = False  # the page's translation is reviewed (model.Catalogue.review) and this is its own
 
 
 @dataclass
@@ -78,7 +91,7 @@ class Refusal:
     severity: str = "error"
 
     def format(self) -> str:
-        label = "" if self.severity == "error" else "warning: "
+        label = "" if self.severity in ("error", KEPT) else "warning: "
         where = f"{self.where}: " if self.where else ""
         return f"{self.file}: {where}{label}{self.message} — {self.fix}"
 
@@ -103,6 +116,7 @@ class Exchange:
         self.catalogue = self.gate.catalogue
         self.english = self.catalogue.default.code
         self._pages: dict[tuple[str, str], Page | None] = {}
+        self._ids: dict[str, dict[str, str]] = {}
 
     # --- reading the project --------------------------------------------------------------------
 
@@ -155,6 +169,7 @@ class Exchange:
         own = self.page(lang, name)
         mine = own.by_id if own else {}
         store = self.kept(lang) if kept else Kept({})
+        reviewed = self.catalogue.review(lang, name).state == model.REVIEWED
         units = []
         for change in self.page_changes(lang, name)[0]:
             english = change.segment
@@ -164,6 +179,7 @@ class Exchange:
                 if target is not None:
                     same = change.state == "same" and english.codes.keys() == _codes_of(target)
                     unit = Unit(english.id, english, target, TRANSLATED if same else REVIEW, None if same else change.before)
+                    unit.reviewed = same and reviewed
             units.append(store.apply(unit))
         return units
 
@@ -171,8 +187,11 @@ class Exchange:
         english = _strings(model.l10n_file(self.english, "strings", self.root))
         own = _strings(model.l10n_file(lang, "strings", self.root))
         store = self.kept(lang) if kept else Kept({})
+        comments = string_comments(model.l10n_file(self.english, "strings", self.root))
         units = []
         for key, value in english.items():
+            if key in NOT_TEXT:
+                continue
             segment = string_segment(key, value)
             mine = own.get(key)
             unit = Unit(segment.id, segment, None, EMPTY)
@@ -181,11 +200,50 @@ class Exchange:
                     unit = Unit(segment.id, segment, parse_plain(mine, segment), TRANSLATED)
                 except SegmentError:
                     unit = Unit(segment.id, segment, (mine,), REVIEW)
+            unit.context = comments.get(key, "")
             units.append(store.apply(unit))
         return units
 
     def kept(self, lang: str) -> Kept:
-        return Kept.load(kept_file(lang, self.root))
+        return Kept.load(kept_file(lang, self.root), self.exchange_id)
+
+    def exchange_ids(self, name: str) -> dict[str, str]:
+        """The page's segment ids as exchange files carry them: a block's position in its
+        section (`trial.md#trial-steps/3`) becomes its kind and first English words
+        (`trial.md#trial-steps/item-write-down-your-pain-levels-2`), so inserting or removing
+        a block changes no other segment's id; titles, descriptions and headings keep theirs."""
+        if name not in self._ids:
+            ids: dict[str, str] = {}
+            used: set[str] = set()
+            for segment in self.english_page(name).segments:
+                match = POSITIONAL.search(segment.id)
+                if match is None:
+                    ids[segment.id] = segment.id
+                    continue
+                words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", segment.words).encode("ascii", "ignore").decode().lower())
+                slug = segment.kind
+                for word in words:
+                    if len(slug) + len(word) + 1 > SLUG_MAX:
+                        break
+                    slug += "-" + word
+                stable, number = f"{segment.id[: match.start()]}/{slug}", 1
+                while stable in used:
+                    number += 1
+                    stable = f"{segment.id[: match.start()]}/{slug}~{number}"
+                used.add(stable)
+                ids[segment.id] = stable
+            self._ids[name] = ids
+        return self._ids[name]
+
+    def exchange_id(self, id_: str) -> str:
+        """A segment's id in exchange files and messages (its own id where it has no other)."""
+        name = _page_of(id_)
+        if name not in self.catalogue.pages:
+            return id_
+        return self.exchange_ids(name).get(id_, id_)
+
+    def internal_ids(self, name: str) -> dict[str, str]:
+        return {stable: own for own, stable in self.exchange_ids(name).items()}
 
     # --- export -------------------------------------------------------------------------------------
 
@@ -198,12 +256,23 @@ class Exchange:
         written = []
         for stem, groups in (("pages", pages), ("strings", strings)):
             path = folder / f"{stem}.{FORMATS[fmt]}"
-            store = _xliff_store(lang, groups) if fmt == "xliff" else _po_store(lang, groups)
+            store = (
+                _xliff_store(lang, groups, self.exchange_id)
+                if fmt == "xliff"
+                else _po_store(lang, groups, self.created(), self.exchange_id)
+            )
             path.write_bytes(bytes(store))
             written.append(path)
         written.append(self._glossary(lang, folder / "glossary.tbx"))
         written.append(self._memory(lang, folder / "memory.tmx"))
         return written
+
+    def created(self) -> str:
+        """The PO files' POT-Creation-Date: the newest English page's last review (the same
+        on every export of unchanged English, so tools see no change)."""
+        dates = [str(self.english_page(name).source.meta.get("last_reviewed") or "") for name in self.catalogue.pages]
+        newest = max((d for d in dates if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)), default="2000-01-01")
+        return f"{newest} 00:00+0000"
 
     def _glossary(self, lang: str, path: Path) -> Path:
         store = tbx.tbxfile(sourcelanguage=self.english, targetlanguage=lang)
@@ -229,28 +298,53 @@ class Exchange:
             unit.addnote(
                 f"unit written after a number ({', '.join(map(str, english_forms or []))}): keep it with its number", origin="developer"
             )
+        for note in store.document.getroot().iter("note"):
+            note.attrib.pop("from", None)  # TBX's <note> has no origin (translate-toolkit writes XLIFF's)
+        advice = glossary_comments(model.l10n_file(lang, "glossary", self.root))
+        if advice:  # the language's own guidance (words to avoid, forms to prefer), not tied to one term
+            header = store.document.getroot().find("martifHeader")
+            if header is not None:
+                notes = etree.SubElement(header, "notesStmt")
+                for text in advice:
+                    etree.SubElement(notes, "note").text = text
         path.write_bytes(bytes(store))
         return path
 
     def _memory(self, lang: str, path: Path) -> Path:
         """Every translated segment with the English it was translated from (an outdated page's
         segments with their older English): words only, codes left out."""
-        store = tmx.tmxfile(sourcelanguage=self.english, targetlanguage=lang)
+        tag = exchange_tag(lang)
+        store = tmx.tmxfile(sourcelanguage=self.english, targetlanguage=tag)
+        header = store.document.getroot().find("header")
+        if header is not None:
+            header.set("segtype", "paragraph")  # a segment is a block (several sentences), not one sentence
+
+        def add(source: str, target: str, context: str, review: str, date: str) -> None:
+            store.addtranslation(source, self.english, target, tag)
+            node = store.units[-1].xmlelement
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                node.set("changedate", date.replace("-", "") + "T000000Z")
+            for kind, value in (("x-context", context), ("x-review", review)):
+                etree.SubElement(node, "prop", type=kind).text = value
+                node.insert(0, node[-1])  # <prop> comes before <tuv>
+
         seen = set()
         for name in self.catalogue.pages:
             followed, own = self.followed(lang, name), self.page(lang, name)
             if followed is None or own is None:
                 continue
             mine = own.by_id
+            review = self.catalogue.review(lang, name).state
+            date = str(own.source.meta.get("last_reviewed") or "")
             for segment in followed[0].segments:
                 theirs = mine.get(segment.id)
                 pair = (segment.words, theirs.words if theirs else "")
                 if theirs is not None and all(pair) and pair not in seen:
                     seen.add(pair)
-                    store.addtranslation(pair[0], self.english, pair[1], lang)
+                    add(pair[0], pair[1], f"{name} {segment.kind}" + ("" if followed[1] else " (outdated)"), review, date)
         for unit in self.string_units(lang):
             if unit.state == TRANSLATED and unit.target is not None:
-                store.addtranslation(unit.english.plain, self.english, plain(unit.target, unit.english.codes), lang)
+                add(unit.english.plain, plain(unit.target, unit.english.codes), unit.id, model.UNREVIEWED, "")
         path.write_bytes(bytes(store))
         return path
 
@@ -267,7 +361,9 @@ class Exchange:
                 outcome.problems.append(Refusal(shown, err.where, err.message, err.fix))
                 continue
             sources = units.pop("@english")
-            plans.append(_Plan(self, path, shown, lang, units, sources, outcome))
+            file_ids = {own: theirs for own, (_, theirs, _) in units.pop("@file").items()}
+            plans.append(_Plan(self, path, shown, lang, units, sources, outcome, file_ids=file_ids))
+        _conflicts(plans, outcome)
         kept: dict[str, Kept] = {}  # one per language, shared by the files of that language
         for plan in plans:
             plan.kept = kept.setdefault(plan.lang, self.kept(plan.lang))
@@ -281,6 +377,26 @@ class Exchange:
             return outcome
         outcome.written = write_files(files)
         return outcome
+
+
+def _conflicts(plans: list[_Plan], outcome: Outcome) -> None:
+    """Two files of one import that translate a segment differently: neither is taken over the other."""
+    first: dict[tuple[str, str], tuple[str, Text | None, str]] = {}
+    for plan in plans:
+        for units in plan.units.values():
+            for id_, (target, state, _) in units.items():
+                if target is None or state == EMPTY:
+                    continue
+                shown, other, other_state = first.setdefault((plan.lang, id_), (plan.shown, target, state))
+                if shown != plan.shown and (other, other_state) != (target, state):
+                    outcome.problems.append(
+                        Refusal(
+                            plan.shown,
+                            f"segment {plan.file_ids.get(id_, id_)}",
+                            f"{shown} translates this segment differently{' (or marks it for review)' if other == target else ''}",
+                            f"keep one translation: correct one of the two files, or import {plan.shown} and {shown} one at a time",
+                        )
+                    )
 
 
 STAGED = ".importing"  # a file's temporary name while an import writes it (the gate refuses one left behind)
@@ -356,8 +472,12 @@ class _Plan:
     outcome: Outcome
     files: dict[Path, str] = field(default_factory=dict)  # the pages and strings it writes
     kept: Kept | None = None
+    file_ids: dict[str, str] = field(default_factory=dict)  # project id -> the id the file gives the segment
 
     def refuse(self, where: str, message: str, fix: str, severity: str = "error") -> None:
+        if where.startswith("segment "):  # named as the file names it (else as an export would)
+            id_ = where.removeprefix("segment ")
+            where = f"segment {self.file_ids.get(id_) or self.exchange.exchange_id(id_)}"
         self.outcome.problems.append(Refusal(self.shown, where, message, fix, severity))
 
     def prepare(self) -> None:
@@ -366,7 +486,10 @@ class _Plan:
             if group == STRINGS:
                 self._strings(units)
             elif group not in ex.catalogue.pages:
-                self.refuse(f"page {group}", "there is no such English page", f"pages are {', '.join(ex.catalogue.pages)}")
+                if group:
+                    self.refuse(f"page {group}", "there is no such English page", f"pages are {', '.join(ex.catalogue.pages)}")
+                else:
+                    self.refuse("", "a unit has no segment id (its id or msgctxt is empty)", "keep each unit's id as the export wrote it")
             else:
                 self._page(group, units)
 
@@ -377,19 +500,30 @@ class _Plan:
         the file leaves out keeps what it has (`current`); a translation for review that is
         not the page's own (`own`) is kept for the next export."""
         known = {segment.id for segment in english}
-        for id_ in units:
-            if id_ not in known:
-                self.refuse(f"segment {id_}", "the English page has no such segment", EXPORT_AGAIN)
+        for id_, (target, _, _) in units.items():
+            if id_ not in known and target is not None:
+                self.refuse(
+                    f"segment {id_}",
+                    "the English page no longer has this segment (it was removed since the file was exported): its translation is not used",
+                    "nothing to do; export again to get the page's current segments",
+                    KEPT,
+                )
         targets: dict[str, Text] = {}
         ok = True
         for segment in english:
             target, state, notes = units.get(segment.id, (None, EMPTY, ""))
             assert self.kept is not None
-            self.kept.note(segment, notes)
-            if segment.id not in units:
+            if segment.id in units:
+                self.kept.note(segment, notes)
+            else:
                 unit = current[segment.id]
                 target, state = unit.target, unit.state
             if target is None or state == EMPTY:
+                continue
+            if state == REVIEW and segment.id in current and target == current[segment.id].target:
+                mine = own[segment.id]  # the suggestion the export offered, as it was: the page keeps its own
+                if mine.state == TRANSLATED and mine.target is not None:
+                    targets[segment.id] = mine.target
                 continue
             problems = (
                 string_problems(target, segment)
@@ -411,8 +545,7 @@ class _Plan:
         english = ex.english_page(name)
         current = {unit.id: unit for unit in ex.units(self.lang, name)}
         own = {unit.id: unit for unit in ex.units(self.lang, name, kept=False)}
-        if not self._same_english(english.segments, units):
-            return
+        units = self._suggestions(english.segments, units, own)
         targets = self._targets(english.segments, units, current, own)
         if targets is None:
             return
@@ -425,19 +558,42 @@ class _Plan:
             if len(todo) < len(english.segments):
                 self.outcome.waiting[f"{self.lang}/{name}"] = len(todo)
             return
-        self.kept.forget_translations(english.segments)
+        self.kept.forget_translations(english.segments, _settled(units))
         if all(own[s.id].state == TRANSLATED and own[s.id].target == targets[s.id] for s in english.segments):
             return
         self._write_page(name, english, targets)
 
-    def _same_english(self, english: list[Segment], units: dict[str, tuple[Text | None, str, str]]) -> bool:
-        same = True
+    def _suggestions(
+        self, english: list[Segment], units: dict[str, tuple[Text | None, str, str]], own: dict[str, Unit]
+    ) -> dict[str, tuple[Text | None, str, str]]:
+        """The file's units whose English is the current one; a translation made for an English
+        that changed since the export is kept in the exchange store as a suggestion (with the
+        English it was made for) and comes back marked for review in the next export."""
+        taken = dict(units)
+        assert self.kept is not None
         for segment in english:
             source = self.sources.get(segment.id)
-            if segment.id in units and source is not None and shape(source[0], segment.codes) != shape(segment.text, segment.codes):
-                self.refuse(f"segment {segment.id}", "the English text has changed since this file was exported", EXPORT_AGAIN)
-                same = False
-        return same
+            if segment.id not in units or source is None or source[0] is None:
+                continue
+            if shape(source[0], segment.codes) == shape(segment.text, segment.codes):
+                continue
+            target, _, notes = taken.pop(segment.id)
+            self.kept.note(segment, notes)
+            if target is None:
+                continue
+            if own[segment.id].target == target:
+                continue  # the page has this translation already
+            made_for = source[0]
+            self.kept.suggest(
+                segment, target, made_for[0] if len(made_for) == 1 and isinstance(made_for[0], str) else plain(made_for, segment.codes)
+            )
+            self.refuse(
+                f"segment {segment.id}",
+                "its English changed since this file was exported: the translation is not published, it is kept as a suggestion",
+                "export again: it comes back marked for review (fuzzy) with the English it was made for; check it against the new English",
+                KEPT,
+            )
+        return taken
 
     def _write_page(self, name: str, english: Page, targets: dict[str, Text]) -> None:
         ex = self.exchange
@@ -473,22 +629,28 @@ class _Plan:
         current = {unit.id: unit for unit in ex.string_units(self.lang)}
         own = {unit.id: unit for unit in ex.string_units(self.lang, kept=False)}
         english = [unit.english for unit in current.values()]
-        if not self._same_english(english, units):
-            return
+        units = self._suggestions(english, units, own)
         targets = self._targets(english, units, current, own)
         if not targets:
             return
-        values = {s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target}
+        values = {
+            s.id.split(":", 1)[1]: plain(targets[s.id], s.codes) for s in english if s.id in targets and targets[s.id] != own[s.id].target
+        }
         english_values = _strings(model.l10n_file(ex.english, "strings", ex.root))
         for key, value in values.items():  # the rule `docs.py check` and the build apply (model.string_faults)
             for message, fix in model.string_faults(key, value, english_values.get(key), self.lang):
                 self.refuse(f"segment {STRINGS}:{key}", message, fix)
         assert self.kept is not None
-        self.kept.forget_translations([segment for segment in english if segment.id in targets])
+        self.kept.forget_translations([segment for segment in english if segment.id in targets], _settled(units))
         if not values:
             return
         path = model.l10n_file(self.lang, "strings", ex.root)
         self.files[path] = set_fields(path.read_text(encoding="utf-8") if path.exists() else "", values)
+
+
+def _settled(units: dict[str, tuple[Text | None, str, str]]) -> set[str]:
+    """The ids a file translates (not for review)."""
+    return {id_ for id_, (target, state, _) in units.items() if target is not None and state == TRANSLATED}
 
 
 def _codes_of(text: Text) -> set[str]:
@@ -646,6 +808,53 @@ def _strings(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def string_comments(path: Path) -> dict[str, str]:
+    """The comment lines written just above each key of a strings file (the file's opening
+    comment, from its first line, is about the whole file, not a key)."""
+    found: dict[str, str] = {}
+    block: list[str] = []
+    heading = True  # still in the comment the file opens with
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return found
+    for line in lines:
+        if line.startswith("#"):
+            block.append(line.lstrip("#").strip())
+            continue
+        if re.match(r"[A-Za-z_]\w*:", line) and block and not heading:
+            found[line.split(":", 1)[0]] = " ".join(block)
+        block, heading = [], False
+    return found
+
+
+def glossary_comments(path: Path) -> list[str]:
+    """The comment blocks inside a glossary's `terms:` and `abbreviations:` (guidance such as
+    words not to use), each as one text; the file's opening comment and the numbers' are not."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return []
+    found: list[str] = []
+    block: list[str] = []
+    inside = False
+    for line in lines:
+        if re.match(r"[A-Za-z_]\w*:", line):
+            inside = line.split(":", 1)[0] in ("terms", "abbreviations")
+            block = []
+        elif inside and line.lstrip().startswith("#") and line.startswith(" "):
+            block.append(line.strip().lstrip("#").strip())
+        elif block:
+            found.append(" ".join(block))
+            block = []
+    return found
+
+
+def exchange_tag(lang: str) -> str:
+    """A site language's tag in exchange files: BCP 47 with its script where the site's code has none."""
+    return EXCHANGE_TAGS.get(lang, lang)
+
+
 def string_segment(key: str, value: Any) -> Segment:
     """An interface string as a segment: its {placeholders} as codes."""
     text: list[Any] = []
@@ -674,12 +883,27 @@ class Kept:
     """l10n/<lang>/exchange.yml: translators' notes, and translations that wait for their page
     (a page is written only once all its segments are translated), each with its English."""
 
-    entries: dict[str, dict[str, str]]
+    entries: dict[str, dict[str, str]]  # by exchange id (Exchange.exchange_id), which a block keeps when others move
+    ids: Callable[[str], str] = lambda id_: id_
 
     @classmethod
-    def load(cls, path: Path) -> Kept:
+    def load(cls, path: Path, ids: Callable[[str], str] = lambda id_: id_) -> Kept:
         data = model.read_yaml_file(path)
-        return cls({str(k): dict(v) for k, v in (data or {}).items() if isinstance(v, dict)})
+        return cls({str(k): dict(v) for k, v in (data or {}).items() if isinstance(v, dict)}, ids)
+
+    def entry(self, id_: str) -> dict[str, str] | None:
+        """What is kept for a segment (its project id), under its exchange id (or, kept by an
+        earlier version of this tool, its project id)."""
+        stable = self.ids(id_)
+        if stable != id_ and id_ in self.entries and stable not in self.entries:
+            self.entries[stable] = self.entries.pop(id_)
+        return self.entries.get(stable)
+
+    def _entry(self, id_: str) -> dict[str, str]:
+        found = self.entry(id_)
+        if found is None:
+            found = self.entries[self.ids(id_)] = {}
+        return found
 
     def dump(self) -> str:
         entries = {key: value for key, value in sorted(self.entries.items()) if value.get("note") or "translation" in value}
@@ -689,7 +913,7 @@ class Kept:
         return head + yaml.safe_dump(entries, allow_unicode=True, width=math.inf, sort_keys=False)
 
     def apply(self, unit: Unit) -> Unit:
-        entry = self.entries.get(unit.id)
+        entry = self.entry(unit.id)
         if not entry:
             return unit
         unit.notes = entry.get("note", "")
@@ -697,26 +921,38 @@ class Kept:
             try:
                 unit.target = parse_plain(entry["translation"], unit.english)
                 unit.state = TRANSLATED if entry.get("state") == TRANSLATED else REVIEW
-            except SegmentError:
-                pass
+            except SegmentError:  # a suggestion made for an English with other codes: offered as it is
+                unit.target, unit.state = (entry["translation"],), REVIEW
+            if "made_for" in entry:
+                unit.state = REVIEW
+                unit.before = Segment(unit.id, unit.english.kind, (entry["made_for"],))
         return unit
 
+    def suggest(self, segment: Segment, target: Text, made_for: str) -> None:
+        """A translation made for an earlier English (`made_for`): for review, never published as it is."""
+        entry = self._entry(segment.id)
+        entry.update(english=segment.plain, translation=plain(target, segment.codes), state=REVIEW, made_for=made_for)
+
     def note(self, segment: Segment, notes: str) -> None:
-        entry = self.entries.setdefault(segment.id, {})
+        entry = self._entry(segment.id)
         if notes.strip():
             entry["note"] = notes.strip()
         else:
             entry.pop("note", None)
 
     def keep(self, segment: Segment, target: Text, state: str) -> None:
-        entry = self.entries.setdefault(segment.id, {})
+        entry = self._entry(segment.id)
         entry.update(english=segment.plain, translation=plain(target, segment.codes), state=state)
+        if state == TRANSLATED:
+            entry.pop("made_for", None)
 
-    def forget_translations(self, segments: list[Segment]) -> None:
+    def forget_translations(self, segments: list[Segment], settled: set[str] | frozenset[str] = frozenset()) -> None:
+        """The translations kept for these segments (now in their page); a suggestion stays
+        until the segment is translated (`settled`: ids the import translated)."""
         for segment in segments:
-            entry = self.entries.get(segment.id)
-            if entry:
-                for key in ("english", "translation", "state"):
+            entry = self.entry(segment.id)
+            if entry and ("made_for" not in entry or segment.id in settled):
+                for key in ("english", "translation", "state", "made_for"):
                     entry.pop(key, None)
 
 
@@ -729,7 +965,15 @@ def _note(unit: Unit) -> str:
         for n, c in unit.english.codes.items()
         if c.kind != "placeholder"
     ]
+    placeholders = [f"<{n}/> is {c.open}" for n, c in unit.english.codes.items() if c.kind == "placeholder"]
     parts = [f"{unit.english.kind}"] + (["codes: " + "; ".join(links)] if links else [])
+    parts += (
+        ["placeholders (in XLIFF): " + "; ".join(placeholders) + " (one may be left out where the language does not need it)"]
+        if placeholders
+        else []
+    )
+    parts += [f"at most {model.DESCRIPTION_MAX} characters"] if unit.english.kind == "description" else []
+    parts += [unit.context] if unit.context else []
     return ", ".join(parts)
 
 
@@ -748,18 +992,22 @@ class Xliff12(xliff.xlifffile):
     XMLskeleton = xliff.xlifffile.XMLskeleton.replace("1.1", "1.2")
 
 
-def _xliff_store(lang: str, groups: dict[str, list[Unit]]) -> xliff.xlifffile:
-    store = Xliff12(sourcelanguage="en", targetlanguage=lang)
+def _xliff_store(lang: str, groups: dict[str, list[Unit]], ids: Callable[[str], str]) -> xliff.xlifffile:
+    tag = exchange_tag(lang)
+    store = Xliff12(sourcelanguage="en", targetlanguage=tag)
     for name, units in groups.items():
         store.switchfile(name, createifmissing=True)
         store.setsourcelanguage("en")
-        store.settargetlanguage(lang)
+        store.settargetlanguage(tag)
         for unit in units:
             item = store.addsourceunit("", filename=name, createifmissing=True)
-            item.setid(unit.id)
+            item.setid(ids(unit.id))
+            if unit.english.kind == "description":
+                item.xmlelement.set("maxwidth", str(model.DESCRIPTION_MAX))
+                item.xmlelement.set("size-unit", "char")
             _set_rich(item.source_dom, unit.english.text, unit.english.codes)
             if unit.target is not None:
-                item.settarget("", lang=lang)
+                item.settarget("", lang=tag)
                 _set_rich(item.get_target_dom(), unit.target, unit.english.codes)
             item.addnote(_note(unit), origin="developer")
             if unit.notes:
@@ -768,9 +1016,13 @@ def _xliff_store(lang: str, groups: dict[str, list[Unit]]) -> xliff.xlifffile:
                 item.addnote(f"English before: {unit.before.plain}", origin="developer")
             if unit.state == TRANSLATED:
                 item.markfuzzy(False)
-                item.xmlelement.find(item.namespaced("target")).set("state", "translated")
+                item.xmlelement.find(item.namespaced("target")).set("state", "signed-off" if unit.reviewed else "translated")
             elif unit.state == REVIEW:
                 item.xmlelement.find(item.namespaced("target")).set("state", "needs-review-translation")
+            if unit.reviewed and unit.state == TRANSLATED:
+                item.xmlelement.set("approved", "yes")
+            else:
+                item.xmlelement.attrib.pop("approved", None)
     return store
 
 
@@ -788,18 +1040,21 @@ def _elements(text: Text, codes: dict[str, Code]) -> Any:
             continue
         code = codes[part.code]
         attrib = {"ctype": code.ctype}
+        if code.kind == "placeholder":
+            attrib["equiv-text"] = code.open  # the {name} it stands for
         if code.paired:
             yield xliff_placeables.G(id=part.code, sub=list(_elements(part.parts, codes)), xml_attrib=attrib)
         else:
             yield xliff_placeables.X(id=part.code, xml_attrib=attrib)
 
 
-def _po_store(lang: str, groups: dict[str, list[Unit]]) -> po.pofile:
+def _po_store(lang: str, groups: dict[str, list[Unit]], created: str, ids: Callable[[str], str]) -> po.pofile:
     store = po.pofile()
     store.updateheader(
         add=True,
         Project_Id_Version="painpump site",
-        Language=lang,
+        POT_Creation_Date=created,
+        Language=exchange_tag(lang).replace("-", "_") if "-" in exchange_tag(lang) else lang,
         Content_Type="text/plain; charset=UTF-8",
         Content_Transfer_Encoding="8bit",
         X_Source_Language="en",
@@ -807,12 +1062,16 @@ def _po_store(lang: str, groups: dict[str, list[Unit]]) -> po.pofile:
     for units in groups.values():
         for unit in units:
             item = store.addsourceunit(unit.english.plain)
-            item.setcontext(unit.id)
+            item.setcontext(ids(unit.id))
             item.addnote(_note(unit), origin="developer")
             if unit.notes:
                 item.addnote(unit.notes, origin="translator")
-            if any(c.kind == "placeholder" for c in unit.english.codes.values()):
+            named = {c.open for c in unit.english.codes.values() if c.kind == "placeholder"}
+            # python-brace-format makes msgfmt -c require every {name}; a translation that leaves one out (allowed) goes without
+            if named and (unit.target is None or named <= set(re.findall(r"\{\w+\}", plain(unit.target, unit.english.codes)))):
                 item.settypecomment("python-brace-format")
+            if unit.english.kind == "description":
+                item.settypecomment(f"max-length:{model.DESCRIPTION_MAX}")
             if unit.target is not None:
                 item.target = plain(unit.target, unit.english.codes)
                 if unit.state == REVIEW:
@@ -829,23 +1088,55 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
         data = path.read_bytes()
     except OSError as err:
         raise ImportProblem("", f"cannot be read ({err.strerror})", "give the path of an exported .xlf or .po file") from None
+    if len(data) > FILE_MAX:
+        raise ImportProblem(
+            "",
+            f"is {len(data) / 1e6:.1f} MB, more than an export of this site can be ({FILE_MAX // 1_000_000} MB)",
+            "import the file your tool saved from the export; send attachments to the site's editors, not inside the file",
+        )
     suffix = path.suffix.casefold()
     if suffix not in (".xlf", ".xliff", ".po"):
         raise ImportProblem("", "is neither XLIFF (.xlf) nor PO (.po)", "import the .xlf or .po file an export wrote, translated")
+    if suffix != ".po":
+        declared = re.search(rb"<!(DOCTYPE|ENTITY)\b", data)
+        if declared:
+            raise ImportProblem(
+                f"line {data.count(NEWLINE, 0, declared.start()) + 1}",
+                f"declares a DTD (<!{declared.group(1).decode()} …>), which an XLIFF file does not use: its entities are not read",
+                "save the file again from your tool without the DOCTYPE, writing the characters themselves instead of entities (&name;)",
+            )
     try:
         store = xliff.xlifffile.parsestring(data) if suffix != ".po" else po.pofile.parsestring(data)
     except Exception as err:  # translate-toolkit raises lxml's and its own errors
         raise ImportProblem(
             "", f"cannot be read as {'PO' if suffix == '.po' else 'XLIFF'} ({err})", "import the file as your tool saved it from the export"
         ) from None
-    lang = _language(store, suffix)
     codes = [language.code for language in ex.catalogue.languages[1:]]
-    if lang not in codes:
+    given = _languages(store, suffix)
+    if len(set(given)) > 1:
         raise ImportProblem(
             "",
-            f"its target language is '{lang}', not a translated language of the site ({', '.join(codes)})",
-            "import a file exported for one of those languages",
+            f"its <file> elements give different target languages ({', '.join(sorted(set(given)))})",
+            "import one file per language, as the export wrote it",
         )
+    lang = given[0] if given else ""
+    lang = next((code for code in codes if exchange_tag(code).casefold() == lang.replace("_", "-").casefold()), lang)
+    if lang.casefold() not in [code.casefold() for code in codes]:
+        base = next((code for code in codes if code.casefold() == lang.replace("_", "-").split("-")[0].casefold()), None)
+        tags = ", ".join(exchange_tag(code) for code in codes)
+        raise ImportProblem(
+            "",
+            f"its target language is '{lang}', not a translated language of the site ({tags})"
+            + (
+                f": the site has one translation for all readers of '{base}', tagged '{exchange_tag(base)}'; a variant is not taken as it"
+                if base
+                else ""
+            ),
+            f"import a file translated for {exchange_tag(base)} (target language '{exchange_tag(base)}'), or ask the site's editors to add '{lang}' as a language"
+            if base
+            else "import a file exported for one of those languages",
+        )
+    lang = next(code for code in codes if code.casefold() == lang.casefold())
     groups: dict[str, dict[str, tuple[Text | None, str, str]]] = {"@english": {}}
     english_pages: dict[str, dict[str, Segment]] = {}
 
@@ -853,40 +1144,151 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
         return text if group == STRINGS else squeezed(text)
 
     strings = {unit.id: unit.english for unit in ex.string_units(lang)}
+    seen: dict[str, str] = {}  # id -> where the file has it first
+    po_lines: dict[str, list[int]] = {}  # msgctxt (its strings joined, as a tool wraps a long one) -> its lines
+    if suffix == ".po":
+        lines = data.decode("utf-8", "replace").split("\n")
+        for number, line in enumerate(lines, 1):
+            if line.startswith("msgctxt "):
+                parts = [line.removeprefix("msgctxt ").strip()]
+                parts += [more.strip() for more in itertools.takewhile(lambda text: text.startswith('"'), lines[number:])]
+                po_lines.setdefault("".join(part[1:-1] for part in parts), []).append(number)
+    files: dict[str, tuple[Text | None, str, str]] = {}  # project id -> (None, the file's id, "")
+    groups["@file"] = files
+    direct: set[str] = set()  # the project ids the file's ids name as they are
+    for item in store.units:
+        id_ = item.getcontext() if suffix == ".po" else (item.xmlelement.get("id") or "")
+        name = _page_of(id_)
+        if name in ex.catalogue.pages and not id_.startswith(f"{STRINGS}:"):
+            english_pages.setdefault(name, ex.english_page(name).by_id)
+            own = ex.internal_ids(name).get(id_, id_)
+            if own in english_pages[name]:
+                direct.add(own)
     for item in store.units:
         if item.isheader() or item.isobsolete():
             continue
         id_ = item.getcontext() if suffix == ".po" else (item.xmlelement.get("id") or "")
-        group = STRINGS if id_.startswith(f"{STRINGS}:") else id_.split(":", 1)[0].split("#", 1)[0].split("/", 1)[0]
-        if group != STRINGS and group in ex.catalogue.pages and group not in english_pages:
-            english_pages[group] = ex.english_page(group).by_id
+        if suffix == ".po":
+            lines = po_lines.get(id_, [])
+            place = f"line {lines.pop(0)}" if lines else "a unit"
+        else:
+            place = f"line {item.xmlelement.sourceline}"
+        if id_ in seen:
+            raise ImportProblem(
+                f"segment {id_}",
+                f"the file has this segment twice ({seen[id_]} and {place}): only one translation can be taken",
+                "keep one of the two units and import the file again",
+            )
+        seen[id_] = place
+        group = STRINGS if id_.startswith(f"{STRINGS}:") else _page_of(id_)
+        node = None if suffix == ".po" else item.get_target_dom()
+        file_id, id_ = id_, _resolve(ex, group, id_, str(item.source) if suffix == ".po" else _plain_xml(item.source_dom), direct)
+        if id_ in files and files[id_][1] != file_id:
+            raise ImportProblem(
+                f"segment {file_id}",
+                f"the file has this segment twice ({files[id_][1]} and {file_id}, {place}): only one translation can be taken",
+                "keep one of the two units and import the file again",
+            )
+        files[id_] = (None, file_id, "")
         english = strings.get(id_) if group == STRINGS else english_pages.get(group, {}).get(id_)
         if english is None:
-            groups.setdefault(group, {})[id_] = (None, EMPTY, "")
+            raw = str(item.target or "") if suffix == ".po" else _plain_xml(node)
+            groups.setdefault(group, {})[file_id] = ((raw,) if raw.strip() else None, EMPTY if not raw.strip() else TRANSLATED, "")
             continue
         try:
+            source = tidy(parse_plain(str(item.source), english) if suffix == ".po" else _from_xml(item.source_dom, english))
+        except SegmentError:  # the English changed since the export (its codes with it)
+            source = (str(item.source) if suffix == ".po" else _plain_xml(item.source_dom),)
+        changed = shape(source, english.codes) != shape(english.text, english.codes)
+        try:
             if suffix == ".po":
-                source = tidy(parse_plain(str(item.source), english))
                 target_text = str(item.target or "")
                 target = tidy(parse_plain(target_text, english)) if target_text.strip() else None
                 state = EMPTY if target is None else (REVIEW if item.isfuzzy() else TRANSLATED)
             else:
-                source = tidy(_from_xml(item.source_dom, english))
-                node = item.get_target_dom()
                 target = tidy(_from_xml(node, english)) if node is not None and "".join(node.itertext()).strip() else None
                 xml_state = node.get("state", "translated") if node is not None else ""
                 state = EMPTY if target is None else (REVIEW if xml_state.startswith("needs-") or xml_state == "new" else TRANSLATED)
         except SegmentError as err:
-            raise ImportProblem(f"segment {err.segment}", err.message, err.fix) from None
+            if not changed:
+                raise ImportProblem(f"segment {file_id}", err.message, err.fix) from None
+            # made for an earlier English with other codes: kept as it is, for review
+            target, state = (str(item.target) if suffix == ".po" else _plain_xml(node),), REVIEW
+        notes = _translator_notes(item, suffix)
+        if len(notes) > NOTE_MAX:
+            raise ImportProblem(
+                f"segment {id_}",
+                f"its translator's note is {len(notes)} characters long (at most {NOTE_MAX}): it would be stored with the translations",
+                "shorten the note; send long material (documents, screenshots) to the site's editors",
+            )
         groups["@english"][id_] = (source, "", "")
-        groups.setdefault(group, {})[id_] = (target, state, item.getnotes("translator") or "")
+        groups.setdefault(group, {})[id_] = (target, state, notes)
     return lang, groups
 
 
-def _language(store: Any, suffix: str) -> str:
+def _page_of(id_: str) -> str:
+    return id_.split(":", 1)[0].split("#", 1)[0].split("/", 1)[0]
+
+
+def _resolve(ex: Exchange, group: str, id_: str, source: str, direct: set[str]) -> str:
+    """The project id of a file's segment: by its exchange id; by its project id (a file
+    exported by an earlier version of this tool: the English it carries is compared all the
+    same); or, for a block whose English changed since the export (so did its id), the block
+    of its section and kind whose English is most like the file's, if no other unit has it."""
+    if group == STRINGS or group not in ex.catalogue.pages:
+        return id_
+    english = ex.english_page(group).by_id
+    own = ex.internal_ids(group).get(id_, id_)
+    if own in english:
+        return own
+    section, _, slug = id_.rpartition("/")
+    kind = slug.split("-", 1)[0]
+    best, ratio = id_, 0.6
+    for segment_id, stable in ex.exchange_ids(group).items():
+        if segment_id in direct or stable.rpartition("/")[0] != section or not stable.rpartition("/")[2].startswith(kind + "-"):
+            continue
+        score = difflib.SequenceMatcher(None, source, english[segment_id].plain, autojunk=False).ratio()
+        if score > ratio:
+            best, ratio = segment_id, score
+    if best != id_:
+        direct.add(best)
+    return best
+
+
+def _plain_xml(node: etree._Element | None) -> str:
+    """An XLIFF source or target as text with numbered codes (`<1>…</1>`, `<2/>`), whatever its code ids."""
+    if node is None:
+        return ""
+    out = [node.text or ""]
+    for child in node:
+        name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        inner = _plain_xml(child)
+        number = child.get("id", "")
+        out.append(f"<{number}>{inner}</{number}>" if name == "g" else f"<{number}/>" if name == "x" else inner)
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _translator_notes(item: Any, suffix: str) -> str:
+    """Every note but the ones the export wrote (`from="developer"`): a tool's note without
+    `from`, or from a reviewer, is the translator's too (its origin written before it)."""
     if suffix == ".po":
-        return str(store.parseheader().get("Language", "")).replace("_", "-").split("-")[0]
-    return str(store.gettargetlanguage() or "").split("-")[0]
+        return str(item.getnotes("translator") or "")
+    notes = []
+    for node in item.xmlelement.iterfind(item.namespaced("note")):
+        origin, text = node.get("from"), "".join(node.itertext()).strip()
+        if origin == "developer" or not text:
+            continue
+        notes.append(text if origin in (None, "", "translator") else f"({origin}) {text}")
+    return "\n".join(notes)
+
+
+def _languages(store: Any, suffix: str) -> list[str]:
+    """The file's target language (XLIFF: each <file>'s), as written."""
+    if suffix == ".po":
+        return [str(store.parseheader().get("Language", "")).replace("_", "-")]
+    root = store.document.getroot()
+    return [str(node.get("target-language") or "") for node in root.iter(f"{{{root.nsmap.get(None, '')}}}file")] or [""]
 
 
 def _from_xml(node: etree._Element, english: Segment) -> Text:
@@ -907,6 +1309,13 @@ def _from_xml(node: etree._Element, english: Segment) -> Text:
                         "keep the English segment's codes and add none",
                     )
                 out.append(Span(number, tuple(walk(part.sub)) if isinstance(part, xliff_placeables.G) else ()))
+            elif isinstance(part, xliff_placeables.UnknownXML):
+                tag = etree.QName(part.xml_node).localname if isinstance(part.xml_node.tag, str) else "?"
+                raise SegmentError(
+                    english.id,
+                    f"the element <{tag}> is not one the export wrote: it cannot be published, and its words would be taken without it",
+                    "remove the element (write its words as text) and keep only the English segment's <g> and <x> codes",
+                )
             elif isinstance(part, StringElem):
                 out.extend(walk(part.sub))
             else:
@@ -927,8 +1336,14 @@ def _from_xml(node: etree._Element, english: Segment) -> Text:
 class SegmentCount:
     total: int
     changed: int  # changed or new since the English version the translation follows
+    waiting: int = 0  # translated, kept in l10n/<lang>/exchange.yml until the page is complete
+    suggested: int = 0  # kept there for review (made for an earlier English, or marked for review)
 
 
 def segment_count(ex: Exchange, lang: str, name: str) -> SegmentCount:
     current, _ = ex.page_changes(lang, name)
-    return SegmentCount(len(current), sum(1 for change in current if change.state != "same"))
+    english = {change.segment.id: change.segment.plain for change in current}
+    kept = ex.kept(lang) if lang != ex.english else Kept({})
+    held = [e for id_ in english if (e := kept.entry(id_)) and "translation" in e and e.get("english") == english[id_]]
+    waiting = sum(1 for e in held if e.get("state") == TRANSLATED and "made_for" not in e)
+    return SegmentCount(len(current), sum(1 for change in current if change.state != "same"), waiting, len(held) - waiting)

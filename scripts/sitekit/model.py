@@ -960,7 +960,7 @@ def _date_pattern_works(pattern: str, lang: str) -> bool:
     from babel.dates import format_date
 
     try:
-        format_date(dt.date(2026, 11, 24), format=pattern, locale=lang)
+        format_date(dt.date(2026, 11, 24), format=pattern, locale=lang.replace("-", "_"))  # Babel: pt_BR, zh_Hant
     except Exception:  # Babel raises several kinds on a pattern or locale it cannot read
         return False
     return pattern in DATE_STYLES or bool(re.search(r"[dMyL]", pattern))
