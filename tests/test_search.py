@@ -26,7 +26,9 @@ def queries_of(lang: str) -> list[search.Query]:
 
 def without_marks(text: str) -> str:
     """The query as typed without accents or tone marks (to compare rankings)."""
-    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))).replace("đ", "d")
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))).replace(
+        "đ", "d"
+    )
 
 
 # --- the query set -----------------------------------------------------------------------
@@ -49,6 +51,8 @@ def test_every_query_finds_its_page_in_the_top_three_in_the_readers_language(chr
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"console: {error}"))
     page.on("console", lambda message: message.type != "error" or problems.append(f"console: {message.text}"))
+    # lunr's warning when a language file's function has no name (Vietnamese's stop words)
+    page.on("console", lambda message: "not registered with pipeline" not in message.text or problems.append(f"console: {message.text}"))
     root = built_site.site_url + CATALOGUE.language_url(lang)
     page.goto(root + "contact/", wait_until="load")
     search.open_search(page)
@@ -210,11 +214,78 @@ def test_query_words_also_search_pairs_stems_and_synonyms():
 
 @pytest.mark.fixture_cases
 def test_results_show_the_words_typed_and_found():
-    doc = {"title": "鞘内\u200b镇痛泵", "text": "un <mark>catéter:</mark> delgado", "terms": {"cateter": True, "ong_thong": False, "zzz": False}}
-    analysis = {"words": [{"typed": "cateter", "folded": "cateter", "forms": ["cateter"]}, {"typed": "Zzz", "folded": "zzz", "forms": ["zzz"]}], "extra": ["ong_thong"]}
+    doc = {
+        "title": "鞘内\u200b镇痛泵",
+        "text": "un <mark>catéter:</mark> delgado",
+        "terms": {"cateter": True, "ong_thong": False, "zzz": False},
+    }
+    analysis = {
+        "words": [{"typed": "cateter", "folded": "cateter", "forms": ["cateter"]}, {"typed": "Zzz", "folded": "zzz", "forms": ["zzz"]}],
+        "extra": ["ong_thong"],
+    }
     shown = run_node(f"(() => {{ const d = {json.dumps(doc)}; s.presentDocument(d, {json.dumps(analysis)}); return d; }})()")
     assert shown["title"] == "鞘内镇痛泵"
     assert shown["terms"] == {"catéter": True, "Zzz": False}  # highlighted on the page as written there
+
+
+@pytest.mark.fixture_cases
+@pytest.mark.parametrize(
+    ("lang", "query", "kept", "pair"),
+    [
+        ("es", "dolor de la espalda", ["dolor", "espalda"], None),  # "de_la" got the pair boost on every page
+        ("vi", "ống thông của tôi", ["ong", "thong"], "ong_thong"),
+        ("ar", "الألم في البطن", ["الم", "بطن"], None),  # في matched a heading with the title boost
+        ("en", "pain in the back", ["pain", "back"], None),
+    ],
+)
+def test_stop_words_neither_match_nor_get_the_pair_boost(lang, query, kept, pair):
+    expanded = run_node(f"s.expandQuery({json.dumps(query)}, {{}}, w => '', s.stopWords({json.dumps(lang)}))")
+    terms = expanded["query"].split(" ")
+    assert [t for t in terms if not t.endswith(("~1", "*^1000"))] == kept
+    assert [t for t in terms if t.endswith("*^1000")] == ([f"{pair}*^1000"] if pair else [])
+    alone = run_node("s.expandQuery('de la', {}, w => '', s.stopWords('es')).query")
+    assert alone.startswith("de la ")  # a query of stop words only is searched as typed
+
+
+@pytest.mark.fixture_cases
+def test_words_of_five_letters_or_more_also_match_with_one_letter_wrong():
+    query = run_node("s.expandQuery('cateter bomba dolor 2024', {}, w => '', w => false).query").split(" ")
+    assert "cateter~1" in query and "bomba~1" in query
+    assert "dolor~1" in query and "2024~1" not in query
+    assert not any(t.startswith("de~") for t in run_node("s.expandQuery('de cama', {}, w => '', w => false).query").split(" "))
+    assert not any("~" in t for t in run_node("s.expandQuery('pump tube', {}, w => '', w => false).query").split(" "))
+
+
+# --- Chinese: a query segmented with the index's words, never dropped ----------------------
+
+ZH_INDEX = ["导管", "补充", "药物", "止痛药", "手术室", "镇静"]
+
+
+def segment_zh(query: str) -> dict:
+    return run_node(f"s.segmentHan({json.dumps(query)}, s.hanVocabulary({json.dumps(ZH_INDEX)}), s.stopWords('zh'))")
+
+
+@pytest.mark.fixture_cases
+def test_chinese_query_with_an_unknown_first_word_keeps_the_words_the_index_has():
+    # The theme's segmentation returned the whole run when its first characters were no
+    # word of the index: "怎么补充药物" searched for itself and found nothing.
+    assert segment_zh("怎么补充药物") == {"pieces": ["补充", "药物"], "exact": ["补充", "药物"], "inside": []}
+    found = segment_zh("我想补充")  # 我 is a stop word, 想 no word: a character, never a dead end
+    assert found["pieces"] == ["想", "补充"] and found["exact"] == ["补充"]
+
+
+@pytest.mark.fixture_cases
+def test_chinese_word_held_only_inside_a_longer_word_finds_that_word():
+    assert segment_zh("止痛") == {"pieces": ["止痛"], "exact": [], "inside": ["止痛药"]}
+    assert segment_zh("吃止痛")["inside"] == ["止痛药"]
+
+
+@pytest.mark.fixture_cases
+def test_chinese_exact_words_rank_first_and_the_themes_segmentation_is_bypassed():
+    query = run_node(f"s.expandQuery('止痛的导管', {{}}, w => '', s.stopWords('zh'), s.hanVocabulary({json.dumps(ZH_INDEX)})).query")
+    assert query.split(" ") == ["止痛", "导管", "导管^10", "止痛药"]  # the index's own word boosted, 的 dropped
+    source = WORKER.read_text(encoding="utf-8")
+    assert "has: function () { return false; }" in source  # the theme's segment() asks with `in`: it sees no word
 
 
 # --- synonyms -------------------------------------------------------------------------------
