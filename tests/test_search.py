@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES, REPO, run_docs
 from sitekit import browser, model, search
 
@@ -118,6 +119,57 @@ def test_the_themes_bundle_loads_only_when_the_reader_reaches_for_search(chromiu
     page.locator("mark[data-md-highlight]").first.wait_for()
     assert len(bundle()) == 1
     page.close()
+
+
+def strings_of(lang: str) -> dict[str, str]:
+    return yaml.safe_load((REPO / "l10n" / lang / "strings.yml").read_text(encoding="utf-8"))
+
+
+HELP = "[data-pp-search-help]"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", [lang.code for lang in CATALOGUE.languages])
+def test_a_search_that_finds_nothing_good_offers_the_clinic_and_the_contents(chromium, built_site, lang):
+    """No dead end: a query that finds nothing, or no page with every word typed, says so
+    in the reader's language, with "Call the clinic", the guide's contents (the language's
+    home) and the questions only the clinic answers; a good query shows none of it. Until
+    search has loaded, the results say so in the reader's language."""
+    strings = strings_of(lang)
+    page = chromium.new_page(viewport=browser.PHONE)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    root = built_site.site_url + CATALOGUE.language_url(lang)
+    page.goto(root + "trial/", wait_until="load")
+    assert page.locator(".md-search-result__meta").text_content().strip() == strings["search_loading"]
+    search.open_search(page)
+    help_box = page.locator(HELP)
+    index = json.loads((built_site.site / CATALOGUE.language_url(lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+    word = next(w for doc in index["docs"] for w in doc["title"].replace("\u200b", " ").split() if len(w) > 1)
+    search.type_query(page, word)
+    assert search.result_pages(page) and not help_box.is_visible(), f"{word!r}: help shown beside good results"
+    search.type_query(page, "zzqxwv")
+    assert search.result_pages(page) == []
+    help_box.wait_for(state="visible")
+    shown = help_box.inner_text()
+    assert strings["search_no_results"] in shown and strings["search_weak_results"] not in shown
+    assert strings["call_clinic"] in shown and strings["search_clinic_questions"] in shown
+    link = help_box.get_by_role("link", name=strings["search_contents"])
+    assert link.evaluate("a => a.href") == root
+    search.type_query(page, f"{word} zzqxwv")
+    assert search.result_pages(page)
+    help_box.wait_for(state="visible")
+    assert strings["search_weak_results"] in help_box.inner_text() and strings["search_no_results"] not in help_box.inner_text()
+    page.fill(search.SEARCH_INPUT, "")
+    page.press(search.SEARCH_INPUT, "End")
+    help_box.wait_for(state="hidden")
+    page.close()
+    assert not errors, errors
+
+
+def test_the_search_help_is_written_by_the_build_never_by_script():
+    source = (REPO / "docs" / "assets" / "search-on-demand.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in source and "textContent =" not in source  # only shown or hidden
 
 
 RESULT_TEXT_JS = """() => {
