@@ -351,6 +351,20 @@ def test_every_languages_synonyms_are_well_formed_and_in_its_index(built_site):
         assert json.loads(index.read_text(encoding="utf-8"))["config"]["synonyms"] == search.index_synonyms(synonyms)
 
 
+def test_every_synonyms_file_says_it_is_reviewed_with_the_translation():
+    """Patients' words are added by translators and checked with the pages (TRANSLATING.md):
+    each file's header says so, in its language."""
+    for lang in CATALOGUE.languages:
+        path = search.synonyms_file(lang.code, CATALOGUE.root)
+        header = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break
+            header.append(line)
+        assert "TRANSLATING.md" in "\n".join(header), f"{path.name} ({lang.code}): its header names no review"
+        assert len(search.read_synonyms(lang.code, CATALOGUE.root)[0]) >= 15, f"{lang.code}: fewer than 15 patients' words"
+
+
 @pytest.mark.fixture_cases
 def test_malformed_synonyms_are_named_with_file_and_line(tmp_path):
     l10n = tmp_path / "l10n" / "es"
