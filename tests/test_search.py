@@ -327,6 +327,14 @@ def test_chinese_query_with_an_unknown_first_word_keeps_the_words_the_index_has(
 
 
 @pytest.mark.fixture_cases
+def test_chinese_synonym_inside_a_longer_query_finds_the_pages_word():
+    query = run_node(
+        f"s.expandQuery('我的管子', s.foldSynonyms({{'管子': ['导管']}}), w => '', s.stopWords('zh'), s.hanVocabulary({json.dumps(ZH_INDEX)})).query"
+    )
+    assert "导管^10" in query.split(" ")  # 管子 was only a synonym when typed alone
+
+
+@pytest.mark.fixture_cases
 def test_chinese_word_held_only_inside_a_longer_word_finds_that_word():
     assert segment_zh("止痛") == {"pieces": ["止痛"], "exact": [], "inside": ["止痛药"]}
     assert segment_zh("吃止痛")["inside"] == ["止痛药"]

@@ -133,7 +133,7 @@
     folded.forEach(function (word, i) {
       if (stop[i]) return;
       if (HAN.test(word) && vocabulary && !synonyms[word]) {
-        var found = segmentHan(word, vocabulary, isStopWord);
+        var found = segmentHan(word, vocabulary, isStopWord, synonyms);
         found.pieces.forEach(function (piece) { main.push(piece); });
         found.exact.forEach(function (piece) { direct.push(piece + "^" + EXACT_BOOST); });
         words[i].forms.push.apply(words[i].forms, found.pieces.concat(found.exact, found.inside));
@@ -151,10 +151,11 @@
   }
 
   /** A run of Chinese characters as the index's words: the fewest pieces, each a word of
-   * the index (`exact`), else part of one (`inside`: the index words holding it), else a
-   * single character (with the index words holding it), so an unknown word never drops
-   * the query. `vocabulary`: {words: the index's Chinese words, has(word)}. */
-  function segmentHan(run, vocabulary, isStopWord) {
+   * the index (`exact`) or a synonym (its pages' words count as exact), else part of a word
+   * (`inside`: the index words holding it), else a single character (with the index words
+   * holding it), so an unknown word never drops the query; stop words are left out. `vocabulary`: {words: the index's Chinese words, has(word)}. */
+  function segmentHan(run, vocabulary, isStopWord, synonyms) {
+    synonyms = synonyms || {};
     var chars = Array.from(run), n = chars.length, best = [{ cost: 0 }];
     function holding(piece) {
       var found = [];
@@ -169,6 +170,7 @@
         var piece = chars.slice(start, end).join(""), kind = null, cost;
         if (isStopWord(piece, piece)) { kind = "stop"; cost = 1; }
         else if (vocabulary.has(piece)) { kind = "exact"; cost = 1; }
+        else if (synonyms[piece]) { kind = "synonym"; cost = 1; }
         else if (end - start > 1 && holding(piece).length) { kind = "inside"; cost = 1.5; }
         else if (end - start === 1) { kind = "char"; cost = 3; }
         if (!kind) continue;
@@ -182,6 +184,7 @@
     (meaningful.length ? meaningful : parts).forEach(function (part) {
       pieces.push(part.piece);
       if (part.kind === "exact") exact.push(part.piece);
+      else if (part.kind === "synonym") exact.push.apply(exact, synonyms[part.piece]); // the pages' words
       else inside.push.apply(inside, holding(part.piece));
     });
     return { pieces: pieces, exact: exact, inside: unique(inside) };
