@@ -126,6 +126,12 @@ def strings_of(lang: str) -> dict[str, str]:
 
 
 HELP = "[data-pp-search-help]"
+# Each paragraph of an element whose text colour is the colour behind it (the header's white
+# text inherited on the search's white background).
+SAME_COLOUR_JS = """(selector) => [...document.querySelectorAll(selector + ' p')].filter((p) => p.getClientRects().length).filter((p) => {
+  let back = 'rgba(0, 0, 0, 0)';
+  for (let e = p; e && /rgba\\(.*, 0\\)|transparent/.test(back); e = e.parentElement) back = getComputedStyle(e).backgroundColor;
+  return getComputedStyle(p).color === back; }).map((p) => p.textContent.trim().slice(0, 40))"""
 
 
 @pytest.mark.browser
@@ -153,6 +159,7 @@ def test_a_search_that_finds_nothing_good_offers_the_clinic_and_the_contents(chr
     help_box.wait_for(state="visible")
     shown = help_box.inner_text()
     assert strings["search_no_results"] in shown and strings["search_weak_results"] not in shown
+    assert page.evaluate(SAME_COLOUR_JS, HELP) == [], "help text in the colour of its background"
     assert strings["call_clinic"] in shown and strings["search_clinic_questions"] in shown
     link = help_box.get_by_role("link", name=strings["search_contents"])
     assert link.evaluate("a => a.href") == root
