@@ -342,6 +342,18 @@ def test_chinese_synonym_inside_a_longer_query_finds_the_pages_word():
 
 
 @pytest.mark.fixture_cases
+def test_chinese_synonym_whose_target_the_index_holds_split_finds_its_parts():
+    # 镇痛泵 on the pages, indexed as 镇痛 and 泵: a synonym for it searched a word no index has.
+    vocabulary = json.dumps(["镇痛", "泵", "导管"])
+    for query in ("吗啡泵", "吗啡泵是什么"):
+        terms = run_node(
+            f"s.expandQuery({json.dumps(query)}, s.foldSynonyms({{'吗啡泵': ['镇痛泵']}}), w => '', s.stopWords('zh'), s.hanVocabulary({vocabulary})).query"
+        )
+        assert {"镇痛", "泵"} <= {t.split("^")[0].rstrip("*") for t in terms.split(" ")}, (query, terms)
+        assert "镇痛泵" not in terms.split(" "), terms
+
+
+@pytest.mark.fixture_cases
 def test_chinese_word_held_only_inside_a_longer_word_finds_that_word():
     assert segment_zh("止痛") == {"pieces": ["止痛"], "exact": [], "inside": ["止痛药"]}
     assert segment_zh("吃止痛")["inside"] == ["止痛药"]

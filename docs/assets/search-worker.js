@@ -119,7 +119,7 @@
       for (var i = 0; i + keyWords.length <= folded.length; i++) {
         if (folded.slice(i, i + keyWords.length).join(" ") !== key) continue;
         synonyms[key].forEach(function (target) {
-          var targetWords = target.split(" ");
+          var targetWords = indexWords(target.split(" "), vocabulary, isStopWord);
           words.slice(i, i + keyWords.length).forEach(function (word) { word.forms.push.apply(word.forms, targetWords); });
           extra.push.apply(extra, targetWords);
           boosted.push.apply(boosted, pairs(targetWords));
@@ -184,10 +184,22 @@
     (meaningful.length ? meaningful : parts).forEach(function (part) {
       pieces.push(part.piece);
       if (part.kind === "exact") exact.push(part.piece);
-      else if (part.kind === "synonym") exact.push.apply(exact, synonyms[part.piece]); // the pages' words
+      else if (part.kind === "synonym") exact.push.apply(exact, indexWords(synonyms[part.piece], vocabulary, isStopWord)); // the pages' words
       else inside.push.apply(inside, holding(part.piece));
     });
     return { pieces: pieces, exact: exact, inside: unique(inside) };
+  }
+
+  /** Words of the pages (a synonym's targets) as the index holds them: a Chinese word the
+   * segmentation split (镇痛泵 indexed as 镇痛 and 泵) becomes the index's words. */
+  function indexWords(targets, vocabulary, isStopWord) {
+    var result = [];
+    targets.forEach(function (target) {
+      if (!vocabulary || !HAN.test(target) || vocabulary.has(target)) return result.push(target);
+      var found = segmentHan(target, vocabulary, isStopWord);
+      result.push.apply(result, found.exact.length || found.inside.length ? found.exact.concat(found.inside) : found.pieces);
+    });
+    return unique(result);
   }
 
   /** The index's Chinese words, for segmentHan. */
