@@ -6,10 +6,13 @@ Parts (all by default; pick some with --only weight,search,...):
               every page in every language, by type, over gzip and Brotli and raw; on
               each language's home page, a second visit and what using search adds
   search      each language's search index (raw, gzip); in the browser, the query set
-              (tests/search_queries.yml): recall at 3 (each query's page among the first
-              three results), bytes the first query downloads (index and search code)
-              and each later one, time from opening search to the first results, and
-              from a query's last key to its results
+              (tests/search_queries.yml, the tuning set): recall at 3 (each query's page
+              among the first three results), bytes the first query downloads (index and
+              search code) and each later one, time from opening search to the first
+              results, and from a query's last key to its results; per language, on the
+              tuning set and on the held-out set (tests/search_heldout.yml, written by
+              someone who did not tune search): recall at 1 and at 3, and the answerable
+              queries that found nothing at all
   lighthouse  Lighthouse mobile scores (performance, accessibility, best practices,
               SEO), each language's home page, on both hosts, with the audits not passed
   build       median time of strict builds of the whole site and of English only, and the
@@ -95,6 +98,9 @@ KINDS = ("html", "css", "js", "search", "font", "other")
 COMPRESSIBLE = (*serving.COMPRESSED_SUFFIXES, "/")  # what a compressing host sends compressed (the gzip-only server's own list)
 SEARCH_PATHS = ("/search/search_index.json", "/assets/javascripts/workers/search.", "/assets/javascripts/lunr/", "/assets/search-worker.js")
 QUERIES = ROOT / "tests" / "search_queries.yml"
+HELDOUT = ROOT / "tests" / "search_heldout.yml"  # queries search was not tuned on
+HELDOUT_RECALL_AT_3 = 0.95  # per language, on the held-out set
+HELDOUT_RECALL_AT_1 = 0.85
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf", ".eot")
 WORD_SEPARATOR = re.compile(r"[\s\u200b\u3000\-、。，．？！；:,.()]+")
 
@@ -409,7 +415,9 @@ def print_weight(result: dict[str, Any]) -> None:
     pages = result["pages"]
     languages = list(dict.fromkeys(p["language"] for p in pages))
     names = set(p.get("name") for p in pages)
-    heading(f"First visit of every page in every language (KiB; {len(names)} pages × {len(languages)} languages; served by {result['server']})")
+    heading(
+        f"First visit of every page in every language (KiB; {len(names)} pages × {len(languages)} languages; served by {result['server']})"
+    )
     rows = []
     for entry in pages:
         first = entry["first_visit"]
@@ -480,16 +488,18 @@ def print_weight(result: dict[str, Any]) -> None:
 
 def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, runs: int) -> dict[str, Any]:
     """Per language, the query set as a patient types it: the first query (opening search
-    loads the index and the search code), then the others; `runs` times, medians kept."""
+    loads the index and the search code), then the others; `runs` times, medians kept.
+    Then recall at 1 and 3 and the queries without results, per language, on the tuning set
+    (the first run's results) and on the held-out set, when there is one."""
     queries = search.load_queries(QUERIES)
-    languages = []
+    languages, tuning = [], []
     for lang in catalogue.languages:
         data = index_file(served.site, catalogue, lang.code).read_bytes()
         index = json.loads(data)
-        mine = [q for q in queries if q.lang == lang.code and catalogue.content_language(lang.code, q.page) == lang.code]
+        mine = answerable(queries, catalogue, lang.code)
         root = urlsplit(served.origin + catalogue.language_url(lang.code)).path
         firsts, first_bytes, times, later_bytes, found = [], [], [], [], {}
-        for _ in range(runs if mine else 0):
+        for run in range(runs if mine else 0):
             context = chromium.new_context(viewport=browser.PHONE, locale=lang.code)
             page = context.new_page()
             page.goto(served.origin + catalogue.language_url(lang.code), wait_until="load")
@@ -502,7 +512,10 @@ def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, ru
                     elapsed = search.type_query(page, query.query) - started
                 (firsts if i == 0 else times).append(elapsed)
                 (first_bytes if i == 0 else later_bytes).append(sum(r.gzip for r in loaded))
-                found[query.id] = root + model.page_url(query.page) in search.result_pages(page)[:3]
+                pages = search.result_pages(page)
+                found[query.id] = root + model.page_url(query.page) in pages[:3]
+                if run == 0:
+                    tuning.append(outcome(query, root + model.page_url(query.page), pages))
             context.close()
         languages.append(
             {
@@ -522,7 +535,61 @@ def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, ru
                 "median_query_bytes": median(later_bytes) if later_bytes else None,
             }
         )
-    return {"languages": languages}
+    sets = {"tuning": recall_by_language(tuning)}
+    if HELDOUT.exists():
+        sets["held-out"] = recall_by_language(run_query_set(served, chromium, catalogue, search.load_queries(HELDOUT)))
+    return {"languages": languages, "sets": sets}
+
+
+def answerable(queries: list[search.Query], catalogue: model.Catalogue, lang: str) -> list[search.Query]:
+    """The language's queries whose page readers get in the language (its index has it)."""
+    return [q for q in queries if q.lang == lang and catalogue.content_language(lang, q.page) == lang]
+
+
+def outcome(query: search.Query, wanted: str, pages: list[str]) -> dict[str, Any]:
+    """One query's result: the page it must find (its address) and the pages found, best first."""
+    return {"language": query.lang, "query": query.query, "wanted": wanted, "found": pages[:5], "results": len(pages)}
+
+
+def run_query_set(served: Served, chromium: Any, catalogue: model.Catalogue, queries: list[search.Query]) -> list[dict[str, Any]]:
+    """Each answerable query of a set, typed once in its language's search."""
+    outcomes = []
+    for lang in catalogue.languages:
+        mine = answerable(queries, catalogue, lang.code)
+        if not mine:
+            continue
+        root = urlsplit(served.origin + catalogue.language_url(lang.code)).path
+        context = chromium.new_context(viewport=browser.PHONE, locale=lang.code)
+        page = context.new_page()
+        page.goto(served.origin + catalogue.language_url(lang.code), wait_until="load")
+        search.open_search(page)
+        for query in mine:
+            search.type_query(page, query.query)
+            outcomes.append(outcome(query, root + model.page_url(query.page), search.result_pages(page)))
+        context.close()
+    return outcomes
+
+
+def recall_by_language(outcomes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per language: recall at 1 and at 3 (the query's page first, among the first three),
+    the queries that missed the top 3, and the answerable queries that found nothing."""
+    result = []
+    for lang in dict.fromkeys(o["language"] for o in outcomes):
+        mine = [o for o in outcomes if o["language"] == lang]
+        at_1 = [o for o in mine if o["found"][:1] == [o["wanted"]]]
+        at_3 = [o for o in mine if o["wanted"] in o["found"][:3]]
+        result.append(
+            {
+                "language": lang,
+                "queries": len(mine),
+                "recall_at_1": len(at_1) / len(mine),
+                "recall_at_3": len(at_3) / len(mine),
+                "missed_top_3": [o["query"] for o in mine if o not in at_3],
+                "not_first": [o["query"] for o in mine if o not in at_1],
+                "zero_results": [o["query"] for o in mine if not o["results"]],
+            }
+        )
+    return result
 
 
 def print_search(result: dict[str, Any]) -> None:
@@ -550,6 +617,22 @@ def print_search(result: dict[str, Any]) -> None:
             print(f"{entry['language']}: not in the top 3: {', '.join(entry['missed'])}")
     print("first query: from opening search (loads the index and the search code) to its results settled;")
     print("later: each other query of the set, search loaded: from emptying the field and typing it to its results (medians)")
+    for name, entries in result.get("sets", {}).items():
+        heading(f"Search recall, {name} set (answerable queries: their page is in the language's index)")
+        print(
+            table(
+                ["language", "queries", "recall at 1", "recall at 3", "no result"],
+                [
+                    [e["language"], str(e["queries"]), f"{e['recall_at_1']:.2f}", f"{e['recall_at_3']:.2f}", str(len(e["zero_results"]))]
+                    for e in entries
+                ],
+            )
+        )
+        for e in entries:
+            if e["missed_top_3"] or e["zero_results"]:
+                print(
+                    f"{e['language']}: not in the top 3: {', '.join(e['missed_top_3']) or '—'}; no result: {', '.join(e['zero_results']) or '—'}"
+                )
 
 
 # --- part: lighthouse ------------------------------------------------------------------
@@ -755,7 +838,9 @@ def print_build(result: dict[str, Any]) -> None:
     )
     print(f"ratio whole / ({count} × English only), CPU: {result['ratio']:.2f} (whole processes, start-up included)")
     if "output_gate_cpu_s" in result:
-        print(f"output gate: {result['output_gate_cpu_s']:.2f} s CPU, {100 * result['output_gate_share']:.1f} % more than the build without it")
+        print(
+            f"output gate: {result['output_gate_cpu_s']:.2f} s CPU, {100 * result['output_gate_share']:.1f} % more than the build without it"
+        )
 
 
 # --- part: handouts --------------------------------------------------------------------
@@ -972,6 +1057,7 @@ def budgets(figures: dict[str, Any]) -> list[Budget]:
                 f"{asked - len(missed)}/{asked}" + (f"; missed: {', '.join(missed)}" if missed else ""),
             )
         )
+        found.extend(recall_budgets(searched.get("sets", {})))
     lighthouse = figures.get("lighthouse")
     if lighthouse:
         found.append(lighthouse_budget(lighthouse))
@@ -1073,6 +1159,25 @@ def lighthouse_budget(lighthouse: dict[str, Any]) -> Budget:
 LUNR_FILE = re.compile(r"/lunr/(?:min/)?lunr\.([a-z]{2,3}|multi|stemmer\.support)\.min\.js$|/lunr/(tinyseg|wordcut)\.js$")
 
 
+def recall_budgets(sets: dict[str, list[dict[str, Any]]]) -> list[Budget]:
+    """No answerable query of either set finds nothing; on the held-out set, recall at 3
+    and at 1 per language at least HELDOUT_RECALL_AT_3 and HELDOUT_RECALL_AT_1."""
+    found = []
+    empty = [f"{e['language']}:{q}" for entries in sets.values() for e in entries for q in e["zero_results"]]
+    if sets:
+        found.append(Budget("no answerable query without results", not empty, f"{len(empty)}" + (f": {', '.join(empty)}" if empty else "")))
+    heldout = sets.get("held-out")
+    if heldout:
+        low = [e for e in heldout if e["recall_at_3"] < HELDOUT_RECALL_AT_3 or e["recall_at_1"] < HELDOUT_RECALL_AT_1]
+        figure = ", ".join(f"{e['language']} {e['recall_at_1']:.2f}/{e['recall_at_3']:.2f}" for e in heldout)
+        found.append(
+            Budget(
+                f"held-out recall at 3 ≥ {HELDOUT_RECALL_AT_3}, at 1 ≥ {HELDOUT_RECALL_AT_1} in every language", not low, f"@1/@3: {figure}"
+            )
+        )
+    return found
+
+
 def search_on_demand(weight: dict[str, Any]) -> Budget:
     """No search file on a first visit; when search is used, results, and no other language's code."""
     early, foreign, broken = [], [], []
@@ -1105,7 +1210,9 @@ def print_budgets(found: list[Budget]) -> None:
     if not found:
         print("(the parts run check no budget)")
         return
-    print(tables.table(["budget", "result", "figure"], [[b.name, "met" if b.met else "NOT MET", b.figure] for b in found]))  # prose: left-aligned
+    print(
+        tables.table(["budget", "result", "figure"], [[b.name, "met" if b.met else "NOT MET", b.figure] for b in found])
+    )  # prose: left-aligned
 
 
 # --- command line ----------------------------------------------------------------------

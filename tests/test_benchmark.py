@@ -134,7 +134,12 @@ def test_build_ratio_and_scaling_budgets():
 
 
 def test_handout_budgets():
-    handouts = {"ratio_afresh": 2.4, "ratio_unchanged": 1.1, "cpu_ratio_afresh": 3.0, "files": [{"file": "es/pain-pump-guide-es.pdf", "bytes": 3 * 1024 * 1024}]}
+    handouts = {
+        "ratio_afresh": 2.4,
+        "ratio_unchanged": 1.1,
+        "cpu_ratio_afresh": 3.0,
+        "files": [{"file": "es/pain-pump-guide-es.pdf", "bytes": 3 * 1024 * 1024}],
+    }
     assert [b.met for b in benchmark.budgets({"handouts": handouts})] == [False, False]
     handouts["ratio_afresh"], handouts["files"][0]["bytes"] = 1.9, 400 * 1024
     assert [b.met for b in benchmark.budgets({"handouts": handouts})] == [True, True]
@@ -315,3 +320,28 @@ def test_search_files_load_only_once_search_is_opened(built_site, chromium):
     budget = benchmark.search_on_demand({"pages": [entry]})
     assert budget.met, budget.figure
     assert any(r.url.endswith("/es/search/search_index.json") for r in searching)
+
+
+def test_recall_at_1_and_3_per_language_and_queries_without_results():
+    def outcome(lang: str, query: str, found: list[str]) -> dict:
+        return {"language": lang, "query": query, "wanted": "/a/", "found": found, "results": len(found)}
+
+    entries = benchmark.recall_by_language(
+        [
+            outcome("es", "first", ["/a/", "/b/"]),
+            outcome("es", "third", ["/b/", "/c/", "/a/"]),
+            outcome("es", "fourth", ["/b/", "/c/", "/d/", "/a/"]),
+            outcome("es", "nothing", []),
+            outcome("zh", "导管", ["/a/"]),
+        ]
+    )
+    es, zh = entries
+    assert (es["recall_at_1"], es["recall_at_3"]) == (0.25, 0.5)
+    assert es["missed_top_3"] == ["fourth", "nothing"] and es["zero_results"] == ["nothing"]
+    assert (zh["recall_at_1"], zh["recall_at_3"], zh["zero_results"]) == (1.0, 1.0, [])
+    budgets = {b.name: b for b in benchmark.recall_budgets({"tuning": [zh], "held-out": entries})}
+    assert budgets["no answerable query without results"].met is False
+    assert "es:nothing" in budgets["no answerable query without results"].figure
+    heldout = next(b for name, b in budgets.items() if name.startswith("held-out"))
+    assert heldout.met is False and "es 0.25/0.50" in heldout.figure
+    assert all(b.met for b in benchmark.recall_budgets({"tuning": [zh], "held-out": [zh]}))

@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES, REPO, run_docs
 from sitekit import browser, model, search
 
@@ -26,7 +27,9 @@ def queries_of(lang: str) -> list[search.Query]:
 
 def without_marks(text: str) -> str:
     """The query as typed without accents or tone marks (to compare rankings)."""
-    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))).replace("đ", "d")
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))).replace(
+        "đ", "d"
+    )
 
 
 # --- the query set -----------------------------------------------------------------------
@@ -49,6 +52,8 @@ def test_every_query_finds_its_page_in_the_top_three_in_the_readers_language(chr
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"console: {error}"))
     page.on("console", lambda message: message.type != "error" or problems.append(f"console: {message.text}"))
+    # lunr's warning when a language file's function has no name (Vietnamese's stop words)
+    page.on("console", lambda message: "not registered with pipeline" not in message.text or problems.append(f"console: {message.text}"))
     root = built_site.site_url + CATALOGUE.language_url(lang)
     page.goto(root + "contact/", wait_until="load")
     search.open_search(page)
@@ -114,6 +119,64 @@ def test_the_themes_bundle_loads_only_when_the_reader_reaches_for_search(chromiu
     page.locator("mark[data-md-highlight]").first.wait_for()
     assert len(bundle()) == 1
     page.close()
+
+
+def strings_of(lang: str) -> dict[str, str]:
+    return yaml.safe_load((REPO / "l10n" / lang / "strings.yml").read_text(encoding="utf-8"))
+
+
+HELP = "[data-pp-search-help]"
+# Each paragraph of an element whose text colour is the colour behind it (the header's white
+# text inherited on the search's white background).
+SAME_COLOUR_JS = """(selector) => [...document.querySelectorAll(selector + ' p')].filter((p) => p.getClientRects().length).filter((p) => {
+  let back = 'rgba(0, 0, 0, 0)';
+  for (let e = p; e && /rgba\\(.*, 0\\)|transparent/.test(back); e = e.parentElement) back = getComputedStyle(e).backgroundColor;
+  return getComputedStyle(p).color === back; }).map((p) => p.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", [lang.code for lang in CATALOGUE.languages])
+def test_a_search_that_finds_nothing_good_offers_the_clinic_and_the_contents(chromium, built_site, lang):
+    """No dead end: a query that finds nothing, or no page with every word typed, says so
+    in the reader's language, with "Call the clinic", the guide's contents (the language's
+    home) and the questions only the clinic answers; a good query shows none of it. Until
+    search has loaded, the results say so in the reader's language."""
+    strings = strings_of(lang)
+    page = chromium.new_page(viewport=browser.PHONE)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    root = built_site.site_url + CATALOGUE.language_url(lang)
+    page.goto(root + "trial/", wait_until="load")
+    assert page.locator(".md-search-result__meta").text_content().strip() == strings["search_loading"]
+    search.open_search(page)
+    help_box = page.locator(HELP)
+    index = json.loads((built_site.site / CATALOGUE.language_url(lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+    word = next(w for doc in index["docs"] for w in doc["title"].replace("\u200b", " ").split() if len(w) > 1)
+    search.type_query(page, word)
+    assert search.result_pages(page) and not help_box.is_visible(), f"{word!r}: help shown beside good results"
+    search.type_query(page, "zzqxwv")
+    assert search.result_pages(page) == []
+    help_box.wait_for(state="visible")
+    shown = help_box.inner_text()
+    assert strings["search_no_results"] in shown and strings["search_weak_results"] not in shown
+    assert page.evaluate(SAME_COLOUR_JS, HELP) == [], "help text in the colour of its background"
+    assert strings["call_clinic"] in shown and strings["search_clinic_questions"] in shown
+    link = help_box.get_by_role("link", name=strings["search_contents"])
+    assert link.evaluate("a => a.href") == root
+    search.type_query(page, f"{word} zzqxwv")
+    assert search.result_pages(page)
+    help_box.wait_for(state="visible")
+    assert strings["search_weak_results"] in help_box.inner_text() and strings["search_no_results"] not in help_box.inner_text()
+    page.fill(search.SEARCH_INPUT, "")
+    page.press(search.SEARCH_INPUT, "End")
+    help_box.wait_for(state="hidden")
+    page.close()
+    assert not errors, errors
+
+
+def test_the_search_help_is_written_by_the_build_never_by_script():
+    source = (REPO / "docs" / "assets" / "search-on-demand.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in source and "textContent =" not in source  # only shown or hidden
 
 
 RESULT_TEXT_JS = """() => {
@@ -210,11 +273,98 @@ def test_query_words_also_search_pairs_stems_and_synonyms():
 
 @pytest.mark.fixture_cases
 def test_results_show_the_words_typed_and_found():
-    doc = {"title": "鞘内\u200b镇痛泵", "text": "un <mark>catéter:</mark> delgado", "terms": {"cateter": True, "ong_thong": False, "zzz": False}}
-    analysis = {"words": [{"typed": "cateter", "folded": "cateter", "forms": ["cateter"]}, {"typed": "Zzz", "folded": "zzz", "forms": ["zzz"]}], "extra": ["ong_thong"]}
+    doc = {
+        "title": "鞘内\u200b镇痛泵",
+        "text": "un <mark>catéter:</mark> delgado",
+        "terms": {"cateter": True, "ong_thong": False, "zzz": False},
+    }
+    analysis = {
+        "words": [{"typed": "cateter", "folded": "cateter", "forms": ["cateter"]}, {"typed": "Zzz", "folded": "zzz", "forms": ["zzz"]}],
+        "extra": ["ong_thong"],
+    }
     shown = run_node(f"(() => {{ const d = {json.dumps(doc)}; s.presentDocument(d, {json.dumps(analysis)}); return d; }})()")
     assert shown["title"] == "鞘内镇痛泵"
     assert shown["terms"] == {"catéter": True, "Zzz": False}  # highlighted on the page as written there
+
+
+@pytest.mark.fixture_cases
+@pytest.mark.parametrize(
+    ("lang", "query", "kept", "pair"),
+    [
+        ("es", "dolor de la espalda", ["dolor", "espalda"], None),  # "de_la" got the pair boost on every page
+        ("vi", "ống thông của tôi", ["ong", "thong"], "ong_thong"),
+        ("ar", "الألم في البطن", ["الم", "بطن"], None),  # في matched a heading with the title boost
+        ("en", "pain in the back", ["pain", "back"], None),
+    ],
+)
+def test_stop_words_neither_match_nor_get_the_pair_boost(lang, query, kept, pair):
+    expanded = run_node(f"s.expandQuery({json.dumps(query)}, {{}}, w => '', s.stopWords({json.dumps(lang)}))")
+    terms = expanded["query"].split(" ")
+    assert [t for t in terms if not t.endswith(("~1", "*^1000"))] == kept
+    assert [t for t in terms if t.endswith("*^1000")] == ([f"{pair}*^1000"] if pair else [])
+    alone = run_node("s.expandQuery('de la', {}, w => '', s.stopWords('es')).query")
+    assert alone.startswith("de la ")  # a query of stop words only is searched as typed
+
+
+@pytest.mark.fixture_cases
+def test_words_of_five_letters_or_more_also_match_with_one_letter_wrong():
+    query = run_node("s.expandQuery('cateter bomba dolor 2024', {}, w => '', w => false).query").split(" ")
+    assert "cateter~1" in query and "bomba~1" in query
+    assert "dolor~1" in query and "2024~1" not in query
+    assert not any(t.startswith("de~") for t in run_node("s.expandQuery('de cama', {}, w => '', w => false).query").split(" "))
+    assert not any("~" in t for t in run_node("s.expandQuery('pump tube', {}, w => '', w => false).query").split(" "))
+
+
+# --- Chinese: a query segmented with the index's words, never dropped ----------------------
+
+ZH_INDEX = ["导管", "补充", "药物", "止痛药", "手术室", "镇静"]
+
+
+def segment_zh(query: str) -> dict:
+    return run_node(f"s.segmentHan({json.dumps(query)}, s.hanVocabulary({json.dumps(ZH_INDEX)}), s.stopWords('zh'))")
+
+
+@pytest.mark.fixture_cases
+def test_chinese_query_with_an_unknown_first_word_keeps_the_words_the_index_has():
+    # The theme's segmentation returned the whole run when its first characters were no
+    # word of the index: "怎么补充药物" searched for itself and found nothing.
+    assert segment_zh("怎么补充药物") == {"pieces": ["补充", "药物"], "exact": ["补充", "药物"], "inside": []}
+    found = segment_zh("我想补充")  # 我 is a stop word, 想 no word: a character, never a dead end
+    assert found["pieces"] == ["想", "补充"] and found["exact"] == ["补充"]
+
+
+@pytest.mark.fixture_cases
+def test_chinese_synonym_inside_a_longer_query_finds_the_pages_word():
+    query = run_node(
+        f"s.expandQuery('我的管子', s.foldSynonyms({{'管子': ['导管']}}), w => '', s.stopWords('zh'), s.hanVocabulary({json.dumps(ZH_INDEX)})).query"
+    )
+    assert "导管^10" in query.split(" ")  # 管子 was only a synonym when typed alone
+
+
+@pytest.mark.fixture_cases
+def test_chinese_synonym_whose_target_the_index_holds_split_finds_its_parts():
+    # 镇痛泵 on the pages, indexed as 镇痛 and 泵: a synonym for it searched a word no index has.
+    vocabulary = json.dumps(["镇痛", "泵", "导管"])
+    for query in ("吗啡泵", "吗啡泵是什么"):
+        terms = run_node(
+            f"s.expandQuery({json.dumps(query)}, s.foldSynonyms({{'吗啡泵': ['镇痛泵']}}), w => '', s.stopWords('zh'), s.hanVocabulary({vocabulary})).query"
+        )
+        assert {"镇痛", "泵"} <= {t.split("^")[0].rstrip("*") for t in terms.split(" ")}, (query, terms)
+        assert "镇痛泵" not in terms.split(" "), terms
+
+
+@pytest.mark.fixture_cases
+def test_chinese_word_held_only_inside_a_longer_word_finds_that_word():
+    assert segment_zh("止痛") == {"pieces": ["止痛"], "exact": [], "inside": ["止痛药"]}
+    assert segment_zh("吃止痛")["inside"] == ["止痛药"]
+
+
+@pytest.mark.fixture_cases
+def test_chinese_exact_words_rank_first_and_the_themes_segmentation_is_bypassed():
+    query = run_node(f"s.expandQuery('止痛的导管', {{}}, w => '', s.stopWords('zh'), s.hanVocabulary({json.dumps(ZH_INDEX)})).query")
+    assert query.split(" ") == ["止痛", "导管", "导管^10", "止痛药"]  # the index's own word boosted, 的 dropped
+    source = WORKER.read_text(encoding="utf-8")
+    assert "has: function () { return false; }" in source  # the theme's segment() asks with `in`: it sees no word
 
 
 # --- synonyms -------------------------------------------------------------------------------
@@ -226,6 +376,20 @@ def test_every_languages_synonyms_are_well_formed_and_in_its_index(built_site):
         assert not problems, [p.format(CATALOGUE.root) for p in problems]
         index = built_site.site / CATALOGUE.language_url(lang.code) / "search" / "search_index.json"
         assert json.loads(index.read_text(encoding="utf-8"))["config"]["synonyms"] == search.index_synonyms(synonyms)
+
+
+def test_every_synonyms_file_says_it_is_reviewed_with_the_translation():
+    """Patients' words are added by translators and checked with the pages (TRANSLATING.md):
+    each file's header says so, in its language."""
+    for lang in CATALOGUE.languages:
+        path = search.synonyms_file(lang.code, CATALOGUE.root)
+        header = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break
+            header.append(line)
+        assert "TRANSLATING.md" in "\n".join(header), f"{path.name} ({lang.code}): its header names no review"
+        assert len(search.read_synonyms(lang.code, CATALOGUE.root)[0]) >= 15, f"{lang.code}: fewer than 15 patients' words"
 
 
 @pytest.mark.fixture_cases

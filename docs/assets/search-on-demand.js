@@ -64,10 +64,39 @@
     setTimeout(function () { request.dispatchEvent(new ProgressEvent("error")); });
   };
 
+  // No dead end: when a query finds nothing, or no page has every word typed, the help
+  // under the results (partials/search-help.html, written and translated by the build) says
+  // so and offers the clinic's number and the guide's contents. Only shown or hidden here.
+  var RESULT = 3; // the theme's SearchMessageType.RESULT
+  function showHelp(items) {
+    var help = document.querySelector("[data-pp-search-help]");
+    var input = document.querySelector("[data-md-component=search-query]");
+    if (!help) return;
+    var typed = !!input && input.value.trim() !== "";
+    var none = typed && items !== null && items.length === 0;
+    var weak = typed && !none && items !== null && items.length > 0 && weakResult(items[0]);
+    help.querySelector("[data-pp-search-none]").hidden = !none;
+    help.querySelector("[data-pp-search-weak]").hidden = !weak;
+    help.hidden = !(none || weak);
+  }
+  function weakResult(group) {
+    // The best page misses a word typed (the theme strikes it out as missing).
+    var terms = (group && group[0] && group[0].terms) || {};
+    return Object.keys(terms).some(function (term) { return terms[term] === false; });
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target instanceof Element && event.target.matches("[data-md-component=search-query]") && !event.target.value.trim()) showHelp(null);
+  });
+
   // The theme's search worker runs inside search-worker.js, which is told its address.
   var Worker = window.Worker;
   window.Worker = function (url, options) {
     if (!WORKER.test(String(url))) return new Worker(url, options);
-    return new Worker(WRAPPER + "#" + encodeURIComponent(new URL(url, location.href).href), options);
+    var worker = new Worker(WRAPPER + "#" + encodeURIComponent(new URL(url, location.href).href), options);
+    worker.addEventListener("message", function (event) {
+      var message = event.data;
+      if (message && message.type === RESULT && message.data) showHelp(message.data.items || []);
+    });
+    return worker;
   };
 })();

@@ -36,6 +36,19 @@
   var RUN = /[\p{L}\p{M}\p{N}]+/gu; // a word: letters, their marks, digits
   var PAIR_BOOST = 1000; // a pair of query words in that order counts as much as a word of a title
   var UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+  var HAN = /^\p{Script=Han}+$/u;
+  var EXACT_BOOST = 10; // a Chinese word of the index typed whole ranks before the words found inside others
+  var CONTAINING = 8; // at most this many index words holding a Chinese piece the index lacks as a word
+  var FUZZY_LENGTH = 5; // words of this many letters or more also match with one letter wrong
+  // Words that say nothing about a page (as folded): dropped from a query of several words,
+  // never paired. Added to the stop words of lunr's language support, which some lack.
+  var STOP_WORDS = {
+    en: "a an the of to in on at for and or is are be my i me it do does can how what when why will with".split(" "),
+    es: "de la el los las un una unos unas y o a al del en con por para que se me mi mis lo le les su sus es son como cuando donde cual hay mas muy yo".split(" "),
+    vi: "la cua va thi nhung cac mot toi o gi nao nay do ma".split(" "),
+    ar: "في من على إلى الى عن ما ماذا هل كيف هذا هذه ذلك أن ان أو او مع التي الذي هو هي أنا".split(" "),
+    zh: "的 了 吗 呢 吧 啊 我 你 是 在 和 与 怎么 什么 如何 怎样 哪里 要 会 能 可以 有 没有 一个".split(" ")
+  };
 
   function foldRun(run) {
     run = run.toLowerCase();
@@ -86,12 +99,16 @@
   }
 
   /** A query, as the theme's search gets it: each word folded (stop words dropped while
-   * other words remain), then what it should also find: stems, synonyms, and each pair of
-   * neighbouring words, boosted so that pages with the words in that order come first.
+   * other words remain), then what it should also find: stems, synonyms, each pair of
+   * neighbouring words (boosted, so that pages with the words in that order come first),
+   * the word with one letter wrong (words of five letters or more), and, for Chinese, the
+   * words of the index a run of characters is made of (`vocabulary`: the index's words).
    * `words`: what was typed, with the forms that count as finding it. */
-  function expandQuery(query, synonyms, stem, isStopWord) {
-    var typed = query.match(RUN) || [], extra = [], boosted = [], words = [];
+  function expandQuery(query, synonyms, stem, isStopWord, vocabulary) {
+    var typed = query.match(RUN) || [], extra = [], boosted = [], words = [], direct = [];
     var folded = typed.map(foldRun);
+    var stop = folded.map(function (word, i) { return isStopWord(typed[i], word); });
+    if (stop.every(Boolean)) stop = stop.map(function () { return false; });
     folded.forEach(function (word, i) {
       var forms = [word], stemmed = stem(typed[i]);
       if (stemmed && stemmed !== word) forms.push(stemmed);
@@ -102,7 +119,7 @@
       for (var i = 0; i + keyWords.length <= folded.length; i++) {
         if (folded.slice(i, i + keyWords.length).join(" ") !== key) continue;
         synonyms[key].forEach(function (target) {
-          var targetWords = target.split(" ");
+          var targetWords = indexWords(target.split(" "), vocabulary, isStopWord);
           words.slice(i, i + keyWords.length).forEach(function (word) { word.forms.push.apply(word.forms, targetWords); });
           extra.push.apply(extra, targetWords);
           boosted.push.apply(boosted, pairs(targetWords));
@@ -110,19 +127,95 @@
       }
     });
     pairs(folded).forEach(function (both, i) {
-      if (both) { boosted.push(both); words[i].forms.push(both); words[i + 1].forms.push(both); }
+      if (both && !stop[i] && !stop[i + 1]) { boosted.push(both); words[i].forms.push(both); words[i + 1].forms.push(both); }
+    });
+    var main = [];
+    folded.forEach(function (word, i) {
+      if (stop[i]) return;
+      if (HAN.test(word) && vocabulary && !synonyms[word]) {
+        var found = segmentHan(word, vocabulary, isStopWord, synonyms);
+        found.pieces.forEach(function (piece) { main.push(piece); });
+        found.exact.forEach(function (piece) { direct.push(piece + "^" + EXACT_BOOST); });
+        words[i].forms.push.apply(words[i].forms, found.pieces.concat(found.exact, found.inside));
+        extra.push.apply(extra, found.inside);
+        return;
+      }
+      main.push(word);
+      if (spaced(word) && Array.from(word).length >= FUZZY_LENGTH && !/\p{N}/u.test(word)) direct.push(word + "~1");
     });
     words.forEach(function (word) { extra.push.apply(extra, word.forms.slice(1)); });
-    extra = unique(extra.concat(boosted)).filter(function (term) { return folded.indexOf(term) < 0; });
-    var main;
-    if (/["+\-:^~*]/.test(query)) {
-      main = query.replace(RUN, foldRun); // the theme's query syntax: kept as typed
-    } else {
-      var kept = folded.filter(function (word, i) { return !isStopWord(typed[i]); });
-      main = (kept.length ? kept : folded).join(" ");
-    }
+    extra = unique(extra.concat(boosted)).filter(function (term) { return folded.indexOf(term) < 0 && main.indexOf(term) < 0; });
+    if (/["+\-:^~*]/.test(query)) main = [query.replace(RUN, foldRun)]; // the theme's query syntax: kept as typed
     var also = extra.map(function (term) { return boosted.indexOf(term) < 0 ? term : term + "*^" + PAIR_BOOST; });
-    return { query: [main].concat(also).join(" ").trim(), words: words, extra: extra };
+    return { query: unique(main).concat(unique(direct), also).join(" ").trim(), words: words, extra: extra };
+  }
+
+  /** A run of Chinese characters as the index's words: the fewest pieces, each a word of
+   * the index (`exact`) or a synonym (its pages' words count as exact), else part of a word
+   * (`inside`: the index words holding it), else a single character (with the index words
+   * holding it), so an unknown word never drops the query; stop words are left out. `vocabulary`: {words: the index's Chinese words, has(word)}. */
+  function segmentHan(run, vocabulary, isStopWord, synonyms) {
+    synonyms = synonyms || {};
+    var chars = Array.from(run), n = chars.length, best = [{ cost: 0 }];
+    function holding(piece) {
+      var found = [];
+      for (var k = 0; k < vocabulary.words.length && found.length < CONTAINING; k++) {
+        if (vocabulary.words[k] !== piece && vocabulary.words[k].indexOf(piece) >= 0) found.push(vocabulary.words[k]);
+      }
+      return found;
+    }
+    for (var end = 1; end <= n; end++) {
+      for (var start = 0; start < end; start++) {
+        if (!best[start]) continue;
+        var piece = chars.slice(start, end).join(""), kind = null, cost;
+        if (isStopWord(piece, piece)) { kind = "stop"; cost = 1; }
+        else if (vocabulary.has(piece)) { kind = "exact"; cost = 1; }
+        else if (synonyms[piece]) { kind = "synonym"; cost = 1; }
+        else if (end - start > 1 && holding(piece).length) { kind = "inside"; cost = 1.5; }
+        else if (end - start === 1) { kind = "char"; cost = 3; }
+        if (!kind) continue;
+        cost += best[start].cost;
+        if (!best[end] || cost < best[end].cost) best[end] = { cost: cost, start: start, kind: kind, piece: piece };
+      }
+    }
+    var pieces = [], exact = [], inside = [], parts = [];
+    for (var at = n; at > 0; at = best[at].start) parts.unshift(best[at]);
+    var meaningful = parts.filter(function (part) { return part.kind !== "stop"; });
+    (meaningful.length ? meaningful : parts).forEach(function (part) {
+      pieces.push(part.piece);
+      if (part.kind === "exact") exact.push(part.piece);
+      else if (part.kind === "synonym") exact.push.apply(exact, indexWords(synonyms[part.piece], vocabulary, isStopWord)); // the pages' words
+      else inside.push.apply(inside, holding(part.piece));
+    });
+    return { pieces: pieces, exact: exact, inside: unique(inside) };
+  }
+
+  /** Words of the pages (a synonym's targets) as the index holds them: a Chinese word the
+   * segmentation split (镇痛泵 indexed as 镇痛 and 泵) becomes the index's words. */
+  function indexWords(targets, vocabulary, isStopWord) {
+    var result = [];
+    targets.forEach(function (target) {
+      if (!vocabulary || !HAN.test(target) || vocabulary.has(target)) return result.push(target);
+      var found = segmentHan(target, vocabulary, isStopWord);
+      result.push.apply(result, found.exact.length || found.inside.length ? found.exact.concat(found.inside) : found.pieces);
+    });
+    return unique(result);
+  }
+
+  /** The index's Chinese words, for segmentHan. */
+  function hanVocabulary(terms) {
+    var words = terms.filter(function (term) { return HAN.test(term); }).sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
+    var known = {};
+    words.forEach(function (word) { known[word] = true; });
+    return { words: words, has: function (word) { return known[word] === true; } };
+  }
+
+  /** Whether a word is one of the language's stop words (lunr's, where its language
+   * support has them, and the site's). */
+  function ownStopWords(lang) {
+    var list = {};
+    (STOP_WORDS[lang] || []).forEach(function (word) { list[word.replace(RUN, foldRun)] = true; });
+    return function (typed, folded) { return list[folded === undefined ? typed.replace(RUN, foldRun) : folded] === true; };
   }
 
   function unique(list) {
@@ -168,23 +261,26 @@
     doc.terms = terms;
   }
 
-  scope.ppSearch = { fold: fold, indexForms: indexForms, expandQuery: expandQuery, foldSynonyms: foldSynonyms, presentDocument: presentDocument };
+  scope.ppSearch = {
+    fold: fold, indexForms: indexForms, expandQuery: expandQuery, foldSynonyms: foldSynonyms, presentDocument: presentDocument,
+    segmentHan: segmentHan, hanVocabulary: hanVocabulary, stopWords: ownStopWords
+  };
 
   if (typeof WorkerGlobalScope === "undefined" || !(scope instanceof WorkerGlobalScope)) return;
 
   // --- inside the search worker --------------------------------------------------------
   var SETUP = 0, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
   var theme = decodeURIComponent(location.hash.slice(1)); // the theme's worker, named by search-on-demand.js
-  var synonyms = {}, language = "en", config = { pipeline: [] }, analysis = { words: [], extra: [] };
+  var synonyms = {}, language = "en", config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null;
 
   function stopWords(config) {
-    var lunr = scope.lunr, own = language === "en" ? lunr.stopWordFilter : lunr[language] && lunr[language].stopWordFilter;
-    var used = own && config.pipeline.indexOf("stopWordFilter") >= 0;
-    return function (word) { return used && !own(new lunr.Token(word.toLowerCase())); };
+    var lunr = scope.lunr, lang = config.lang[0], own = lang === "en" ? lunr.stopWordFilter : lunr[lang] && lunr[lang].stopWordFilter;
+    var used = own && config.pipeline.indexOf("stopWordFilter") >= 0, site = ownStopWords(language);
+    return function (word, folded) { return site(word, folded) || (used && !own(new lunr.Token(word.toLowerCase()))); };
   }
 
   function stemmer() {
-    var lunr = scope.lunr, own = language === "en" ? lunr.stemmer : lunr[language] && lunr[language].stemmer;
+    var lunr = scope.lunr, lang = config.lang[0], own = lang === "en" ? lunr.stemmer : lunr[lang] && lunr[lang].stemmer;
     return function (word) {
       if (!own || !/^[\p{Script=Latin}\p{M}]+$/u.test(word)) return "";
       return fold(String(own(new lunr.Token(word.toLowerCase()))));
@@ -197,9 +293,9 @@
     if (message.type === SETUP) {
       config = message.data.config;
       synonyms = foldSynonyms(config.synonyms);
-      language = config.lang[0];
+      language = documentLanguage(message.data);
     } else if (message.type === QUERY && typeof message.data === "string") {
-      analysis = expandQuery(message.data, synonyms, stemmer(), stopWords(config));
+      analysis = expandQuery(message.data, synonyms, stemmer(), stopWords(config), vocabulary);
       message.data = analysis.query;
     }
   });
@@ -214,10 +310,28 @@
     post(message);
   };
 
-  // The theme loads its language files relative to its own worker's address.
+  /** The language of the index, as the build names it (language_outputs.py): Chinese and
+   * Arabic use lunr's English support (config.lang). */
+  function documentLanguage(data) {
+    return data.config.pp_lang || data.config.lang[0];
+  }
+
+  // The theme loads its language files relative to its own worker's address. A language
+  // file's stop word filter lunr does not know by name (Vietnamese's) is named, or lunr
+  // warns "Function is not registered with pipeline" when the index is built.
   var load = scope.importScripts;
   scope.importScripts = function () {
-    return load.apply(scope, Array.prototype.map.call(arguments, function (url) { return new URL(url, theme).href; }));
+    var result = load.apply(scope, Array.prototype.map.call(arguments, function (url) { return new URL(url, theme).href; }));
+    var lunr = scope.lunr;
+    if (lunr && lunr.Pipeline) {
+      Object.keys(lunr).forEach(function (lang) {
+        ["stopWordFilter", "trimmer", "stemmer"].forEach(function (name) {
+          var fn = /^[a-z]{2}$/.test(lang) && lunr[lang] && lunr[lang][name];
+          if (typeof fn === "function" && !fn.label) lunr.Pipeline.registerFunction(fn, name + "-" + lang);
+        });
+      });
+    }
+    return result;
   };
   scope.importScripts(theme);
 
@@ -236,6 +350,17 @@
       return result;
     };
     return ref.apply(this, arguments);
+  };
+
+  // The index, once built: its Chinese words segment queries here (segmentHan); the theme's
+  // own segmentation, which drops a query whose first characters are no word of the index,
+  // is given nothing to match (it asks the inverted index with `in`; lunr reads it by key).
+  var build = lunr.Builder.prototype.build;
+  lunr.Builder.prototype.build = function () {
+    var index = build.apply(this, arguments);
+    vocabulary = hanVocabulary(Object.keys(index.invertedIndex));
+    index.invertedIndex = new Proxy(index.invertedIndex, { has: function () { return false; } });
+    return index;
   };
 
   // A word found under several forms (itself, its stem, a pair) is one place in the text:

@@ -85,7 +85,10 @@ def _write_search_indexes(site: Path, catalogue: model.Catalogue, config) -> Non
             if local.split("#", 1)[0] in shown:
                 docs.append({**doc, "location": local})
         synonyms = _synonyms(catalogue.root, lang.code, docs)
-        index = {"config": {**combined["config"], **_search_config(translate, lang.code), "synonyms": synonyms}, "docs": docs}
+        index = {
+            "config": {**combined["config"], **_search_config(translate, lang.code), "synonyms": synonyms, "pp_lang": lang.code},
+            "docs": docs,
+        }
         target = site / prefix / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -10,6 +10,9 @@ passes `super()` through these filters), so a theme upgrade cannot leave a stale
   labels stay for readers without JavaScript), its landmark named in the page's language,
   its icons hidden from screen readers, the page title marked English where it is, and
   no empty "Search" landmark around the search's clear button;
+- `with_search_help`: under the search results, the help shown when nothing (or nothing
+  good) matches (partials/search-help.html, shown by assets/search-on-demand.js), and the
+  loading message in the reader's language;
 - `after_title`: the theme's page content with what the site shows under a page's title
   (the translation notice, a long page's contents on phones) right after its <h1>;
 - `without_empty_contents`: the sidebars, the table of contents hidden on a page with no
@@ -41,7 +44,9 @@ SITE_TOPIC = '<div class="md-header__topic">'
 LOGO_LINK = re.compile(r'<a [^>]*class="md-(?:header|nav)__button md-logo"[^>]*>')
 DRAWER_TITLE = '<label class="md-nav__title" for="__drawer">'
 FOOTER_NAV = re.compile(r'(<nav class="md-footer__inner md-grid" aria-label=")[^"]*(")')
-FOOTER_LINK = re.compile(r'(<a href="([^"]*)" class="md-footer__link md-footer__link--(?:prev|next)") aria-label="[^"]*">(.*?<div class="md-ellipsis")', re.S)
+FOOTER_LINK = re.compile(
+    r'(<a href="([^"]*)" class="md-footer__link md-footer__link--(?:prev|next)") aria-label="[^"]*">(.*?<div class="md-ellipsis")', re.S
+)
 NAV_LINK = re.compile(r'(<a href="([^"]*)" class="md-nav__link[^"]*">\s*<span class="md-ellipsis")')
 # The current page's entry, as the theme also writes it: a label opening its contents.
 NAV_CURRENT = re.compile(r'(<label class="md-nav__link md-nav__link--active" for="__toc">\s*<span class="md-ellipsis")')
@@ -52,6 +57,22 @@ TITLE_END = re.compile(r'</h1>(?:<a class="headerlink"[^>]*></a></div>)?')
 # nothing a reader can reach (the button is out of the Tab order): a plain group instead.
 SEARCH_OPTIONS = re.compile(r'<nav class="md-search__options" aria-label="[^"]*">(.*?)</nav>', re.S)
 ICON = re.compile(r"<svg (?![^>]*aria-hidden)")
+RESULT_LIST = re.compile(r'<ol class="md-search-result__list" role="presentation"></ol>\s*</div>')
+RESULT_META = re.compile(r'(<div class="md-search-result__meta">)[^<]*(</div>)')
+
+
+def with_search_help(block: str, help_html: str, loading: str) -> str:
+    """The header with `help_html` (partials/search-help.html) right after the search's
+    results (inside them, the theme would take it for its list: its last child), and the
+    results' first words, while search loads, `loading` (the reader's language: the
+    theme's are English in some)."""
+    if not RESULT_LIST.search(block) or not RESULT_META.search(block):
+        log.warning("the theme's search result markup changed; update overrides/hooks/theme.py (with_search_help)")
+        return block
+    block = RESULT_META.sub(lambda m: m[1] + str(escape(loading)) + m[2], block, count=1)
+    return RESULT_LIST.sub(lambda m: m[0] + str(help_html), block, count=1)
+
+
 CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 THEME_BUNDLE = re.compile(r'<script src="([^"]*/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
 
@@ -60,6 +81,7 @@ def on_env(env, config, files):
     env.filters["with_search_base"] = with_search_base
     env.filters["bundle_on_demand"] = bundle_on_demand
     env.filters["header_controls"] = header_controls
+    env.filters["with_search_help"] = with_search_help
     env.filters["english_parts"] = english_parts
     env.filters["after_title"] = after_title
     env.filters["without_empty_contents"] = without_empty_contents
