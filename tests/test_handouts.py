@@ -606,3 +606,61 @@ def test_urgent_help_and_its_number_are_on_one_sheet(site, made):
         found += text.count(words)
         assert text.count(words) == text.count(number_label), f"sheet {sheet}: urgent help without its number, or the number alone"
     assert found >= 2, "the cover and the contact page have the urgent-help box"
+
+
+# --- right to left: numbers, addresses and web addresses in the order the browser shows -------
+
+SPACES = re.compile(r"\s+")
+
+
+def isolated_runs(html: str) -> list[str]:
+    """The text of every run the page isolates in its own direction (a <bdi>, an inline
+    element with `dir`) that holds a digit: what a browser shows as one unit, left to right
+    as written (an address, a phone number, a web address), without spaces."""
+    soup = BeautifulSoup(html, "html.parser")
+    runs = [node.get_text() for node in soup.find_all(["bdi", *handout._INLINE]) if node.name == "bdi" or node.get("dir") == "ltr"]
+    return [flat for flat in (SPACES.sub("", BIDI_CONTROLS.sub("", run)) for run in runs) if re.search(r"\d", flat)]
+
+
+def out_of_order(runs: list[str], pdf: Path) -> list[str]:
+    text = SPACES.sub(
+        "", BIDI_CONTROLS.sub("", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    )
+    return [run for run in runs if run not in text]
+
+
+@pytest.mark.parametrize("made", [h for h in HANDOUTS if h.language.direction == "rtl"], ids=lambda h: "-".join(h.codes))
+def test_right_to_left_handouts_print_numbers_and_addresses_in_the_order_the_page_shows(site, made):
+    """Every isolated run with digits of a right-to-left handout (the guide's address on
+    the cover, phone numbers, dates written left to right) is in the PDF's text as the
+    browser shows it: one unit, its characters in their order."""
+    doc = handout.document(made, site.site, site.site_url, CATALOGUE, template())
+    runs = isolated_runs(doc.html)
+    assert runs, "the cover's web address at least"
+    assert out_of_order(runs, site.site / made.path(CATALOGUE)) == []
+
+
+def test_an_arabic_clinic_card_prints_its_address_and_numbers_in_order(site, tmp_path):
+    """The Arabic footer's clinic card with real-looking details (sitekit.clinic.EXAMPLE in
+    place of the placeholders), printed with the handouts' stylesheets: the address and
+    both phone numbers come out as the page shows them; without the isolates WeasyPrint
+    printed "Main St., Springfield, IL 62701 12" (the check catches it)."""
+    from sitekit import clinic
+
+    arabic = next(h for h in HANDOUTS if h.codes == ("ar",))
+    home = BeautifulSoup((site.site / CATALOGUE.url("ar", "index.md") / "index.html").read_text("utf-8"), "html.parser")
+    card = home.select_one(".md-copyright .pp-clinic")
+    values = {"street address": clinic.EXAMPLE["address"], "out-of-hours": clinic.EXAMPLE["urgent_phone"], "phone": clinic.EXAMPLE["phone"]}
+    for mark in card.select("mark.pp-placeholder"):
+        found = next((value for key, value in values.items() if key in mark.get_text()), None)
+        if found:
+            mark.replace_with(found)  # as the card shows a clinic's own value: the text alone
+    html = f'<!doctype html><html lang="ar" dir="rtl"><head><title>t</title></head><body dir="rtl" class="pp-guide"><section class="md-typeset">{card}</section></body></html>'
+    runs = isolated_runs(html)
+    assert {SPACES.sub("", v) for v in values.values()} <= set(runs)
+    sheets = [site.site_url + "assets/site.css", site.site_url + handout.STYLESHEET]
+    for name, text in (("isolated", handout.isolate(html)), ("raw", html)):
+        pdf, _, _ = handout.render(handout.Document(arabic, text, [], sheets), site.site, site.site_url)
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    assert out_of_order(runs, tmp_path / "isolated.pdf") == []
+    assert SPACES.sub("", clinic.EXAMPLE["address"]) in out_of_order(runs, tmp_path / "raw.pdf")
