@@ -69,8 +69,10 @@ def test_phone_numbers_and_addresses_read_in_their_own_order_on_right_to_left_pa
 def test_order_check_catches_an_unisolated_number(example_site, context):
     page = context(viewport=browser.PHONE)
     page.goto(example_site.site_url + model.language_url(RTL[0] if RTL else "ar") + "contact/")
-    page.evaluate("() => document.querySelectorAll('[dir=ltr], bdi').forEach((e) => { e.removeAttribute('dir');"
-                  " if (e.tagName === 'BDI') e.outerHTML = '<span>' + e.innerHTML + '</span>'; })")
+    page.evaluate(
+        "() => document.querySelectorAll('[dir=ltr], bdi').forEach((e) => { e.removeAttribute('dir');"
+        " if (e.tagName === 'BDI') e.outerHTML = '<span>' + e.innerHTML + '</span>'; })"
+    )
     assert any(clinic.EXAMPLE["phone"].replace(" ", "") in problem for problem in scrambled(page)), scrambled(page)
 
 
@@ -133,10 +135,11 @@ def test_first_screen_check_catches_cut_names_and_broken_numbers(example_site, c
     lang = "vi" if "vi" in LANGUAGES else "en"
     page = context(viewport=PHONE_360, locale=lang)  # a reader of the page's language: no suggestion bar
     page.context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": TEXT_200})
-    # The theme's own header and footer titles, and a number allowed to wrap anywhere.
+    # The theme's own header and footer titles (its sizes), and a number allowed to wrap anywhere.
     page.add_init_script("""document.addEventListener('DOMContentLoaded', () => { const s = document.createElement('style');
         s.textContent = '.md-header__topic .md-ellipsis, .md-footer__title .md-ellipsis { white-space: nowrap !important;'
           + ' overflow: hidden !important; text-overflow: ellipsis !important; }'
+          + ' .md-header__title, .md-footer__title { font-size: .9rem !important; }'
           + ' .pp-tel > span { white-space: normal !important; word-break: break-all; } .md-typeset .pp-top { margin-top: 900px !important; }';
         document.head.append(s); });""")
     problems = first_screen_problems(page, example_site.site_url + ("vi/trial/" if lang == "vi" else "trial/"))
@@ -240,7 +243,11 @@ def not_found_problems(html: str, lang: str, root_path: str) -> list[str]:
     if not page.select_one(".pp-top .pp-call"):
         problems.append('no "Call the clinic"')
     menu = {a["hreflang"]: a["href"] for a in page.select("a.md-select__link")}
-    wanted = {lg.code: root_path + CATALOGUE.language_url(lg.code) for lg in CATALOGUE.languages if CATALOGUE.published(lg.code) or lg.code == lang}
+    wanted = {
+        lg.code: root_path + CATALOGUE.language_url(lg.code)
+        for lg in CATALOGUE.languages
+        if CATALOGUE.published(lg.code) or lg.code == lang
+    }
     if menu != wanted:
         problems.append(f"the language menu leads to {menu}, not each language's home {wanted}")
     return problems
@@ -256,8 +263,10 @@ def test_not_found_pages_speak_the_readers_language_and_lead_home(built_site):
 @pytest.mark.fixture_cases
 def test_not_found_check_catches_the_themes_english_page():
     lang = LANGUAGES[-1]
-    theme_page = ('<html><head><title>Pain pump implantation</title></head><body><article><h1>404 - Not found</h1></article>'
-                  '<a class="md-select__link" hreflang="en" href="../trial/">English</a></body></html>')
+    theme_page = (
+        "<html><head><title>Pain pump implantation</title></head><body><article><h1>404 - Not found</h1></article>"
+        '<a class="md-select__link" hreflang="en" href="../trial/">English</a></body></html>'
+    )
     assert len(not_found_problems(theme_page, lang, "/")) == 6
 
 
@@ -297,7 +306,9 @@ def test_window_titles_name_the_site_once(built_site):
             if name == "index.md":
                 assert title == site_name, (lang.code, title)
             else:
-                assert title.count(site_name) <= 1 and title.endswith(" - " + site_names(config)[CATALOGUE.content_language(lang.code, name)]), title
+                assert title.count(site_name) <= 1 and title.endswith(
+                    " - " + site_names(config)[CATALOGUE.content_language(lang.code, name)]
+                ), title
 
 
 def site_names(config) -> dict[str, str]:
@@ -352,7 +363,9 @@ def test_malformed_clinic_details_are_named():
 
 def test_a_malformed_clinic_detail_stops_the_build_naming_it(project_copy):
     config = project_copy.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("    hours:\n      en:", "    hours:\n      xx: nine\n      en:"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("    hours:\n      en:", "    hours:\n      xx: nine\n      en:"), encoding="utf-8"
+    )
     build = project_copy.build()
     assert build.returncode != 0
     assert "extra.clinic.hours.xx: 'xx' is not a language of the site" in build.output
