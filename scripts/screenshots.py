@@ -5,7 +5,8 @@ Debian's Chromium with Debian's Noto fonts (real Chinese and Arabic glyphs). Vie
 
   phone     390 px wide, the full page: screenshots/es/trial.png
   desktop   1280 px wide, the full page: screenshots/desktop/es/trial.png
-  text200   390 px wide with the browser's text size at 200 %: screenshots/text200/es/trial.png
+  text200   390 px wide with the browser's text size at 200 % (Chromium's font sizes doubled,
+            kept for the whole-page picture): screenshots/text200/es/trial.png
   print     the page printed on A4, one PNG per sheet: screenshots/print/es/trial-1.png
 
 --sheet also writes one contact sheet per view (screenshots/sheet-phone.png): a row per
@@ -16,6 +17,9 @@ instead of the placeholders, as a clinic's site would show them.
 With --search, one picture per language of the open search with its results instead
 (screenshots/<lang>/search.png, the phone's screen): the language's first query of
 tests/search_queries.yml, or the text given with --query.
+
+The table lists each picture with the root font size the page computed (px): the text200
+view's is twice the phone's.
 
 Exit status: 0 when every screenshot was written, 1 when the build failed or a page did
 not load, 2 for a usage or setup error.
@@ -42,6 +46,8 @@ SETUP_HINT = "run `bash scripts/setup.sh --system`"
 FONTS = {"zh": "fonts-noto-cjk", "ar": "fonts-noto-core"}
 VIEWS = {"phone": browser.PHONE, "desktop": browser.DESKTOP, "text200": browser.PHONE, "print": browser.DESKTOP}
 TEXT_200 = {"standard": 32, "fixed": 26}  # Chromium's default font sizes, doubled (Settings › Font size)
+# The root's font size the page computes (px): the 200 % view checks it got the setting.
+ROOT_FONT_SIZE = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
 PRINT_DPI = 72
 SHEET_WIDTH = 240  # px per page in a contact sheet
 
@@ -54,6 +60,7 @@ class Shot:
     paths: list[Path] = field(default_factory=list)
     status: int = 0
     height: int = 0  # px of the full page; for print, the number of A4 sheets
+    root_font: float = 0  # px: the root element's font size the page computed (screen views)
 
     @property
     def ok(self) -> bool:
@@ -149,10 +156,15 @@ def _shoot(page, view: str, url: str, shot: Shot, path: Path) -> Shot:
     if shot.status != 200:
         return shot
     page.evaluate("document.fonts.ready.then(() => true)")
+    if view == "text200":
+        shot.paths, shot.height = [path], full_page(page, path)
+        shot.root_font = page.evaluate(ROOT_FONT_SIZE)
+        return shot
     if view != "print":
         page.screenshot(path=str(path), full_page=True)
         shot.paths = [path]
         shot.height = int(page.evaluate("document.documentElement.scrollHeight"))
+        shot.root_font = page.evaluate(ROOT_FONT_SIZE)
         return shot
     with tempfile.TemporaryDirectory(prefix="print-") as scratch:
         pdf = Path(scratch) / "page.pdf"
@@ -164,6 +176,24 @@ def _shoot(page, view: str, url: str, shot: Shot, path: Path) -> Shot:
     shot.paths = sorted(path.parent.glob(f"{path.stem}-*.png"))
     shot.height = len(shot.paths)
     return shot
+
+
+def full_page(page, path: Path) -> int:
+    """The whole page in one PNG, keeping the browser's text size: Playwright's full-page
+    capture resets the device metrics, and with them the font sizes Page.setFontSizes set
+    (the 200 % view came out at 100 %). The viewport is made as tall as the page instead,
+    the picture taken, the phone's screen given back. Returns the page's height (px)."""
+    screen = page.viewport_size
+    height = 0
+    for _ in range(3):  # a taller viewport can change the page's height (vh units): again until it holds
+        wanted = int(page.evaluate("document.documentElement.scrollHeight"))
+        if wanted == height:
+            break
+        height = wanted
+        page.set_viewport_size({"width": screen["width"], "height": max(height, screen["height"])})
+    page.screenshot(path=str(path))
+    page.set_viewport_size(screen)
+    return height
 
 
 def contact_sheets(out: Path, shots: list[Shot]) -> list[Path]:
@@ -262,8 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     for shot in shots:
         shown = ", ".join(path.relative_to(args.out).as_posix() for path in shot.paths) or "—"
         size = f"{shot.height} sheet(s)" if shot.view == "print" else str(shot.height or "—")
-        rows.append((shot.view, shot.lang, shot.page, shown, size, "ok" if shot.ok else f"HTTP {shot.status}"))
-    print(tables.table(("view", "language", "page", "file", "height (px)", "status"), rows))
+        text = f"{shot.root_font:g}" if shot.root_font else "—"
+        rows.append((shot.view, shot.lang, shot.page, shown, size, "ok" if shot.ok else f"HTTP {shot.status}", text))
+    print(tables.table(("view", "language", "page", "file", "height (px)", "status", "root font (px)"), rows))
     failed = [shot for shot in shots if not shot.ok]
     if args.sheet and len(failed) < len(shots):
         for path in contact_sheets(args.out, shots):

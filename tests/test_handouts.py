@@ -46,13 +46,30 @@ def site(built_site):
     return built_site
 
 
-def pdf_text(path: Path, side: str | None = None) -> str:
-    """The PDF's text as pdftotext extracts it; `side` 'left' or 'right': that half of
-    each sheet only (a bilingual handout's column: one language's text in its order)."""
-    crop = []
+# assets/handout.css's @page margins (top, bottom), in mm: the running head above the body,
+# the sheet's number below it.
+MARGINS_MM = (22, 16)
+MM = 72 / 25.4  # PDF points per mm
+
+
+def body_box(path: Path) -> tuple[int, int, int, int]:
+    """(x, y, width, height) in points of a sheet's body: between the running head and foot."""
+    width, height = (float(v) for v in PdfReader(path).pages[0].mediabox[2:])
+    top, bottom = (round(mm * MM) for mm in MARGINS_MM)
+    return 0, top, round(width), round(height) - top - bottom
+
+
+def pdf_text(path: Path, side: str | None = None, first: int | None = None, last: int | None = None) -> str:
+    """The PDF's text as pdftotext extracts it, the body of each sheet only (not the
+    running head and foot every sheet repeats); `side` 'left' or 'right': that half of
+    each sheet only (a bilingual handout's column: one language's text in its order);
+    `first`, `last`: those sheets only (numbered from 1)."""
+    x, y, width, height = body_box(path)
     if side is not None:
-        width, height = (round(float(v)) for v in PdfReader(path).pages[0].mediabox[2:])
-        crop = ["-x", "0" if side == "left" else str(width // 2), "-y", "0", "-W", str(width // 2), "-H", str(height)]
+        x, width = (0 if side == "left" else width // 2), width // 2
+    crop = ["-x", str(x), "-y", str(y), "-W", str(width), "-H", str(height)]
+    crop += ["-f", str(first)] if first else []
+    crop += ["-l", str(last)] if last else []
     text = subprocess.run(["pdftotext", *crop, str(path), "-"], capture_output=True, text=True, check=True).stdout
     return LIST_NUMBER.sub("", PAGE_NUMBER.sub("", text))
 
@@ -489,3 +506,204 @@ def test_a_killed_build_leaves_no_worker_and_writes_no_handout_after(project_cop
         for pid in workers:
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+# --- the sheets: filled, with their contents, the running head, urgent help in one piece -------
+
+INK_DPI = 20  # enough to see where a sheet's text is; a handout renders in well under a second
+FILLED_MIN, LAST_FILLED_MIN = 0.4, 0.2  # of the body's height: below it a sheet is nearly blank
+
+
+def sheet_ink(path: Path, tmp_path: Path) -> list[tuple[float, float, float]]:
+    """Per sheet, rendered in grey at INK_DPI: (how far down the body the ink reaches, as a
+    share of the body's height; the share of the body's pixels that are ink; the share of
+    the running head's area that is ink)."""
+    subprocess.run(["pdftoppm", "-r", str(INK_DPI), "-gray", "-png", str(path), str(tmp_path / "ink")], check=True)
+    found = []
+    for png in sorted(tmp_path.glob("ink-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+        with Image.open(png) as image:
+            grey = image.convert("L")
+        per_mm = grey.height / 297
+        top, bottom = round(MARGINS_MM[0] * per_mm), grey.height - round(MARGINS_MM[1] * per_mm)
+        body = grey.crop((0, top, grey.width, bottom)).point(lambda v: 255 if v < 200 else 0)
+        head = grey.crop((0, 0, grey.width, top)).point(lambda v: 255 if v < 200 else 0)
+        box = body.getbbox()
+        found.append(
+            (
+                box[3] / body.height if box else 0.0,
+                body.histogram()[255] / (body.width * body.height),
+                head.histogram()[255] / (head.width * head.height),
+            )
+        )
+    return found
+
+
+def in_text(wanted: str, text: str, rtl: bool) -> bool:
+    """Whether `text` has `wanted`: whole, in order; right to left each of its words
+    (extraction gives a line's parts in visual order)."""
+    if not rtl:
+        return letters(wanted) in letters(text)
+    flat = letters(text, True)
+    return all(letters(word, True) in flat for word in re.findall(r"\w+", unicodedata.normalize("NFKC", wanted)))
+
+
+def nearly_blank(ink: list[tuple[float, float, float]]) -> list[str]:
+    problems = []
+    for number, (filled, share, _) in enumerate(ink, 1):
+        least = LAST_FILLED_MIN if number == len(ink) else FILLED_MIN
+        if filled < least or share < 0.005:
+            problems.append(f"sheet {number}: its text fills {filled:.0%} of the body (at least {least:.0%})")
+    return problems
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_every_sheet_is_filled_and_has_the_running_head(site, made, tmp_path):
+    """No nearly blank sheet (a notice or review dates alone): the body's ink reaches at
+    least 40 % down every sheet (the last: 20 %); every sheet but the cover has its
+    running head (the guide's title, the clinic's number) and its number."""
+    path = site.site / made.path(CATALOGUE)
+    ink = sheet_ink(path, tmp_path)
+    assert len(ink) >= 2
+    assert nearly_blank(ink) == []
+    assert [n for n, (_, _, head) in enumerate(ink[1:], 2) if head < 0.01] == [], "sheets without a running head"
+    rtl = made.language.direction == "rtl"
+    home = BeautifulSoup((site.site / CATALOGUE.url(made.language.code, "index.md") / "index.html").read_text("utf-8"), "html.parser")
+    title = home.find("meta", property="og:site_name")["content"]
+    call = home.select_one(".pp-top .pp-call").get_text()  # the clinic's number, as every page's top has it
+    _, _, width, _ = body_box(path)
+    for number in range(2, len(ink) + 1):
+        head = subprocess.run(
+            [
+                "pdftotext",
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-x",
+                "0",
+                "-y",
+                "0",
+                "-W",
+                str(width),
+                "-H",
+                str(round(MARGINS_MM[0] * MM)),
+                str(path),
+                "-",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        foot = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert in_text(title, head, rtl), f"sheet {number}: no title in its running head: {head!r}"
+        assert in_text(call, head, rtl), f"sheet {number}: no 'Call the clinic' and number in its running head: {head!r}"
+        assert re.search(rf"\b{number}\s*/\s*{len(ink)}\b", foot), f"sheet {number}: no '{number} / {len(ink)}'"
+
+
+def test_the_sheet_check_catches_a_nearly_blank_sheet():
+    full, half, empty = (0.95, 0.1, 0.02), (0.5, 0.05, 0.02), (0.08, 0.01, 0.02)
+    assert nearly_blank([full, half, full, half]) == []
+    assert nearly_blank([full, empty, full, (0.3, 0.02, 0.02)]) == ["sheet 2: its text fills 8% of the body (at least 40%)"]
+    assert nearly_blank([full, full, empty]) == ["sheet 3: its text fills 8% of the body (at least 20%)"]
+
+
+BIDI_CONTROLS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_the_contents_list_every_page_with_the_sheet_it_starts_on(site, made):
+    """The cover's contents: every page's title, in the menu's order, with the number of
+    the sheet it starts on (the PDF's own destination for the page says which)."""
+    path = site.site / made.path(CATALOGUE)
+    reader = PdfReader(path)
+    destinations = reader.named_destinations
+    pages = handout.menu_pages(CATALOGUE)
+    starts = [reader.get_destination_page_number(destinations[handout.anchor(made.language.code, name)]) + 1 for name in pages]
+    cover = BIDI_CONTROLS.sub("", pdf_text(path, first=1, last=1))
+    # "Title · 3", or right to left as extraction may order it, "3 · Title"
+    printed = [int(m[1] or m[2]) for m in re.finditer(r"·\s*(\d+)\s*$|^\s*(\d+)\s*·", cover, re.M)]
+    assert printed == starts, cover
+    assert all(1 < start <= len(reader.pages) for start in starts) and starts == sorted(starts)
+    rtl = made.language.direction == "rtl"
+    for name, start in zip(pages, starts, strict=True):
+        title = CATALOGUE.content_language(made.language.code, name)
+        heading = BeautifulSoup((site.site / CATALOGUE.url(made.language.code, name) / "index.html").read_text("utf-8"), "html.parser")
+        heading = heading.select_one("article h1").get_text()
+        assert in_text(heading, cover, rtl), (name, title)
+        assert in_text(heading, pdf_text(path, first=start, last=start), rtl), f"{name} does not start on sheet {start}"
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_urgent_help_and_its_number_are_on_one_sheet(site, made):
+    """Wherever the clinic's urgent-help box is printed (the cover, the contact page), its
+    words and the out-of-hours number are on the same sheet."""
+    path = site.site / made.path(CATALOGUE)
+    strings, rtl = CATALOGUE.strings(made.language.code), made.language.direction == "rtl"
+    words, number_label = letters(strings["urgent_help"], rtl), letters(strings["urgent_phone"], rtl)
+    found = 0
+    side = None if made.partner is None else "right" if rtl else "left"  # bilingual: the language's column
+    for sheet in range(1, len(PdfReader(path).pages) + 1):
+        text = letters(pdf_text(path, side, first=sheet, last=sheet), rtl)
+        found += text.count(words)
+        assert text.count(words) == text.count(number_label), f"sheet {sheet}: urgent help without its number, or the number alone"
+    assert found >= 2, "the cover and the contact page have the urgent-help box"
+
+
+# --- right to left: numbers, addresses and web addresses in the order the browser shows -------
+
+SPACES = re.compile(r"\s+")
+
+
+def isolated_runs(html: str) -> list[str]:
+    """The text of every run the page isolates in its own direction (a <bdi>, an inline
+    element with `dir`) that holds a digit: what a browser shows as one unit, left to right
+    as written (an address, a phone number, a web address), without spaces."""
+    soup = BeautifulSoup(html, "html.parser")
+    runs = [node.get_text() for node in soup.find_all(["bdi", *handout._INLINE]) if node.name == "bdi" or node.get("dir") == "ltr"]
+    return [flat for flat in (SPACES.sub("", BIDI_CONTROLS.sub("", run)) for run in runs) if re.search(r"\d", flat)]
+
+
+def out_of_order(runs: list[str], pdf: Path) -> list[str]:
+    text = SPACES.sub(
+        "", BIDI_CONTROLS.sub("", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    )
+    return [run for run in runs if run not in text]
+
+
+@pytest.mark.parametrize("made", [h for h in HANDOUTS if h.language.direction == "rtl"], ids=lambda h: "-".join(h.codes))
+def test_right_to_left_handouts_print_numbers_and_addresses_in_the_order_the_page_shows(site, made):
+    """Every isolated run with digits of a right-to-left handout (the guide's address on
+    the cover, phone numbers, dates written left to right) is in the PDF's text as the
+    browser shows it: one unit, its characters in their order."""
+    doc = handout.document(made, site.site, site.site_url, CATALOGUE, template())
+    runs = isolated_runs(doc.html)
+    assert runs, "the cover's web address at least"
+    assert out_of_order(runs, site.site / made.path(CATALOGUE)) == []
+
+
+def test_an_arabic_clinic_card_prints_its_address_and_numbers_in_order(site, tmp_path):
+    """The Arabic footer's clinic card with real-looking details (sitekit.clinic.EXAMPLE in
+    place of the placeholders), printed with the handouts' stylesheets: the address and
+    both phone numbers come out as the page shows them; without the isolates WeasyPrint
+    printed "Main St., Springfield, IL 62701 12" (the check catches it)."""
+    from sitekit import clinic
+
+    arabic = next(h for h in HANDOUTS if h.codes == ("ar",))
+    home = BeautifulSoup((site.site / CATALOGUE.url("ar", "index.md") / "index.html").read_text("utf-8"), "html.parser")
+    card = home.select_one(".md-copyright .pp-clinic")
+    values = {"street address": clinic.EXAMPLE["address"], "out-of-hours": clinic.EXAMPLE["urgent_phone"], "phone": clinic.EXAMPLE["phone"]}
+    for mark in card.select("mark.pp-placeholder"):
+        found = next((value for key, value in values.items() if key in mark.get_text()), None)
+        if found:
+            mark.replace_with(found)  # as the card shows a clinic's own value: the text alone
+    html = f'<!doctype html><html lang="ar" dir="rtl"><head><title>t</title></head><body dir="rtl" class="pp-guide"><section class="md-typeset">{card}</section></body></html>'
+    runs = isolated_runs(html)
+    assert {SPACES.sub("", v) for v in values.values()} <= set(runs)
+    sheets = [site.site_url + "assets/site.css", site.site_url + handout.STYLESHEET]
+    for name, text in (("isolated", handout.isolate(html)), ("raw", html)):
+        pdf, _, _ = handout.render(handout.Document(arabic, text, [], sheets), site.site, site.site_url)
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    assert out_of_order(runs, tmp_path / "isolated.pdf") == []
+    assert SPACES.sub("", clinic.EXAMPLE["address"]) in out_of_order(runs, tmp_path / "raw.pdf")

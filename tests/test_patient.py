@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from sitekit import browser, clinic, model, nojs
+from sitekit import browser, clinic, model, nojs, search
 
 CATALOGUE = model.Catalogue.load()
 LANGUAGES = [lang.code for lang in CATALOGUE.languages]
@@ -135,10 +135,11 @@ def test_first_screen_check_catches_cut_names_and_broken_numbers(example_site, c
     lang = "vi" if "vi" in LANGUAGES else "en"
     page = context(viewport=PHONE_360, locale=lang)  # a reader of the page's language: no suggestion bar
     page.context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": TEXT_200})
-    # The theme's own header and footer titles, and a number allowed to wrap anywhere.
+    # The theme's own header and footer titles (its sizes), and a number allowed to wrap anywhere.
     page.add_init_script("""document.addEventListener('DOMContentLoaded', () => { const s = document.createElement('style');
         s.textContent = '.md-header__topic .md-ellipsis, .md-footer__title .md-ellipsis { white-space: nowrap !important;'
           + ' overflow: hidden !important; text-overflow: ellipsis !important; }'
+          + ' .md-header__title, .md-footer__title { font-size: .9rem !important; }'
           + ' .pp-tel > span { white-space: normal !important; word-break: break-all; } .md-typeset .pp-top { margin-top: 900px !important; }';
         document.head.append(s); });""")
     problems = first_screen_problems(page, example_site.site_url + ("vi/trial/" if lang == "vi" else "trial/"))
@@ -185,6 +186,46 @@ def test_suggestion_bar_never_covers_the_clinics_details(built_site, context, vi
             assert not bar_covers_footer(page), name
     page.add_style_tag(content=".pp-has-suggestion body { padding-bottom: 0 !important; }")  # the old bar
     assert bar_covers_footer(page)
+
+
+# What the reader opened: open search's results, the drawer's links, the language menu.
+COVERED_JS = """(selector) => {
+  const bar = document.querySelector('.pp-suggestion');
+  const covered = [];
+  for (const item of document.querySelectorAll(selector)) {
+    for (const r of item.getClientRects()) {
+      const x = r.left + r.width / 2, y = Math.min(r.bottom - 2, innerHeight - 2);
+      if (r.width && r.bottom > 0 && r.top < innerHeight && bar.contains(document.elementFromPoint(x, y))) covered.push(item.textContent.trim().slice(0, 40));
+    }
+  }
+  return covered; }"""
+
+
+def covered_by_bar(page, selector: str) -> list[str]:
+    return page.evaluate(COVERED_JS, selector)
+
+
+@pytest.mark.browser
+def test_suggestion_bar_never_covers_search_results_or_open_controls(built_site, context):
+    """A reader of another language opens search (its results fill the screen), the
+    navigation drawer, the language menu: the bar never lies over any of them."""
+    other = next((lang.code for lang in CATALOGUE.readable("trial.md") if not lang.default), None)
+    if other is None:
+        pytest.skip("no translation of the sample page is offered to readers")
+    page = context(viewport=browser.PHONE, locale=other)
+    page.goto(built_site.site_url + CATALOGUE.url(CATALOGUE.default.code, "trial.md"))
+    page.locator(".pp-suggestion").wait_for()
+    search.open_search(page)
+    search.type_query(page, "pump")
+    assert page.locator(search.RESULT_ITEM).count() > 3
+    assert covered_by_bar(page, search.RESULT_ITEM) == []
+    page.add_style_tag(content=".pp-suggestion { visibility: visible !important; }")  # the old bar
+    assert covered_by_bar(page, search.RESULT_ITEM), "the check sees a bar over the results"
+    page.reload()
+    page.locator(".pp-suggestion").wait_for()
+    page.click('[data-pp-toggle="__drawer"], [for="__drawer"] >> visible=true')
+    page.wait_for_timeout(400)
+    assert covered_by_bar(page, ".md-sidebar--primary .md-nav__link") == []
 
 
 @pytest.mark.browser

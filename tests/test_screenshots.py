@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from conftest import REPO, load_module
-from PIL import Image
+from PIL import Image, ImageChops
 from sitekit import browser, model
 
 SCRIPT = REPO / "scripts" / "screenshots.py"
@@ -34,8 +34,21 @@ def test_writes_a_full_page_phone_screenshot(built_site, tmp_path):
 
 @pytest.mark.browser
 def test_writes_print_sheets_and_large_text_views_and_a_contact_sheet(built_site, tmp_path):
-    result = run("--site", str(built_site.site), "--out", str(tmp_path), "--lang", "ar", "--page", "contact",
-                 "--view", "print", "--view", "text200", "--sheet")
+    result = run(
+        "--site",
+        str(built_site.site),
+        "--out",
+        str(tmp_path),
+        "--lang",
+        "ar",
+        "--page",
+        "contact",
+        "--view",
+        "print",
+        "--view",
+        "text200",
+        "--sheet",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     sheets = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "print").rglob("*.png"))
     assert sheets and all(name.startswith("print/ar/contact-") for name in sheets), sheets
@@ -71,3 +84,27 @@ def test_usage_errors_exit_2_with_a_clear_message(tmp_path, capsys):
     ]:
         assert screenshots.main(args) == 2, args
         assert message in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_the_200_percent_view_shows_text_twice_the_size_of_the_phone_view(built_site, tmp_path):
+    """The browser's text size at 200 % reaches the whole-page picture: the page computes
+    twice the font size, and the same page is much taller and looks different."""
+    result = run(
+        "--site", str(built_site.site), "--out", str(tmp_path), "--lang", "en", "--page", "trial", "--view", "phone", "--view", "text200"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    fonts = {}
+    for line in result.stdout.splitlines():
+        cells = line.split()
+        if cells and cells[0] in ("phone", "text200"):
+            fonts[cells[0]] = float(cells[-1])
+    assert fonts["text200"] >= 1.9 * fonts["phone"], fonts
+    with Image.open(tmp_path / "en" / "trial.png") as normal, Image.open(tmp_path / "text200" / "en" / "trial.png") as large:
+        assert normal.width == large.width == browser.PHONE["width"]
+        assert large.height > 1.5 * normal.height, (normal.size, large.size)
+        top = (0, 0, browser.PHONE["width"], browser.PHONE["height"])
+        first, enlarged = normal.convert("L").crop(top), large.convert("L").crop(top)
+        histogram = ImageChops.difference(first, enlarged).histogram()
+        differing = sum(histogram[33:])
+        assert differing > 0.05 * browser.PHONE["width"] * browser.PHONE["height"], "the first screens look alike"

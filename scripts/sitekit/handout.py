@@ -52,8 +52,10 @@ TEMPLATE = "handouts/guide.html"  # in overrides/
 STYLESHEET = "assets/handout.css"  # in docs/: the PDF's own rules, after the site's
 MAX_BYTES = 2 * 1024 * 1024
 # What the built <article> holds that a handout leaves out: the share panel (address, QR
-# code, buttons: the cover has the guide's), the handout links themselves, and the ¶ links.
-LEFT_OUT = ".pp-share, .pp-handout, .headerlink"
+# code, buttons: the cover has the guide's), the handout links themselves, the ¶ links,
+# the "Call the clinic" line (every sheet's running head has it) and a long page's own
+# contents for phones (the handout's contents list every page with its sheet).
+LEFT_OUT = ".pp-share, .pp-handout, .headerlink, .pp-top, nav.pp-contents"
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # PDF/UA-1: tagged, with the document's language and title (WeasyPrint's `pdf_variant`).
 ENGINE_OPTIONS = {"pdf_variant": "pdf/ua-1"}
@@ -178,8 +180,9 @@ def built_page(site: Path, site_url: str, catalogue: model.Catalogue, lang: str,
     article = soup.select_one("article.md-content__inner")
     if article is None:
         raise HandoutError(f'{path}: no <article class="md-content__inner"> — the theme\'s page markup changed; update sitekit/handout.py')
-    for node in article.select(LEFT_OUT):
-        node.decompose()
+    if not whole:  # a whole page is read for what is around its article (cover, running head)
+        for node in article.select(LEFT_OUT):
+            node.decompose()
     shown = catalogue.language(catalogue.content_language(lang, name))
     return BuiltPage(name, lang, site_url + url, shown.code, shown.direction, article, soup)
 
@@ -236,12 +239,36 @@ def document(
             "clinic": Markup(str(_clinic(home) or "")),
             "clinic_name": _clinic_name(home),
             "review": review_status(catalogue, lang.code, pages),
+            "call": _call(home),
         },
         "qr": qr_svg(site_url + catalogue.language_url(lang.code), strings["handout_qr_label"]),
         "ui": strings,
         "pages": [_entry(mine[name], english.get(name), catalogue) for name in pages],
     }
-    return Document(handout, template.render(**context), list(pages), [*_stylesheets(home, catalogue, site_url), site_url + STYLESHEET])
+    html = isolate(template.render(**context))
+    return Document(handout, html, list(pages), [*_stylesheets(home, catalogue, site_url), site_url + STYLESHEET])
+
+
+# Inline elements whose text runs in its own direction: a browser lays out a <bdi>, and an
+# element with `dir`, as one unit (an address, a phone number, a web address in an Arabic
+# line); WeasyPrint does not, and "12 Main St." printed as "Main St. 12". The same
+# isolation in characters, which Pango's bidi algorithm honours: LRI, RLI or FSI before
+# the element's text, PDI after it.
+_ISOLATES = {"ltr": "\u2066", "rtl": "\u2067", "auto": "\u2068"}
+_PDI = "\u2069"
+_INLINE = ("a", "abbr", "b", "bdi", "cite", "code", "em", "i", "kbd", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time", "u", "var")
+
+
+def isolate(html: str) -> str:
+    """`html` with every inline element that has a `dir` (and every <bdi>) wrapped inside
+    in the Unicode isolates a browser applies to it (Unicode bidi algorithm, UAX #9, 2.4)."""
+    soup = BeautifulSoup(html, "html.parser")
+    for node in soup.find_all(_INLINE):
+        direction = str(node.get("dir", "auto" if node.name == "bdi" else "")).lower()
+        if direction in _ISOLATES and node.contents:
+            node.insert(0, _ISOLATES[direction])
+            node.append(_PDI)
+    return str(soup)
 
 
 def review_status(catalogue: model.Catalogue, lang: str, pages: list[str]) -> str:
@@ -347,6 +374,13 @@ def _logo(page: BuiltPage) -> str:
 def _clinic(page: BuiltPage) -> Tag | None:
     """The clinic's details as the built footer shows them, in the page's language."""
     return page.soup.select_one(".md-copyright .pp-clinic")
+
+
+def _call(page: BuiltPage) -> Markup:
+    """The clinic's name and "Call the clinic" with its number, as the top of every page
+    has them (main.html's `.pp-top`): every sheet's running head."""
+    top = page.soup.select_one(".pp-top")
+    return Markup(top.decode_contents() if top else "")
 
 
 def _clinic_name(page: BuiltPage) -> str:
