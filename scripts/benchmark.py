@@ -73,7 +73,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from sitekit import browser, handout, model, nginx, output_gate, search, serving, tables
+from sitekit import browser, handout, model, nginx, offline, output_gate, search, serving, tables
 from sitekit.project import copy_project, strict_build
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
@@ -83,6 +83,7 @@ FIRST_VISIT_BUDGET = 30 * 1024  # bytes over gzip (what a gzip-only host sends),
 BUILD_RATIO_BUDGET = 1.2  # full build / (languages × English-only build)
 SCALING_TOLERANCE = 1.25  # time per page-language, largest site / smallest site
 OUTPUT_GATE_BUDGET = 0.15  # the output gate's CPU time / the build's without it (issue 21: at most 15 % more)
+OFFLINE_COPY_BUDGET = 250 * 1024  # bytes over Brotli: one language's offline copy (made after the first visit's load)
 HANDOUT_RATIO_BUDGET = 2.0  # build making every handout afresh / build without handouts, wall time (what one waits for)
 HANDOUTS_HOOK = "overrides/hooks/handouts.py"
 HANDOUT_BUILDS = {  # the builds the handouts part times, and their labels
@@ -411,6 +412,22 @@ def first_visit_summary(pages: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def offline_copies(site: Path, catalogue: model.Catalogue) -> list[dict[str, Any]]:
+    """Each language's offline copy (sitekit/offline.py): its files and bytes over Brotli
+    (what nginx sends), made only after the first visit has loaded (the first visit's
+    figures above never include it: the browser's contexts here block service workers)."""
+    copies = []
+    for lang in catalogue.languages:
+        files = offline.kept_files(site, "/", catalogue, lang.code)
+        sizes = []
+        for url in files:
+            path = site / url.lstrip("/")
+            path = path / "index.html" if url.endswith("/") else path
+            sizes.append((Path(f"{path}.br") if Path(f"{path}.br").exists() else path).stat().st_size)
+        copies.append({"lang": lang.code, "files": len(files), "brotli": sum(sizes)})
+    return copies
+
+
 def print_weight(result: dict[str, Any]) -> None:
     pages = result["pages"]
     languages = list(dict.fromkeys(p["language"] for p in pages))
@@ -484,6 +501,9 @@ def print_weight(result: dict[str, Any]) -> None:
 
 
 # --- part: search ----------------------------------------------------------------------
+    if result.get("offline"):
+        heading("Offline copy of each language, made after the first visit has loaded (KiB over Brotli)")
+        print(table(["language", "files", "Brotli"], [[c["lang"], str(c["files"]), kib(c["brotli"])] for c in result["offline"]]))
 
 
 def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, runs: int) -> dict[str, Any]:
@@ -1070,6 +1090,16 @@ def budgets(figures: dict[str, Any]) -> list[Budget]:
                 f"{build['ratio']:.2f} ×",
             )
         )
+    copies = (figures.get("weight") or {}).get("offline")
+    if copies:
+        largest = max(copies, key=lambda copy: copy["brotli"])
+        found.append(
+            Budget(
+                f"one language's offline copy ≤ {OFFLINE_COPY_BUDGET // 1024} KiB (Brotli)",
+                largest["brotli"] <= OFFLINE_COPY_BUDGET,
+                f"{kib(largest['brotli'])} KiB at most ({largest['lang']}, {largest['files']} files)",
+            )
+        )
     if build and "output_gate_share" in build:
         found.append(
             Budget(
@@ -1277,7 +1307,7 @@ def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
                     if host == hosts[0] and {"weight", "search"} & set(args.parts):
                         with browser.chromium() as chromium:
                             if "weight" in args.parts:
-                                done("weight", measure_weight(served, chromium, catalogue))
+                                done("weight", {**measure_weight(served, chromium, catalogue), "offline": offline_copies(site, catalogue)})
                             if "search" in args.parts:
                                 done("search", measure_search(served, chromium, catalogue, args.runs))
                     if "lighthouse" in args.parts:

@@ -133,9 +133,10 @@ def test_the_glossary_and_the_memory_are_readable_by_cat_tools(tmp_path):
         if lang.code == "vi":
             assert "không dùng" in text, "the glossary's guidance (words not to use) is in the TBX"
         memory_text = next(p for p in written if p.suffix == ".tmx").read_text(encoding="utf-8")
-        assert 'segtype="paragraph"' in memory_text and '<prop type="x-context">' in memory_text
-        assert '<prop type="x-review">' in memory_text and "changedate=" in memory_text
         memory = tmx.tmxfile.parsefile(str(next(p for p in written if p.suffix == ".tmx")))
+        assert 'segtype="paragraph"' in memory_text
+        if memory.units:  # a language just started has nothing translated yet: an empty memory
+            assert '<prop type="x-context">' in memory_text and '<prop type="x-review">' in memory_text and "changedate=" in memory_text
         pages = [ex.page(lang.code, name) for name in ex.catalogue.pages]
         words = {segment.words for page in pages if page is not None for segment in page.segments}
         words |= {str(value) for value in model.ui_strings(lang.code).values()}

@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 from sitekit import browser, model, offline
 
 CATALOGUE = model.Catalogue.load()
 LANG = next((lang.code for lang in CATALOGUE.languages if not lang.default and CATALOGUE.published(lang.code)), CATALOGUE.default.code)
-COPY_BUDGET = 250 * 1024  # bytes over the network (Brotli) for one language's copy
 
 
 @pytest.fixture
@@ -143,9 +141,9 @@ def test_the_clinic_can_turn_it_off_and_every_copy_goes(served, chromium):
         context.close()
 
 
-def test_each_language_copy_is_its_pages_and_what_they_load_within_budget(built_site):
+def test_each_language_copy_is_its_pages_and_what_they_load(built_site):
     """The copy: every page of the language, its search index, the files they load, nothing of
-    another language; at most 250 KiB over the network (Brotli, as nginx sends it)."""
+    another language (its size is the benchmark's: scripts/benchmark.py, offline_copies)."""
     for lang in CATALOGUE.languages:
         files = offline.kept_files(built_site.site, "/", CATALOGUE, lang.code)
         folder = "/" + CATALOGUE.language_url(lang.code)
@@ -155,13 +153,7 @@ def test_each_language_copy_is_its_pages_and_what_they_load_within_budget(built_
             f"/{CATALOGUE.language_url(other.code)}" for other in CATALOGUE.languages if not other.default and other.code != lang.code
         ]
         assert not [url for url in files if any(url.startswith(other) for other in others)], lang.code
-        size = 0
-        for url in files:
-            path = built_site.site / url.lstrip("/")
-            path = path / "index.html" if url.endswith("/") else path
-            compressed = Path(f"{path}.br")
-            size += (compressed if compressed.exists() else path).stat().st_size
-        assert size <= COPY_BUDGET, f"{lang.code}: {size} bytes"
+        assert all((built_site.site / url.lstrip("/")).exists() for url in files), lang.code
 
 
 def test_the_worker_script_is_filled_in_as_json():

@@ -146,12 +146,13 @@ def test_a_rewrap_of_either_side_keeps_state_and_review_and_a_changed_word_lapse
     lang, name = translated_pages(model.Catalogue.load(root))[0]
     assert review(root, lang, name).returncode == 0
     english, translated = model.page_file("en", name, root), model.page_file(lang, name, root)
+    checked = docs(root, "check").stderr  # whatever else the project holds (an outdated page elsewhere: its warnings)
     rewrapped(english)
     rewrapped(translated)
     catalogue = model.Catalogue.load(root)
     assert catalogue.state(lang, name) == model.TRANSLATED, "a re-wrapped English page changes no translation's state"
     assert catalogue.review(lang, name).state == model.REVIEWED, "nor its review"
-    assert docs(root, "check").stderr.strip().endswith("0 errors, 0 warnings.")
+    assert docs(root, "check").stderr == checked, "nor anything the check says"
     # The failing case: one word changed in the translation (an edit by hand, or an import).
     text = model.read_text(translated)
     body_start = text.index("\n---\n", 4) + 5

@@ -383,13 +383,16 @@ def test_every_synonyms_file_says_it_is_reviewed_with_the_translation():
     each file's header says so, in its language."""
     for lang in CATALOGUE.languages:
         path = search.synonyms_file(lang.code, CATALOGUE.root)
+        if not path.exists() and not CATALOGUE.published(lang.code):
+            continue  # a language just started: its translator writes the file with the pages
         header = []
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.startswith("#"):
                 break
             header.append(line)
         assert "TRANSLATING.md" in "\n".join(header), f"{path.name} ({lang.code}): its header names no review"
-        assert len(search.read_synonyms(lang.code, CATALOGUE.root)[0]) >= 15, f"{lang.code}: fewer than 15 patients' words"
+        if CATALOGUE.published(lang.code):
+            assert len(search.read_synonyms(lang.code, CATALOGUE.root)[0]) >= 15, f"{lang.code}: fewer than 15 patients' words"
 
 
 @pytest.mark.fixture_cases
