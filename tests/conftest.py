@@ -175,3 +175,9 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.section(title)
             for line in lines:
                 terminalreporter.write_line(line)
+
+
+def pytest_collection_modifyitems(items):
+    """The longest tests first (the scenario runs the suite again in a copy, minutes on its
+    own): begun early, they run beside the many short ones instead of after them, alone."""
+    items.sort(key=lambda item: item.get_closest_marker("scenario") is None)
