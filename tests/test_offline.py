@@ -78,7 +78,7 @@ def test_after_one_visit_every_page_of_the_language_and_its_search_work_offline(
         page.locator("label[for=__search], button[data-pp-toggle=__search]").first.click()
         word = page.locator(".md-content h1").inner_text().split()[-1]
         page.locator("input.md-search__input").fill(word)
-        page.wait_for_selector(".md-search-result__item", timeout=15_000)
+        page.wait_for_selector(".md-search-result__item", timeout=45_000)  # lunr builds the index on a slow, busy machine
     finally:
         context.close()
 
@@ -102,6 +102,28 @@ def test_online_pages_come_from_the_network_and_a_new_deployment_replaces_the_co
         cut_the_network(served)
         page.goto(served.origin + CATALOGUE.url(LANG, "trial.md"))
         assert "(NEW)" in page.locator(".md-content h1").inner_text() and page.locator(".pp-offline").count() == 1
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_a_handout_the_reader_opened_is_kept_with_the_copy(served, chromium):
+    """On request only: a handout fetched while online opens without a connection; one never asked for does not."""
+    handouts = sorted(path.relative_to(served.directory).as_posix() for path in served.directory.rglob("*.pdf"))
+    mine = [
+        path
+        for path in handouts
+        if path.startswith(CATALOGUE.language_url(LANG)) and path.count("/") == CATALOGUE.language_url(LANG).count("/")
+    ]
+    assert len(mine) >= 2, "the session's build makes the language's handouts (HANDOUTS=1)"
+    context = chromium.new_context(service_workers="allow")
+    try:
+        page = visit_once(context, served.origin, CATALOGUE.url(LANG, "trial.md"))
+        assert page.evaluate(f"fetch('/{mine[0]}').then((r) => r.status)") == 200
+        until(page, f"async () => !!(await caches.match('/{mine[0]}'))")
+        cut_the_network(served)
+        assert page.evaluate(f"fetch('/{mine[0]}').then((r) => r.status)") == 200
+        assert page.evaluate(f"fetch('/{mine[1]}').then((r) => r.status, () => 'failed')") == "failed"
     finally:
         context.close()
 

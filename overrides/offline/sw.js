@@ -58,6 +58,18 @@ self.addEventListener("fetch", function (event) {
   // A page is always asked of the server (revalidated, never taken from the browser's cache
   // unasked), so a page from the copy is shown only when the network really fails.
   var asked = request.mode === "navigate" ? fetch(request.url, { cache: "no-cache", credentials: "same-origin" }) : fetch(request);
+  // A handout the reader opened or saved is kept with its language's copy (on request only:
+  // a PDF is too large to keep unasked).
+  var handout = /\.pdf$/.test(new URL(request.url).pathname) ? handoutLanguage(request.url) : null;
+  if (handout) {
+    event.waitUntil(asked.then(function (response) {
+      if (!response.ok) return;
+      var kept = response.clone();
+      return caches.has(cacheName(handout)).then(function (has) {
+        if (has) return caches.open(cacheName(handout)).then(function (cache) { return cache.put(request, kept); });
+      });
+    }, function () { /* offline: answered from the copy below */ }));
+  }
   event.respondWith(asked.catch(function (error) {
     return fromCopy(request).then(function (found) {
       if (!found) throw error;
@@ -69,6 +81,16 @@ self.addEventListener("fetch", function (event) {
     });
   }));
 });
+
+/* The language whose copy keeps a handout: the one whose folder it is in (the longest). */
+function handoutLanguage(url) {
+  var path = new URL(url).pathname, found = null;
+  Object.keys(LANGUAGES).forEach(function (lang) {
+    var folder = LANGUAGES[lang].folder;
+    if (path.indexOf(folder) === 0 && path.slice(folder.length).indexOf("/") < 0 && (!found || folder.length > LANGUAGES[found].folder.length)) found = lang;
+  });
+  return found;
+}
 
 /* The first copy (in the languages' order) that holds the request, with its language and day. */
 function fromCopy(request) {

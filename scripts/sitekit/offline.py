@@ -5,8 +5,10 @@ site's root (its scope: the whole site, so the shared assets and the search work
 its too), from `overrides/offline/sw.js`, with what each language's copy keeps: the
 language's pages, its search index, and the files those pages load (styles, scripts, the
 theme's search code and lunr's files for the language, images), read from a built page
-of the language, never guessed. Each copy's version is a hash of those files: a new
-deployment that changes any of them is a new worker, which makes the copy again.
+of the language, never guessed; a handout joins its language's copy once the reader has
+opened or saved it (on request: a PDF is too large to keep unasked). Each copy's version
+is a hash of those files: a new deployment that changes any of them is a new worker,
+which makes the copy again.
 `assets/site.js` registers it once the page has loaded, never on Save-Data, and asks for
 its language's copy; `extra.offline: false` in mkdocs.yml makes the worker remove every
 copy and unregister itself (the clinic's way to turn it off), and pages stop registering.
@@ -105,6 +107,7 @@ def write_worker(site: Path, site_url: str, catalogue: model.Catalogue, source: 
             "files": files,
             "version": version(site, site_path, files),
             "notice": catalogue.strings(lang.code)["offline_notice"],
+            "folder": site_path + catalogue.language_url(lang.code),  # its handouts join its copy there, on request
         }
     (site / WORKER).write_text(worker_script(source, languages, enabled=enabled), encoding="utf-8")
     return WORKER
