@@ -421,8 +421,7 @@ def offline_copies(site: Path, catalogue: model.Catalogue) -> list[dict[str, Any
         files = offline.kept_files(site, "/", catalogue, lang.code)
         sizes = []
         for url in files:
-            path = site / url.lstrip("/")
-            path = path / "index.html" if url.endswith("/") else path
+            path = offline.built_file(site, "/", url)
             sizes.append((Path(f"{path}.br") if Path(f"{path}.br").exists() else path).stat().st_size)
         copies.append({"lang": lang.code, "files": len(files), "brotli": sum(sizes)})
     return copies

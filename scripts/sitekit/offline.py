@@ -59,26 +59,24 @@ def kept_files(site: Path, site_path: str, catalogue: model.Catalogue, lang: str
     for lunr in ("min/lunr.stemmer.support.min.js", "min/lunr.multi.min.js", f"min/lunr.{lang}.min.js"):
         if (site / LUNR / lunr).is_file():
             found.add(site_path + LUNR + lunr)
-    return sorted(url for url in found if _exists(site, site_path, url))
+    return sorted(url for url in found if built_file(site, site_path, url).is_file())
 
 
 def _resolved(base: str, value: str) -> str:
     return posixpath.normpath(urlsplit(urljoin(base, value)).path) + ("/" if value.endswith("/") else "")
 
 
-def _exists(site: Path, site_path: str, url: str) -> bool:
+def built_file(site: Path, site_path: str, url: str) -> Path:
+    """The built file an address of the site (from its root path `site_path`) is served from."""
     inner = url[len(site_path) :]
-    target = site / inner
-    return (target / "index.html").is_file() if inner.endswith("/") or not inner else target.is_file()
+    return site / inner / "index.html" if inner.endswith("/") or not inner else site / inner
 
 
 def version(site: Path, site_path: str, files: list[str]) -> str:
     """A hash of what the copy holds: any change in a new deployment makes a new worker."""
     digest = hashlib.sha256()
     for url in files:
-        inner = url[len(site_path) :]
-        target = site / inner / "index.html" if inner.endswith("/") or not inner else site / inner
-        digest.update(url.encode() + b"\0" + target.read_bytes())
+        digest.update(url.encode() + b"\0" + built_file(site, site_path, url).read_bytes())
     return digest.hexdigest()[:16]
 
 
