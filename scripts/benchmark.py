@@ -4,7 +4,8 @@
 Parts (all by default; pick some with --only weight,search,...):
   weight      in Debian Chromium (every request the browser makes): the first visit of
               every page in every language, by type, over gzip and Brotli and raw; on
-              each language's home page, a second visit and what using search adds
+              each language's home page, a second visit and what using search adds;
+              each language's offline copy (its files over Brotli, made after load)
   search      each language's search index (raw, gzip); in the browser, the query set
               (tests/search_queries.yml, the tuning set): recall at 3 (each query's page
               among the first three results), bytes the first query downloads (index and
