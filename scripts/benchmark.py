@@ -499,8 +499,7 @@ def print_weight(result: dict[str, Any]) -> None:
     print("second visit: body bytes not served from the browser's cache (requests made, of which 304 Not Modified)")
     print("+search: what opening search and typing one query add to the first visit")
 
-
-# --- part: search ----------------------------------------------------------------------
+    # --- part: search ----------------------------------------------------------------------
     if result.get("offline"):
         heading("Offline copy of each language, made after the first visit has loaded (KiB over Brotli)")
         print(table(["language", "files", "Brotli"], [[c["lang"], str(c["files"]), kib(c["brotli"])] for c in result["offline"]]))

@@ -137,7 +137,9 @@ def use_fixture_docs(root: Path, fixture: Path) -> None:
     languages = {folder.name for folder in docs.iterdir() if folder.is_dir() and folder.name != "assets"}
     pages = sorted((p.relative_to(docs / "en").as_posix() for p in (docs / "en").rglob("*.md")), key=lambda p: (p != "index.md", p))
     config = root / "mkdocs.yml"
-    text = re.sub(r"^nav:\n(?:  - .*\n)+", "nav:\n" + "".join(f"  - {page}\n" for page in pages), config.read_text(encoding="utf-8"), flags=re.M)
+    text = re.sub(
+        r"^nav:\n(?:  - .*\n)+", "nav:\n" + "".join(f"  - {page}\n" for page in pages), config.read_text(encoding="utf-8"), flags=re.M
+    )
     entry = re.compile(r"^        - locale: (\w+)\n(?:          .*\n)*", re.M)
     config.write_text(entry.sub(lambda m: m.group(0) if m.group(1) in languages else "", text), encoding="utf-8")
 
@@ -167,7 +169,11 @@ def pytest_terminal_summary(terminalreporter):
     for lang in catalogue.languages[1:]:
         counts = Counter(catalogue.state(lang.code, name) for name in catalogue.pages)
         if set(counts) != {model.TRANSLATED}:
-            shown = "offered to readers" if catalogue.published(lang.code) else f"not offered to readers until {model.PUBLISH_THRESHOLD:.0%} is translated"
+            shown = (
+                "offered to readers"
+                if catalogue.published(lang.code)
+                else f"not offered to readers until {model.PUBLISH_THRESHOLD:.0%} is translated"
+            )
             states = ", ".join(f"{count} {state}" for state, count in sorted(counts.items()))
             behind.append(f"{lang.code}: {states} ({shown}) — `python scripts/docs.py status --lang {lang.code}`")
     for title, lines in (("pages due for review", overdue), ("translations behind the English pages", behind)):

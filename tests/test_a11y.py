@@ -61,11 +61,13 @@ def test_focus_walk_catches_covered_offscreen_and_invisible_focus(built_site, co
     page.goto(built_site.site_url + "trial/")
     # The drawer left in the Tab order while closed (the theme's own behaviour), the
     # header covering what it scrolls under, a link without an outline.
-    page.add_style_tag(content="""
+    page.add_style_tag(
+        content="""
         .md-sidebar--primary { visibility: visible !important; }
         html { scroll-padding: 0 !important; }
         .md-header { height: 40vh; }
-        .md-typeset .pp-share__url:focus-visible { outline: none !important; }""")
+        .md-typeset .pp-share__url:focus-visible { outline: none !important; }"""
+    )
     problems = a11y.focus_problems(a11y.focus_walk(page) + a11y.focus_walk(page, backward=True))
     assert any("is off screen" in p and "md-nav__link" in p for p in problems), problems
     assert any("is wholly covered by header.md-header" in p for p in problems), problems
@@ -174,8 +176,10 @@ def test_language_menu_check_catches_a_menu_escape_does_not_close(built_site, co
     page = context(viewport=WIDTHS["1280"])
     page.goto(built_site.site_url + "trial/")
     # The same menu without its script's handlers (a copy of the node has none).
-    page.evaluate("() => { const m = document.querySelector('.pp-language'); const c = m.cloneNode(true); m.replaceWith(c);"
-                  " c.querySelector('button').addEventListener('click', () => c.classList.add('pp-open')); }")
+    page.evaluate(
+        "() => { const m = document.querySelector('.pp-language'); const c = m.cloneNode(true); m.replaceWith(c);"
+        " c.querySelector('button').addEventListener('click', () => c.classList.add('pp-open')); }"
+    )
     assert any("Escape does not close" in p for p in language_menu_problems(page))
 
 
@@ -188,8 +192,11 @@ def english_phrases(lang: str) -> set[str]:
     english, own = model.ui_strings(CATALOGUE.default.code), model.ui_strings(lang)
     titles = {str(model.read_page(model.page_file(CATALOGUE.default.code, name)).meta["title"]) for name in CATALOGUE.pages}
     site_name = str(model.load_mkdocs_config()["site_name"])
-    own_titles = {str(model.read_page(model.page_file(lang, name)).meta.get("title", "")) for name in CATALOGUE.pages
-                  if CATALOGUE.content_language(lang, name) == lang}
+    own_titles = {
+        str(model.read_page(model.page_file(lang, name)).meta.get("title", ""))
+        for name in CATALOGUE.pages
+        if CATALOGUE.content_language(lang, name) == lang
+    }
     strings = {value for key, value in english.items() if isinstance(value, str) and own.get(key) != value and "{" not in value}
     return (titles | {site_name} | strings) - own_titles
 

@@ -434,8 +434,10 @@ def test_print_check_catches_navigation_in_print(open_page, site):
 def test_print_check_catches_paper_noise_small_text_and_a_second_sheet(open_page, site, tmp_path):
     page, _ = open_page(viewport={"width": A4_WIDTH, "height": A4_HEIGHT})
     goto(page, site + "es/trial/")
-    page.add_style_tag(content="@media print { .pp-screen-only { display: inline !important; } .pp-heading ~ p:not([class]) { font-size: 6pt !important; }"
-                               " .md-typeset .pp-share { break-before: page; } }")
+    page.add_style_tag(
+        content="@media print { .pp-screen-only { display: inline !important; } .pp-heading ~ p:not([class]) { font-size: 6pt !important; }"
+        " .md-typeset .pp-share { break-before: page; } }"
+    )
     page.emulate_media(media="print")
     printed = page.evaluate(PRINT_JS)
     assert model.ui_strings("es")["english_original"] in printed["links"] and printed["body"] < printed["dates"]

@@ -170,7 +170,10 @@ def test_a_removed_section_id_names_the_files_to_fix(project_copy):
     catalogue = model.Catalogue.load(project_copy.root)
     files = ", ".join(dict.fromkeys(f"docs/{catalogue.content_language(code, 'trial.md')}/trial.md" for code in codes if code in listed))
     shown = ", ".join(lost[:4]) + (f" and {len(lost) - 4} more" if len(lost) > 4 else "")
-    assert f"#trial-steps: the section is gone from {shown} — put its id back on the heading: '## … {{#trial-steps}}' in {files}" in check.stderr
+    assert (
+        f"#trial-steps: the section is gone from {shown} — put its id back on the heading: '## … {{#trial-steps}}' in {files}"
+        in check.stderr
+    )
     assert "addresses of the site are not in published-urls.txt: /trial/#steps" in check.stderr
     assert "run `python scripts/urls.py update`" in check.stderr
 

@@ -51,7 +51,9 @@ def test_og_locale_comes_from_cldr_unless_the_language_sets_its_own(project_copy
     strings = model.l10n_file("es", "strings", project_copy.root)
     strings.write_text(strings.read_text(encoding="utf-8") + "og_locale: es_MX\n", encoding="utf-8")
     assert model.og_locale("es", project_copy.root) == "es_MX"
-    strings.write_text(strings.read_text(encoding="utf-8").replace("og_locale: es_MX\n", "").replace("og_locale: es_US\n", ""), encoding="utf-8")
+    strings.write_text(
+        strings.read_text(encoding="utf-8").replace("og_locale: es_MX\n", "").replace("og_locale: es_US\n", ""), encoding="utf-8"
+    )
     assert model.og_locale("es", project_copy.root) == "es_ES"
     assert model.og_locale("vi", project_copy.root) == "vi_VN"
     assert "og_locale" not in model.ui_strings("en"), "English must not set it: every new language would inherit en_US"

@@ -173,7 +173,10 @@ def test_a_file_copied_from_docs_in_place_of_one_the_build_makes_is_refused(tmp_
     planted.files.add("es/pain-pump-guide-es.pdf")
     planted.docs = docs
     [fault] = output_gate.check(site, planted)
-    assert (fault.path, fault.message) == ("es/pain-pump-guide-es.pdf", "the file was copied from docs/, where only pages and declared assets belong")
+    assert (fault.path, fault.message) == (
+        "es/pain-pump-guide-es.pdf",
+        "the file was copied from docs/, where only pages and declared assets belong",
+    )
     assert fault.source == "docs/es/pain-pump-guide-es.pdf:1"
 
 

@@ -33,7 +33,9 @@ def test_pa11y_catches_a_missing_alt_and_allowances_expire(built_site, tmp_path)
     page = (built_site.site / "trial" / "index.html").read_text(encoding="utf-8")
     article = '<article class="md-content__inner md-typeset">'
     (tmp_path / "trial").mkdir()
-    (tmp_path / "trial" / "index.html").write_text(page.replace(article, article + '<a href="../"><img src="x.png"></a>', 1), encoding="utf-8")
+    (tmp_path / "trial" / "index.html").write_text(
+        page.replace(article, article + '<a href="../"><img src="x.png"></a>', 1), encoding="utf-8"
+    )
     with browser.local_server(tmp_path) as server:
         found = pa11y.run([server.origin + "trial/"], [browser.PHONE])
     assert any(issue.code.endswith("H30.2") and "x.png" in issue.context for issue in pa11y.unexplained(found))

@@ -56,5 +56,7 @@ def test_a_deploy_builds_with_the_installed_package_from_any_folder(installed, t
 
 def test_the_scripts_find_the_project_from_their_own_location(installed, tmp_path):
     env, _ = installed
-    status = subprocess.run([sys.executable, str(REPO / "scripts" / "docs.py"), "status", "--json"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    status = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "docs.py"), "status", "--json"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert status.returncode == 0, status.stderr

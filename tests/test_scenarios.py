@@ -29,6 +29,7 @@ SUITE = ["-m", "not browser and not scenario and not fixture_cases", "-n", "0", 
 
 def whole_copy(target: Path) -> Path:
     """The repository as a fresh clone has it (the Node tools linked, not copied)."""
+
     def left_out(folder: str, names: list[str]) -> list[str]:
         return [n for n in names if n == "__pycache__" or (Path(folder) == REPO and n in TOP_LEVEL_LEFT_OUT)]
 

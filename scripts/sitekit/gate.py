@@ -183,6 +183,8 @@ def _cjk_value(numeral: str) -> int:
             section += (digit or 1) * CJK_POWERS[char]
             digit = 0
     return total + section + digit
+
+
 # --- what docs/ may hold: pages and the declared assets (mkdocs.yml, extra: assets:), nothing else -
 PAGE_SIZE_LIMIT = model.PAGE_SIZE_LIMIT  # why 256 KiB: see sitekit/model.py
 IMPORT_LEFTOVER = ".importing"  # the temporary name `docs.py import` stages a file under (sitekit/exchange.py: STAGED)
@@ -808,6 +810,7 @@ def _source_hash_problems(page: model.PageSource, lang: str, name: str, known: b
             f"copy the English page's current hash ({current}) after translating from its current text",
         )
     ]
+
 
 def _date_problems(page: model.PageSource, english: model.PageSource) -> list[model.Problem]:
     """The review dates are the clinic's, of the English page: readers of every language are shown

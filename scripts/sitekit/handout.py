@@ -256,7 +256,28 @@ def document(
 # the element's text, PDI after it.
 _ISOLATES = {"ltr": "\u2066", "rtl": "\u2067", "auto": "\u2068"}
 _PDI = "\u2069"
-_INLINE = ("a", "abbr", "b", "bdi", "cite", "code", "em", "i", "kbd", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time", "u", "var")
+_INLINE = (
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "cite",
+    "code",
+    "em",
+    "i",
+    "kbd",
+    "mark",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "u",
+    "var",
+)
 
 
 def isolate(html: str) -> str:

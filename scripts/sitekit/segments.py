@@ -148,9 +148,15 @@ def code_problems(translated: Text, segment: Segment) -> list[SegmentError]:
     problems = []
     for number, code in segment.codes.items():
         if seen[number] == 0:
-            problems.append(SegmentError(segment.id, f"the placeholder {_shown(number, code)} ({_what(code)}) is missing", _keep_codes(segment)))
+            problems.append(
+                SegmentError(segment.id, f"the placeholder {_shown(number, code)} ({_what(code)}) is missing", _keep_codes(segment))
+            )
         elif seen[number] > 1:
-            problems.append(SegmentError(segment.id, f"the placeholder {_shown(number, code)} ({_what(code)}) is used {seen[number]} times", _keep_codes(segment)))
+            problems.append(
+                SegmentError(
+                    segment.id, f"the placeholder {_shown(number, code)} ({_what(code)}) is used {seen[number]} times", _keep_codes(segment)
+                )
+            )
     return problems
 
 
@@ -379,7 +385,9 @@ class _Writer:
             return self._table(node)
         if node.name == "pre":
             code = node.find("code")
-            language = next((c.removeprefix("language-") for c in (code.get("class") or []) if c.startswith("language-")), "") if code else ""
+            language = (
+                next((c.removeprefix("language-") for c in (code.get("class") or []) if c.startswith("language-")), "") if code else ""
+            )
             return f"```{language}\n{node.get_text().rstrip(chr(10))}\n```", {}
         if node.name == "hr":
             return "***", {}
