@@ -16,16 +16,34 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, run_docs
+from lxml import etree
 from sitekit import exchange, gate, model, segments
 from translate.storage import po, tbx, tmx, xliff
 
 CASES = FIXTURES / "exchange"
+SCHEMAS = Path(__file__).parent / "schemas"  # vendored, with their origin: tests/schemas/README.md
 REFUSED = sorted(p.name for p in CASES.iterdir() if (p / "expected.txt").exists())
 
 
 def eid(root: Path, id_: str) -> str:
     """A segment's id in exported files (its kind and first words in place of its position)."""
     return exchange.Exchange(root).exchange_id(id_)
+
+
+def xliff_schema() -> etree.XMLSchema:
+    """XLIFF 1.2 (strict), its import of xml.xsd pointed at the copy beside it (no request)."""
+    folder = SCHEMAS / "xliff-1.2"
+    document = etree.parse(str(folder / "xliff-core-1.2-strict.xsd"))
+    for node in document.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):
+        node.set("schemaLocation", (folder / "xml.xsd").as_uri())
+    return etree.XMLSchema(document)
+
+
+def schema_errors(schema: etree.XMLSchema | etree.RelaxNG, data: bytes) -> list[str]:
+    """What the schema finds wrong in a file, one `line: message` each (none: valid)."""
+    if schema.validate(etree.fromstring(data)):
+        return []
+    return [f"{error.line}: {error.message}" for error in schema.error_log]
 
 
 def files_of(root: Path) -> dict[str, str]:
@@ -601,3 +619,59 @@ def test_a_segment_twice_in_a_po_file_is_named_with_both_lines(project_copy, tmp
     result = run_docs(root, "import", str(pages))
     assert result.returncode == 1
     assert f"pages.po: segment {id_}: the file has this segment twice (line {first} and line {last})" in result.stderr
+
+
+def test_every_exported_xliff_is_valid_xliff_1_2(tmp_path):
+    """Pages and strings of every translated language against the XLIFF 1.2 schema."""
+    schema = xliff_schema()
+    ex = exchange.Exchange()
+    checked = 0
+    for lang in ex.catalogue.languages[1:]:
+        for path in ex.export(lang.code, "xliff", tmp_path):
+            if path.suffix == ".xlf":
+                assert schema_errors(schema, path.read_bytes()) == [], (lang.code, path.name)
+                checked += 1
+    assert checked == 2 * len(ex.catalogue.languages[1:])
+
+
+@pytest.mark.fixture_cases
+def test_an_xliff_with_every_unit_state_is_valid_xliff_1_2(project_copy, tmp_path):
+    """A reviewed page (signed-off, approved), an English sentence changed since (needs review,
+    the English before as a note), a translator's note and an empty segment, in one export."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    assert run_docs(root, "review", "es", "trial.md", "--by", "Ana Pérez", "--qualification", "Medical translator").returncode == 0
+    [pages] = [p for p in exchange.Exchange(root).export("es", "po", tmp_path / "po") if p.name == "pages.po"]
+    store = po.pofile.parsefile(str(pages))
+    next(u for u in store.units if u.getcontext() == eid(root, "index.md:title")).addnote("short, please", origin="translator")
+    pages.write_bytes(bytes(store))
+    assert run_docs(root, "import", str(pages)).returncode == 0
+    english = model.page_file("en", "index.md", root)
+    english.write_text(english.read_text(encoding="utf-8").replace("is a small device", "is a small medical device"), encoding="utf-8")
+    assert run_docs(root, "snapshot").returncode == 0
+    page = model.page_file("es", "implantation.md", root)
+    page.write_text(re.sub(r"source_hash: \w+", "untranslated: true", page.read_text(encoding="utf-8")), encoding="utf-8")
+    [xlf] = [p for p in exchange.Exchange(root).export("es", "xliff", tmp_path / "xliff") if p.name == "pages.xlf"]
+    data = xlf.read_bytes()
+    for shown in (b'state="signed-off"', b'approved="yes"', b'state="needs-review-translation"', b'from="translator"'):
+        assert shown in data, shown
+    assert b"<target" not in data.split(b'id="implantation.md:title"')[1].split(b"</trans-unit>")[0], "an empty segment has no target"
+    assert schema_errors(xliff_schema(), data) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        (b'state="translated"', b'state="done"'),  # a state XLIFF 1.2 does not have
+        (b"</trans-unit>", b"<comment>a tool's own element</comment></trans-unit>"),
+        (b"<source", b"<source><bpt/></source><source"),  # a code without its id, and a second source
+        (b' id="', b' identifier="'),  # a unit without its id
+    ],
+    ids=["unknown-state", "unknown-element", "second-source", "no-id"],
+)
+def test_the_xliff_schema_refuses_an_invalid_file(tmp_path, change):
+    """The check's failing fixture: an export broken as a tool might break it is invalid."""
+    [pages] = [p for p in exchange.Exchange().export("es", "xliff", tmp_path) if p.name == "pages.xlf"]
+    data = pages.read_bytes()
+    assert schema_errors(xliff_schema(), data) == []
+    assert schema_errors(xliff_schema(), data.replace(*change, 1)) != []
