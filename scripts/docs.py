@@ -254,6 +254,7 @@ def cmd_new_language(args: argparse.Namespace) -> int:
         f"# Glossary for {name}: write the approved translation of each term (see TRANSLATING.md).\nterms:\n"
         + "".join(f'  {json.dumps(term)}: ""\n' for term in terms)
         + "abbreviations: {}\n"
+        + "# Words not to use: under an English word, the forms readers would misread (see TRANSLATING.md).\navoid: {}\n"
         + "# The words written after a number for each unit, and the words for numbers (see l10n/en/glossary.yml).\nunits:\n"
         + "".join(f"  {json.dumps(str(unit))}: []\n" for unit in model.glossary(english, root).get("units") or {})
         + "numbers: {}\n"

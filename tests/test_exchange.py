@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES, run_docs
 from lxml import etree
 from sitekit import exchange, gate, model, segments
@@ -22,6 +23,7 @@ from translate.storage import po, tbx, tmx, xliff
 
 CASES = FIXTURES / "exchange"
 SCHEMAS = Path(__file__).parent / "schemas"  # vendored, with their origin: tests/schemas/README.md
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 REFUSED = sorted(p.name for p in CASES.iterdir() if (p / "expected.txt").exists())
 
 
@@ -37,6 +39,11 @@ def xliff_schema() -> etree.XMLSchema:
     for node in document.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):
         node.set("schemaLocation", (folder / "xml.xsd").as_uri())
     return etree.XMLSchema(document)
+
+
+def tbx_basic_schema() -> etree.RelaxNG:
+    """TBX-Basic's structure and picklists, written from its specification (tests/schemas/README.md)."""
+    return etree.RelaxNG(etree.parse(str(SCHEMAS / "tbx-basic" / "tbx-basic-structure.rng")))
 
 
 def schema_errors(schema: etree.XMLSchema | etree.RelaxNG, data: bytes) -> list[str]:
@@ -591,8 +598,6 @@ def test_a_block_whose_first_words_changed_is_kept_as_a_suggestion(project_copy,
 def test_volunteers_pull_requests_are_checked_and_pages_offer_no_edit_link_until_set():
     """A pull request runs the publishing gate and the strict build (.github/workflows/);
     mkdocs.yml sets no edit link (edit_uri needs repo_url) until both are set."""
-    import yaml
-
     workflow = yaml.safe_load((model.REPO / ".github" / "workflows" / "translations.yml").read_text(encoding="utf-8"))
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as True
     runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
@@ -675,3 +680,93 @@ def test_the_xliff_schema_refuses_an_invalid_file(tmp_path, change):
     data = pages.read_bytes()
     assert schema_errors(xliff_schema(), data) == []
     assert schema_errors(xliff_schema(), data.replace(*change, 1)) != []
+
+
+def test_every_exported_glossary_is_tbx_basic(tmp_path):
+    """Every language's glossary.tbx has TBX-Basic's structure; translate-toolkit reads each
+    language's `avoid:` forms as deprecated terms and every approved form as a term."""
+    schema = tbx_basic_schema()
+    ex = exchange.Exchange()
+    for lang in ex.catalogue.languages[1:]:
+        [path] = [p for p in ex.export(lang.code, "po", tmp_path) if p.suffix == ".tbx"]
+        assert schema_errors(schema, path.read_bytes()) == [], lang.code
+        store = tbx.tbxfile.parsefile(str(path))
+        terms = [term for unit in store.units for term in unit.get_target_terms(exchange.exchange_tag(lang.code))]
+        glossary = model.glossary(lang.code)
+        deprecated = {term.text for term in terms if term.deprecated}
+        assert deprecated == {form for forms in (glossary.get("avoid") or {}).values() for form in exchange._forms(forms)}, lang.code
+        approved = {form for forms in (glossary.get("terms") or {}).values() for form in exchange._forms(forms)}
+        assert approved <= {term.text for term in terms if not term.deprecated}, lang.code
+
+
+@pytest.mark.fixture_cases
+def test_the_glossarys_forbidden_admitted_and_own_abbreviations_are_terms_of_their_entry(project_copy, tmp_path):
+    """A term with two forms (preferred, then admitted), a word not to use with the comment
+    above it, and the language's own abbreviation of a term (named by its meaning): each a
+    <tig> of its English term's entry, with TBX-Basic's administrativeStatus and termType."""
+    project_copy.use_docs("check/base")
+    root = project_copy.root
+    english = model.glossary("en", root)
+    term = next(iter(english["terms"]))
+    short, meaning = next(iter(english["abbreviations"].items()))
+    path = model.l10n_file("es", "glossary", root)
+    data = model.glossary("es", root)
+    data["terms"][term] = ["forma uno", "forma dos"]
+    data["terms"][meaning] = "nombre largo"
+    data["abbreviations"] = {"NL": "Nombre largo"}
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    path.write_text(text + f"avoid:\n  # nunca «forma mala»: se entiende mal\n  {term}: [forma mala]\n", encoding="utf-8")
+    [tbx_path] = [p for p in exchange.Exchange(root).export("es", "xliff", tmp_path) if p.suffix == ".tbx"]
+    data = tbx_path.read_bytes()
+    assert schema_errors(tbx_basic_schema(), data) == []
+    entries = {entry.get("id"): entry for entry in etree.fromstring(data).iter("termEntry")}
+
+    def tigs(entry: etree._Element, lang: str) -> list[tuple[str, dict[str, str]]]:
+        [language] = [node for node in entry.iter("langSet") if node.get(XML_LANG) == lang]
+        return [(tig.findtext("term"), {n.get("type"): n.text for n in tig.iter("termNote")}) for tig in language.iter("tig")]
+
+    status, kind = "administrativeStatus", "termType"
+    assert tigs(entries[exchange._slug(term)], "es") == [
+        ("forma uno", {status: exchange.PREFERRED}),
+        ("forma dos", {status: exchange.ADMITTED}),
+        ("forma mala", {status: exchange.DEPRECATED}),
+    ]
+    assert b"<note>nunca \xc2\xabforma mala\xc2\xbb: se entiende mal</note>" in data
+    assert tigs(entries[exchange._slug(meaning)], "en") == [(meaning, {kind: "fullForm"}), (short, {kind: "abbreviation"})]
+    assert tigs(entries[exchange._slug(meaning)], "es") == [
+        ("nombre largo", {kind: "fullForm", status: exchange.PREFERRED}),
+        ("NL", {kind: "abbreviation", status: exchange.PREFERRED}),
+    ]
+
+
+def _tbx_broken_by_translate_toolkit() -> bytes:
+    """translate-toolkit's own TBX with a note, as the export wrote it before: TBX, not TBX-Basic."""
+    store = tbx.tbxfile(sourcelanguage="en", targetlanguage="es")
+    unit = store.addsourceunit("catheter")
+    unit.settarget("catéter", lang="es")
+    unit.addnote("a note", origin="developer")
+    return bytes(store)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        (b"deprecatedTerm-admn-sts", b"forbidden"),  # not in TBX-Basic's picklist
+        (b"<note>", b'<note from="developer">'),  # XLIFF's origin, which TBX's note does not have
+        (b'type="TBX-Basic"', b'type="TBX"'),
+        (b"</langSet>\n", b"</langSet><note>after the languages</note>\n"),  # an entry's note after its languages
+        (b"<langSet xml:lang", b"<langSet lang"),  # a language without xml:lang
+        (b"<tig><term>", b"<tig><term></term><term>"),  # a term twice in one tig
+    ],
+    ids=["status", "note-from", "dialect", "note-place", "no-language", "two-terms"],
+)
+def test_the_tbx_basic_check_refuses_what_tbx_basic_does_not_allow(tmp_path, change):
+    """The check's failing fixture: an export broken in one place, and translate-toolkit's own
+    TBX (what the export wrote before), are refused."""
+    ex = exchange.Exchange()
+    lang = next(lang.code for lang in ex.catalogue.languages[1:] if model.glossary(lang.code).get("avoid"))
+    [path] = [p for p in ex.export(lang, "po", tmp_path) if p.suffix == ".tbx"]
+    data = path.read_bytes()
+    assert change[0] in data and schema_errors(tbx_basic_schema(), data) == []
+    assert schema_errors(tbx_basic_schema(), data.replace(*change, 1)) != []
+    assert schema_errors(tbx_basic_schema(), _tbx_broken_by_translate_toolkit()) != []

@@ -275,40 +275,61 @@ class Exchange:
         return f"{newest} 00:00+0000"
 
     def _glossary(self, lang: str, path: Path) -> Path:
-        store = tbx.tbxfile(sourcelanguage=self.english, targetlanguage=lang)
+        path.write_bytes(bytes(tbx_basic_store(self.concepts(lang), self.english, exchange_tag(lang))))
+        return path
+
+    def concepts(self, lang: str) -> list[Concept]:
+        """The glossary as a termbase: each English term with the language's approved forms (the
+        first preferred, the others admitted), its abbreviation in each language as a term of
+        the same entry (CRPS and, in Spanish, SDRC), the forms not to use (`avoid:`) as
+        deprecated terms, the comment written above a key as its note; then the units."""
         english = model.glossary(self.english, self.root)
         own = model.glossary(lang, self.root)
-        for group in ("terms", "abbreviations"):
-            approved = own.get(group) or {}
-            for term, meaning in (english.get(group) or {}).items():
-                unit = store.addsourceunit(str(term))
-                forms = approved.get(term) if group == "terms" else term if term in approved else None
-                forms = [forms] if isinstance(forms, str) else [f for f in forms or [] if isinstance(f, str)]
-                if forms and any(f.strip() for f in forms):
-                    unit.set_target_terms([f for f in forms if f.strip()], lang)
-                if group == "abbreviations":
-                    unit.addnote(f"abbreviation of {meaning}", origin="developer")
-        approved_units = own.get("units") if isinstance(own.get("units"), dict) else {}
-        for name, english_forms in (english.get("units") or {}).items():  # the words after a number that the gate reads as its unit
-            unit = store.addsourceunit(str(name))
-            forms = approved_units.get(name)
-            forms = [forms] if isinstance(forms, str) else [f for f in forms or [] if isinstance(f, str) and f.strip()]
-            if forms:
-                unit.set_target_terms(forms, lang)
-            unit.addnote(
-                f"unit written after a number ({', '.join(map(str, english_forms or []))}): keep it with its number", origin="developer"
+        notes = glossary_notes(model.l10n_file(lang, "glossary", self.root))
+        english_abbreviations = _mapping(english.get("abbreviations"))
+        own_terms, own_abbreviations, avoid = (_mapping(own.get(key)) for key in ("terms", "abbreviations", "avoid"))
+        concepts: list[Concept] = []
+        terms = {str(term): str(term) for term in _mapping(english.get("terms"))}
+        for meaning in english_abbreviations.values():  # an abbreviation of no term: its own entry
+            terms.setdefault(str(meaning), str(meaning))
+        for term in terms:
+            abbreviations = [str(a) for a, meaning in english_abbreviations.items() if str(meaning) == term]
+            forms = _forms(own_terms.get(term))
+            concept = Concept(
+                _slug(term),
+                [(term, "fullForm" if abbreviations else "")] + [(a, "abbreviation") for a in abbreviations],
+                [(form, ADMITTED if number else PREFERRED, "fullForm" if abbreviations else "") for number, form in enumerate(forms)],
             )
-        for note in store.document.getroot().iter("note"):
-            note.attrib.pop("from", None)  # TBX's <note> has no origin (translate-toolkit writes XLIFF's)
-        advice = glossary_comments(model.l10n_file(lang, "glossary", self.root))
-        if advice:  # the language's own guidance (words to avoid, forms to prefer), not tied to one term
-            header = store.document.getroot().find("martifHeader")
-            if header is not None:
-                notes = etree.SubElement(header, "notesStmt")
-                for text in advice:
-                    etree.SubElement(notes, "note").text = text
-        path.write_bytes(bytes(store))
-        return path
+            for short in abbreviations:
+                theirs = _their_abbreviation(short, forms, own_abbreviations)
+                if theirs:
+                    concept.terms.append((theirs, PREFERRED, "abbreviation"))
+                    concept.notes += [notes[("abbreviations", theirs)]] if ("abbreviations", theirs) in notes else []
+            concept.terms += [(form, DEPRECATED, "") for form in _forms(avoid.get(term))]
+            concept.notes = [notes[(group, term)] for group in ("terms", "avoid") if (group, term) in notes] + concept.notes
+            concepts.append(concept)
+        for word, forms in avoid.items():  # a word not to use for an English word that is not a term (implant)
+            if str(word) not in terms:
+                note = [notes[("avoid", str(word))]] if ("avoid", str(word)) in notes else []
+                concepts.append(Concept(_slug(str(word)), [(str(word), "")], [(f, DEPRECATED, "") for f in _forms(forms)], note))
+        own_units = _mapping(own.get("units"))
+        for name, english_forms in _mapping(english.get("units")).items():  # the words after a number the gate reads as its unit
+            concepts.append(
+                Concept(
+                    _slug(f"unit {name}"),
+                    [(str(name), "")],
+                    [(form, ADMITTED if number else PREFERRED, "") for number, form in enumerate(_forms(own_units.get(name)))],
+                    entry_note=f"unit written after a number ({', '.join(map(str, english_forms or []))}): keep it with its number",
+                )
+            )
+        used: set[str] = set()
+        for concept in concepts:  # an entry's id is unique in the file ("Trial" and "trial" are two)
+            number, stem = 1, concept.id
+            while concept.id in used:
+                number += 1
+                concept.id = f"{stem}-{number}"
+            used.add(concept.id)
+        return concepts
 
     def _memory(self, lang: str, path: Path) -> Path:
         """Every translated segment with the English it was translated from (an outdated page's
@@ -828,26 +849,54 @@ def string_comments(path: Path) -> dict[str, str]:
     return found
 
 
-def glossary_comments(path: Path) -> list[str]:
-    """The comment blocks inside a glossary's `terms:` and `abbreviations:` (guidance such as
-    words not to use), each as one text; the file's opening comment and the numbers' are not."""
+def glossary_notes(path: Path) -> dict[tuple[str, str], str]:
+    """The comment lines written just above a key of a glossary's `terms:`, `abbreviations:`
+    and `avoid:` (guidance such as words not to use), by (section, key)."""
     try:
         lines = path.read_text(encoding="utf-8").split("\n")
     except OSError:
-        return []
-    found: list[str] = []
+        return {}
+    found: dict[tuple[str, str], str] = {}
     block: list[str] = []
-    inside = False
+    section = ""
     for line in lines:
+        key = re.match(r"""\s+(?:"([^"]+)"|'([^']+)'|([^\s#"'][^:]*?))\s*:(?:\s|$)""", line)
         if re.match(r"[A-Za-z_]\w*:", line):
-            inside = line.split(":", 1)[0] in ("terms", "abbreviations")
-            block = []
-        elif inside and line.lstrip().startswith("#") and line.startswith(" "):
+            section, block = line.split(":", 1)[0], []
+        elif line.lstrip().startswith("#") and line.startswith(" "):
             block.append(line.strip().lstrip("#").strip())
-        elif block:
-            found.append(" ".join(block))
+        elif key and section in ("terms", "abbreviations", "avoid"):
+            if block:
+                found[(section, next(g for g in key.groups() if g))] = " ".join(block)
+            block = []
+        else:
             block = []
     return found
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _forms(value: Any) -> list[str]:
+    """A glossary value's forms: one, or a list; empty ones left out."""
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [str(form) for form in values if isinstance(form, str) and form.strip()]
+
+
+def _slug(text: str) -> str:
+    """An XML id for a termbase entry, from its English term."""
+    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+    return "term-" + "-".join(words)
+
+
+def _their_abbreviation(short: str, forms: list[str], theirs: dict[Any, Any]) -> str | None:
+    """The language's abbreviation of a term: the same letters (FBSS), or one whose meaning is
+    the term's approved form (SDRC: síndrome de dolor regional complejo, for CRPS)."""
+    if short in theirs:
+        return short
+    wanted = {form.casefold() for form in forms}
+    return next((str(mine) for mine, meaning in theirs.items() if str(meaning).strip().casefold() in wanted), None)
 
 
 def exchange_tag(lang: str) -> str:
@@ -975,6 +1024,67 @@ def _note(unit: Unit) -> str:
     parts += [f"at most {model.DESCRIPTION_MAX} characters"] if unit.english.kind == "description" else []
     parts += [unit.context] if unit.context else []
     return ", ".join(parts)
+
+
+PREFERRED, ADMITTED, DEPRECATED = "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts"  # TBX-Basic
+
+
+@dataclass
+class Concept:
+    """A termbase entry: its English terms (text, termType) and the language's (text,
+    administrativeStatus, termType); notes on the language's terms, a note on the entry."""
+
+    id: str
+    english: list[tuple[str, str]]
+    terms: list[tuple[str, str, str]]
+    notes: list[str] = field(default_factory=list)
+    entry_note: str = ""
+
+
+class TbxBasic(tbx.tbxfile):
+    """translate-toolkit's TBX, written as TBX-Basic (the TBX dialect CAT tools import): its
+    header names the dialect's constraints (XCS); an entry's note comes before its languages."""
+
+    XMLskeleton = """<?xml version="1.0"?>
+<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">
+<martif type="TBX-Basic">
+<martifHeader>
+<fileDesc>
+<titleStmt><title>Pain pump site glossary</title></titleStmt>
+<sourceDesc><p>l10n/*/glossary.yml, exported by scripts/docs.py</p></sourceDesc>
+</fileDesc>
+<encodingDesc><p type="XCSURI">TBXBasicXCSV02.xcs</p></encodingDesc>
+</martifHeader>
+<text><body></body></text>
+</martif>"""
+
+
+def tbx_basic_store(concepts: list[Concept], source: str, target: str) -> TbxBasic:
+    """Each concept as a termEntry: a <tig> per term, with its termType and (the language's)
+    administrativeStatus as termNotes, the language's notes before its terms."""
+    store = TbxBasic(sourcelanguage=source, targetlanguage=target)
+    for concept in concepts:
+        unit = store.addsourceunit(concept.english[0][0])
+        unit.setid(concept.id)
+        unit.set_source_terms([text for text, _ in concept.english], source)
+        if concept.terms:
+            unit.set_target_terms([text for text, _, _ in concept.terms], target)
+        languages = unit.getlanguageNodes()
+        notes = [[("", kind) for _, kind in concept.english], [(status, kind) for _, status, kind in concept.terms]]
+        for language, kinds in zip(languages, notes[: len(languages)], strict=True):
+            for tig, (status, kind) in zip(language.iterfind(unit.namespaced("tig")), kinds, strict=True):
+                for name, value in (("termType", kind), ("administrativeStatus", status)):
+                    if value:
+                        etree.SubElement(tig, unit.namespaced("termNote"), type=name).text = value
+        # the language's notes before its terms (a term it has not translated yet: on the entry)
+        for parent, texts in (
+            (languages[1] if len(languages) > 1 else unit.xmlelement, concept.notes),
+            (unit.xmlelement, [concept.entry_note]),
+        ):
+            for text in reversed([text for text in texts if text]):
+                parent.insert(0, etree.Element(unit.namespaced("note")))
+                parent[0].text = text
+    return store
 
 
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
