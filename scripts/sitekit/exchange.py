@@ -1,7 +1,7 @@
 """Translation exchange with CAT tools and platforms: XLIFF and PO files of a language's
 pages and interface strings, its glossary as TBX and its translations as a TMX memory
-(all written and read with translate-toolkit's storage classes), and the import that
-turns a translated file back into pages.
+(each format a class over translate-toolkit's storage classes, in sitekit/formats.py), and
+the import that turns a translated file back into pages.
 
 Segments come from the publishing gate's reading of each page (sitekit/segments.py). An
 export carries, for every segment of the current English page, its English text and the
@@ -19,7 +19,6 @@ in `l10n/<lang>/exchange.yml` and comes back in the next export.
 from __future__ import annotations
 
 import difflib
-import itertools
 import math
 import re
 import unicodedata
@@ -29,13 +28,26 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from lxml import etree
-from translate.storage import po, tbx, tmx, xliff
-from translate.storage.placeables import StringElem
-from translate.storage.placeables import lisa as lisa_placeables
-from translate.storage.placeables import xliff as xliff_placeables
 
 from sitekit import gate, model
+from sitekit.formats import (  # noqa: F401 (_set_rich, ADMITTED, DEPRECATED: the tests reach them here)
+    ADMITTED,
+    DEPRECATED,
+    EMPTY,
+    EXPORTS,
+    FORMATS_BY_SUFFIX,
+    PREFERRED,
+    REVIEW,
+    TBX,
+    TMX,
+    TRANSLATED,
+    Concept,
+    ImportProblem,
+    Memory,
+    Translatable,
+    _set_rich,
+    exchange_tag,
+)
 from sitekit.segments import (
     Change,
     Code,
@@ -46,23 +58,19 @@ from sitekit.segments import (
     Text,
     changes,
     code_problems,
-    merged,
     needs_escaping,
     parse_plain,
     plain,
     squeezed,
 )
 
-FORMATS = {"xliff": "xlf", "po": "po"}
+FORMATS = {name: fmt.suffix.removeprefix(".") for name, fmt in EXPORTS.items()}  # `export --format`: its files' suffix
 STRINGS = "strings.yml"
 POSITIONAL = re.compile(r"/\d+$")  # a block's id inside the project: its position in its section
 SLUG_MAX = 48  # characters of a block's exchange id after its section: its kind and first words
 NOTE_MAX = 2000  # characters of a translator's note on one segment
 FILE_MAX = 20_000_000  # bytes of an imported file (an export of the site is far smaller)
 NOT_TEXT = ("date_format",)  # interface settings, not words: set in l10n/<lang>/strings.yml, never exported
-EXCHANGE_TAGS = {"zh": "zh-Hans"}  # the BCP 47 tag exchange files carry, where the site's code is shorter
-NEWLINE = b"\n"
-TRANSLATED, REVIEW, EMPTY = "translated", "needs review", "empty"
 KEPT = "kept"  # a Refusal's severity: not an error, the import goes on; what was kept and where it comes back
 
 
@@ -255,13 +263,8 @@ class Exchange:
         strings = {STRINGS: self.string_units(lang)}
         written = []
         for stem, groups in (("pages", pages), ("strings", strings)):
-            path = folder / f"{stem}.{FORMATS[fmt]}"
-            store = (
-                _xliff_store(lang, groups, self.exchange_id)
-                if fmt == "xliff"
-                else _po_store(lang, groups, self.created(), self.exchange_id)
-            )
-            path.write_bytes(bytes(store))
+            path = folder / f"{stem}{EXPORTS[fmt].suffix}"
+            path.write_bytes(EXPORTS[fmt].dump(EXPORTS[fmt].store(lang, groups, self.exchange_id, self.created())))
             written.append(path)
         written.append(self._glossary(lang, folder / "glossary.tbx"))
         written.append(self._memory(lang, folder / "memory.tmx"))
@@ -275,7 +278,7 @@ class Exchange:
         return f"{newest} 00:00+0000"
 
     def _glossary(self, lang: str, path: Path) -> Path:
-        path.write_bytes(bytes(tbx_basic_store(self.concepts(lang), self.english, exchange_tag(lang))))
+        path.write_bytes(TBX.dump(TBX.store(self.concepts(lang), self.english, exchange_tag(lang))))
         return path
 
     def concepts(self, lang: str) -> list[Concept]:
@@ -334,21 +337,7 @@ class Exchange:
     def _memory(self, lang: str, path: Path) -> Path:
         """Every translated segment with the English it was translated from (an outdated page's
         segments with their older English): words only, codes left out."""
-        tag = exchange_tag(lang)
-        store = tmx.tmxfile(sourcelanguage=self.english, targetlanguage=tag)
-        header = store.document.getroot().find("header")
-        if header is not None:
-            header.set("segtype", "paragraph")  # a segment is a block (several sentences), not one sentence
-
-        def add(source: str, target: str, context: str, review: str, date: str) -> None:
-            store.addtranslation(source, self.english, target, tag)
-            node = store.units[-1].xmlelement
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-                node.set("changedate", date.replace("-", "") + "T000000Z")
-            for kind, value in (("x-context", context), ("x-review", review)):
-                etree.SubElement(node, "prop", type=kind).text = value
-                node.insert(0, node[-1])  # <prop> comes before <tuv>
-
+        entries: list[Memory] = []
         seen = set()
         for name in self.catalogue.pages:
             followed, own = self.followed(lang, name), self.page(lang, name)
@@ -362,11 +351,13 @@ class Exchange:
                 pair = (segment.words, theirs.words if theirs else "")
                 if theirs is not None and all(pair) and pair not in seen:
                     seen.add(pair)
-                    add(pair[0], pair[1], f"{name} {segment.kind}" + ("" if followed[1] else " (outdated)"), review, date)
+                    entries.append(
+                        Memory(pair[0], pair[1], f"{name} {segment.kind}" + ("" if followed[1] else " (outdated)"), review, date)
+                    )
         for unit in self.string_units(lang):
             if unit.state == TRANSLATED and unit.target is not None:
-                add(unit.english.plain, plain(unit.target, unit.english.codes), unit.id, model.UNREVIEWED, "")
-        path.write_bytes(bytes(store))
+                entries.append(Memory(unit.english.plain, plain(unit.target, unit.english.codes), unit.id, model.UNREVIEWED))
+        path.write_bytes(TMX.dump(TMX.store(entries, self.english, exchange_tag(lang))))
         return path
 
     # --- import -------------------------------------------------------------------------------------
@@ -469,12 +460,6 @@ def _restore(path: Path, data: bytes | None) -> None:
     temporary = path.with_name(path.name + STAGED)
     temporary.write_bytes(data)
     temporary.replace(path)
-
-
-class ImportProblem(ValueError):
-    def __init__(self, where: str, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.where, self.message, self.fix = where, message, fix
 
 
 # --- what an imported file means for the project -----------------------------------------------------
@@ -899,11 +884,6 @@ def _their_abbreviation(short: str, forms: list[str], theirs: dict[Any, Any]) ->
     return next((str(mine) for mine, meaning in theirs.items() if str(meaning).strip().casefold() in wanted), None)
 
 
-def exchange_tag(lang: str) -> str:
-    """A site language's tag in exchange files: BCP 47 with its script where the site's code has none."""
-    return EXCHANGE_TAGS.get(lang, lang)
-
-
 def string_segment(key: str, value: Any) -> Segment:
     """An interface string as a segment: its {placeholders} as codes."""
     text: list[Any] = []
@@ -1005,192 +985,6 @@ class Kept:
                     entry.pop(key, None)
 
 
-# --- the formats (translate-toolkit) ---------------------------------------------------------------------
-
-
-def _note(unit: Unit) -> str:
-    links = [
-        f"<{n}> {c.kind} to {c.detail}" if c.kind in ("link", "image") else f"<{n}> {c.kind}"
-        for n, c in unit.english.codes.items()
-        if c.kind != "placeholder"
-    ]
-    placeholders = [f"<{n}/> is {c.open}" for n, c in unit.english.codes.items() if c.kind == "placeholder"]
-    parts = [f"{unit.english.kind}"] + (["codes: " + "; ".join(links)] if links else [])
-    parts += (
-        ["placeholders (in XLIFF): " + "; ".join(placeholders) + " (one may be left out where the language does not need it)"]
-        if placeholders
-        else []
-    )
-    parts += [f"at most {model.DESCRIPTION_MAX} characters"] if unit.english.kind == "description" else []
-    parts += [unit.context] if unit.context else []
-    return ", ".join(parts)
-
-
-PREFERRED, ADMITTED, DEPRECATED = "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts"  # TBX-Basic
-
-
-@dataclass
-class Concept:
-    """A termbase entry: its English terms (text, termType) and the language's (text,
-    administrativeStatus, termType); notes on the language's terms, a note on the entry."""
-
-    id: str
-    english: list[tuple[str, str]]
-    terms: list[tuple[str, str, str]]
-    notes: list[str] = field(default_factory=list)
-    entry_note: str = ""
-
-
-class TbxBasic(tbx.tbxfile):
-    """translate-toolkit's TBX, written as TBX-Basic (the TBX dialect CAT tools import): its
-    header names the dialect's constraints (XCS); an entry's note comes before its languages."""
-
-    XMLskeleton = """<?xml version="1.0"?>
-<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">
-<martif type="TBX-Basic">
-<martifHeader>
-<fileDesc>
-<titleStmt><title>Pain pump site glossary</title></titleStmt>
-<sourceDesc><p>l10n/*/glossary.yml, exported by scripts/docs.py</p></sourceDesc>
-</fileDesc>
-<encodingDesc><p type="XCSURI">TBXBasicXCSV02.xcs</p></encodingDesc>
-</martifHeader>
-<text><body></body></text>
-</martif>"""
-
-
-def tbx_basic_store(concepts: list[Concept], source: str, target: str) -> TbxBasic:
-    """Each concept as a termEntry: a <tig> per term, with its termType and (the language's)
-    administrativeStatus as termNotes, the language's notes before its terms."""
-    store = TbxBasic(sourcelanguage=source, targetlanguage=target)
-    for concept in concepts:
-        unit = store.addsourceunit(concept.english[0][0])
-        unit.setid(concept.id)
-        unit.set_source_terms([text for text, _ in concept.english], source)
-        if concept.terms:
-            unit.set_target_terms([text for text, _, _ in concept.terms], target)
-        languages = unit.getlanguageNodes()
-        notes = [[("", kind) for _, kind in concept.english], [(status, kind) for _, status, kind in concept.terms]]
-        for language, kinds in zip(languages, notes[: len(languages)], strict=True):
-            for tig, (status, kind) in zip(language.iterfind(unit.namespaced("tig")), kinds, strict=True):
-                for name, value in (("termType", kind), ("administrativeStatus", status)):
-                    if value:
-                        etree.SubElement(tig, unit.namespaced("termNote"), type=name).text = value
-        # the language's notes before its terms (a term it has not translated yet: on the entry)
-        for parent, texts in (
-            (languages[1] if len(languages) > 1 else unit.xmlelement, concept.notes),
-            (unit.xmlelement, [concept.entry_note]),
-        ):
-            for text in reversed([text for text in texts if text]):
-                parent.insert(0, etree.Element(unit.namespaced("note")))
-                parent[0].text = text
-    return store
-
-
-XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
-
-
-class _Unit12(xliff.xliffunit):
-    namespace = XLIFF_12
-
-
-class Xliff12(xliff.xlifffile):
-    """translate-toolkit's XLIFF, written as XLIFF 1.2 (the version every CAT tool reads; it reads 1.1 and 1.2)."""
-
-    UnitClass = _Unit12
-    namespace = XLIFF_12
-    XMLskeleton = xliff.xlifffile.XMLskeleton.replace("1.1", "1.2")
-
-
-def _xliff_store(lang: str, groups: dict[str, list[Unit]], ids: Callable[[str], str]) -> xliff.xlifffile:
-    tag = exchange_tag(lang)
-    store = Xliff12(sourcelanguage="en", targetlanguage=tag)
-    for name, units in groups.items():
-        store.switchfile(name, createifmissing=True)
-        store.setsourcelanguage("en")
-        store.settargetlanguage(tag)
-        for unit in units:
-            item = store.addsourceunit("", filename=name, createifmissing=True)
-            item.setid(ids(unit.id))
-            if unit.english.kind == "description":
-                item.xmlelement.set("maxwidth", str(model.DESCRIPTION_MAX))
-                item.xmlelement.set("size-unit", "char")
-            _set_rich(item.source_dom, unit.english.text, unit.english.codes)
-            if unit.target is not None:
-                item.settarget("", lang=tag)
-                _set_rich(item.get_target_dom(), unit.target, unit.english.codes)
-            item.addnote(_note(unit), origin="developer")
-            if unit.notes:
-                item.addnote(unit.notes, origin="translator")
-            if unit.before is not None:
-                item.addnote(f"English before: {unit.before.plain}", origin="developer")
-            if unit.state == TRANSLATED:
-                item.markfuzzy(False)
-                item.xmlelement.find(item.namespaced("target")).set("state", "signed-off" if unit.reviewed else "translated")
-            elif unit.state == REVIEW:
-                item.xmlelement.find(item.namespaced("target")).set("state", "needs-review-translation")
-            if unit.reviewed and unit.state == TRANSLATED:
-                item.xmlelement.set("approved", "yes")
-            else:
-                item.xmlelement.attrib.pop("approved", None)
-    return store
-
-
-def _set_rich(node: etree._Element, text: Text, codes: dict[str, Code]) -> None:
-    for child in list(node):
-        node.remove(child)
-    node.text = None
-    lisa_placeables.strelem_to_xml(node, StringElem(list(_elements(text, codes))))
-
-
-def _elements(text: Text, codes: dict[str, Code]) -> Any:
-    for part in text:
-        if isinstance(part, str):
-            yield part
-            continue
-        code = codes[part.code]
-        attrib = {"ctype": code.ctype}
-        if code.kind == "placeholder":
-            attrib["equiv-text"] = code.open  # the {name} it stands for
-        if code.paired:
-            yield xliff_placeables.G(id=part.code, sub=list(_elements(part.parts, codes)), xml_attrib=attrib)
-        else:
-            yield xliff_placeables.X(id=part.code, xml_attrib=attrib)
-
-
-def _po_store(lang: str, groups: dict[str, list[Unit]], created: str, ids: Callable[[str], str]) -> po.pofile:
-    store = po.pofile()
-    store.updateheader(
-        add=True,
-        Project_Id_Version="painpump site",
-        POT_Creation_Date=created,
-        Language=exchange_tag(lang).replace("-", "_") if "-" in exchange_tag(lang) else lang,
-        Content_Type="text/plain; charset=UTF-8",
-        Content_Transfer_Encoding="8bit",
-        X_Source_Language="en",
-    )
-    for units in groups.values():
-        for unit in units:
-            item = store.addsourceunit(unit.english.plain)
-            item.setcontext(ids(unit.id))
-            item.addnote(_note(unit), origin="developer")
-            if unit.notes:
-                item.addnote(unit.notes, origin="translator")
-            named = {c.open for c in unit.english.codes.values() if c.kind == "placeholder"}
-            # python-brace-format makes msgfmt -c require every {name}; a translation that leaves one out (allowed) goes without
-            if named and (unit.target is None or named <= set(re.findall(r"\{\w+\}", plain(unit.target, unit.english.codes)))):
-                item.settypecomment("python-brace-format")
-            if unit.english.kind == "description":
-                item.settypecomment(f"max-length:{model.DESCRIPTION_MAX}")
-            if unit.target is not None:
-                item.target = plain(unit.target, unit.english.codes)
-                if unit.state == REVIEW:
-                    item.markfuzzy(True)
-                    if unit.before is not None:
-                        item.prev_source = unit.before.plain
-    return store
-
-
 def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[Text | None, str, str]]]]:
     """An exchange file's language and its units, grouped by page (and STRINGS), plus the
     English each unit carries under '@english'."""
@@ -1204,25 +998,16 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
             f"is {len(data) / 1e6:.1f} MB, more than an export of this site can be ({FILE_MAX // 1_000_000} MB)",
             "import the file your tool saved from the export; send attachments to the site's editors, not inside the file",
         )
-    suffix = path.suffix.casefold()
-    if suffix not in (".xlf", ".xliff", ".po"):
+    fmt = FORMATS_BY_SUFFIX.get(path.suffix.casefold())
+    if not isinstance(fmt, Translatable):
         raise ImportProblem("", "is neither XLIFF (.xlf) nor PO (.po)", "import the .xlf or .po file an export wrote, translated")
-    if suffix != ".po":
-        declared = re.search(rb"<!(DOCTYPE|ENTITY)\b", data)
-        if declared:
-            raise ImportProblem(
-                f"line {data.count(NEWLINE, 0, declared.start()) + 1}",
-                f"declares a DTD (<!{declared.group(1).decode()} …>), which an XLIFF file does not use: its entities are not read",
-                "save the file again from your tool without the DOCTYPE, writing the characters themselves instead of entities (&name;)",
-            )
+    fmt.check_bytes(data)
     try:
-        store = xliff.xlifffile.parsestring(data) if suffix != ".po" else po.pofile.parsestring(data)
+        store = fmt.parse(data)
     except Exception as err:  # translate-toolkit raises lxml's and its own errors
-        raise ImportProblem(
-            "", f"cannot be read as {'PO' if suffix == '.po' else 'XLIFF'} ({err})", "import the file as your tool saved it from the export"
-        ) from None
+        raise ImportProblem("", f"cannot be read as {fmt.name} ({err})", "import the file as your tool saved it from the export") from None
     codes = [language.code for language in ex.catalogue.languages[1:]]
-    given = _languages(store, suffix)
+    given = fmt.languages(store)
     if len(set(given)) > 1:
         raise ImportProblem(
             "",
@@ -1255,19 +1040,12 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
 
     strings = {unit.id: unit.english for unit in ex.string_units(lang)}
     seen: dict[str, str] = {}  # id -> where the file has it first
-    po_lines: dict[str, list[int]] = {}  # msgctxt (its strings joined, as a tool wraps a long one) -> its lines
-    if suffix == ".po":
-        lines = data.decode("utf-8", "replace").split("\n")
-        for number, line in enumerate(lines, 1):
-            if line.startswith("msgctxt "):
-                parts = [line.removeprefix("msgctxt ").strip()]
-                parts += [more.strip() for more in itertools.takewhile(lambda text: text.startswith('"'), lines[number:])]
-                po_lines.setdefault("".join(part[1:-1] for part in parts), []).append(number)
+    place_of = fmt.places(data)
     files: dict[str, tuple[Text | None, str, str]] = {}  # project id -> (None, the file's id, "")
     groups["@file"] = files
     direct: set[str] = set()  # the project ids the file's ids name as they are
     for item in store.units:
-        id_ = item.getcontext() if suffix == ".po" else (item.xmlelement.get("id") or "")
+        id_ = fmt.unit_id(item)
         name = _page_of(id_)
         if name in ex.catalogue.pages and not id_.startswith(f"{STRINGS}:"):
             english_pages.setdefault(name, ex.english_page(name).by_id)
@@ -1277,12 +1055,8 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
     for item in store.units:
         if item.isheader() or item.isobsolete():
             continue
-        id_ = item.getcontext() if suffix == ".po" else (item.xmlelement.get("id") or "")
-        if suffix == ".po":
-            lines = po_lines.get(id_, [])
-            place = f"line {lines.pop(0)}" if lines else "a unit"
-        else:
-            place = f"line {item.xmlelement.sourceline}"
+        id_ = fmt.unit_id(item)
+        place = place_of(item, id_)
         if id_ in seen:
             raise ImportProblem(
                 f"segment {id_}",
@@ -1291,8 +1065,7 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
             )
         seen[id_] = place
         group = STRINGS if id_.startswith(f"{STRINGS}:") else _page_of(id_)
-        node = None if suffix == ".po" else item.get_target_dom()
-        file_id, id_ = id_, _resolve(ex, group, id_, str(item.source) if suffix == ".po" else _plain_xml(item.source_dom), direct)
+        file_id, id_ = id_, _resolve(ex, group, id_, fmt.source_plain(item), direct)
         if id_ in files and files[id_][1] != file_id:
             raise ImportProblem(
                 f"segment {file_id}",
@@ -1302,29 +1075,23 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
         files[id_] = (None, file_id, "")
         english = strings.get(id_) if group == STRINGS else english_pages.get(group, {}).get(id_)
         if english is None:
-            raw = str(item.target or "") if suffix == ".po" else _plain_xml(node)
+            raw = fmt.target_plain(item)
             groups.setdefault(group, {})[file_id] = ((raw,) if raw.strip() else None, EMPTY if not raw.strip() else TRANSLATED, "")
             continue
         try:
-            source = tidy(parse_plain(str(item.source), english) if suffix == ".po" else _from_xml(item.source_dom, english))
+            source = tidy(fmt.source_text(item, english))
         except SegmentError:  # the English changed since the export (its codes with it)
-            source = (str(item.source) if suffix == ".po" else _plain_xml(item.source_dom),)
+            source = (fmt.source_plain(item),)
         changed = shape(source, english.codes) != shape(english.text, english.codes)
         try:
-            if suffix == ".po":
-                target_text = str(item.target or "")
-                target = tidy(parse_plain(target_text, english)) if target_text.strip() else None
-                state = EMPTY if target is None else (REVIEW if item.isfuzzy() else TRANSLATED)
-            else:
-                target = tidy(_from_xml(node, english)) if node is not None and "".join(node.itertext()).strip() else None
-                xml_state = node.get("state", "translated") if node is not None else ""
-                state = EMPTY if target is None else (REVIEW if xml_state.startswith("needs-") or xml_state == "new" else TRANSLATED)
+            target, state = fmt.target(item, english)
+            target = None if target is None else tidy(target)
         except SegmentError as err:
             if not changed:
                 raise ImportProblem(f"segment {file_id}", err.message, err.fix) from None
             # made for an earlier English with other codes: kept as it is, for review
-            target, state = (str(item.target) if suffix == ".po" else _plain_xml(node),), REVIEW
-        notes = _translator_notes(item, suffix)
+            target, state = (fmt.target_plain(item),), REVIEW
+        notes = fmt.notes(item)
         if len(notes) > NOTE_MAX:
             raise ImportProblem(
                 f"segment {id_}",
@@ -1363,80 +1130,6 @@ def _resolve(ex: Exchange, group: str, id_: str, source: str, direct: set[str]) 
     if best != id_:
         direct.add(best)
     return best
-
-
-def _plain_xml(node: etree._Element | None) -> str:
-    """An XLIFF source or target as text with numbered codes (`<1>…</1>`, `<2/>`), whatever its code ids."""
-    if node is None:
-        return ""
-    out = [node.text or ""]
-    for child in node:
-        name = etree.QName(child).localname if isinstance(child.tag, str) else ""
-        inner = _plain_xml(child)
-        number = child.get("id", "")
-        out.append(f"<{number}>{inner}</{number}>" if name == "g" else f"<{number}/>" if name == "x" else inner)
-        out.append(child.tail or "")
-    return "".join(out)
-
-
-def _translator_notes(item: Any, suffix: str) -> str:
-    """Every note but the ones the export wrote (`from="developer"`): a tool's note without
-    `from`, or from a reviewer, is the translator's too (its origin written before it)."""
-    if suffix == ".po":
-        return str(item.getnotes("translator") or "")
-    notes = []
-    for node in item.xmlelement.iterfind(item.namespaced("note")):
-        origin, text = node.get("from"), "".join(node.itertext()).strip()
-        if origin == "developer" or not text:
-            continue
-        notes.append(text if origin in (None, "", "translator") else f"({origin}) {text}")
-    return "\n".join(notes)
-
-
-def _languages(store: Any, suffix: str) -> list[str]:
-    """The file's target language (XLIFF: each <file>'s), as written."""
-    if suffix == ".po":
-        return [str(store.parseheader().get("Language", "")).replace("_", "-")]
-    root = store.document.getroot()
-    return [str(node.get("target-language") or "") for node in root.iter(f"{{{root.nsmap.get(None, '')}}}file")] or [""]
-
-
-def _from_xml(node: etree._Element, english: Segment) -> Text:
-    """An XLIFF source or target with <g>/<x> codes as a text (ids checked against the English segment)."""
-    element = lisa_placeables.xml_to_strelem(node, "preserve")
-
-    def walk(parts: list[Any]) -> list[Any]:
-        out: list[Any] = []
-        for part in parts:
-            if isinstance(part, str):
-                out.append(part)
-            elif isinstance(part, (xliff_placeables.G, xliff_placeables.X)):
-                number = str(part.id)
-                if number not in english.codes:
-                    raise SegmentError(
-                        english.id,
-                        f"the inline code with id '{number}' is not in the English text",
-                        "keep the English segment's codes and add none",
-                    )
-                out.append(Span(number, tuple(walk(part.sub)) if isinstance(part, xliff_placeables.G) else ()))
-            elif isinstance(part, xliff_placeables.UnknownXML):
-                tag = etree.QName(part.xml_node).localname if isinstance(part.xml_node.tag, str) else "?"
-                raise SegmentError(
-                    english.id,
-                    f"the element <{tag}> is not one the export wrote: it cannot be published, and its words would be taken without it",
-                    "remove the element (write its words as text) and keep only the English segment's <g> and <x> codes",
-                )
-            elif isinstance(part, StringElem):
-                out.extend(walk(part.sub))
-            else:
-                raise SegmentError(
-                    english.id,
-                    f"the inline code {type(part).__name__} is not one the export wrote",
-                    "keep the English segment's <g> and <x> codes and add none",
-                )
-        return out
-
-    return merged(walk([element]))
 
 
 # --- status and diff ------------------------------------------------------------------------------------
