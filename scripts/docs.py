@@ -17,7 +17,7 @@ import textwrap
 from pathlib import Path
 
 import yaml
-from sitekit import exchange, gate, model, readability, search, tables, translation
+from sitekit import exchange, gate, language_tags, model, readability, search, tables, translation
 from sitekit.structure import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
@@ -172,18 +172,6 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:-([A-Z][a-z]{3}))?(?:-([A-Z]{2}|\d{3}))?")
-
-
-def language_tag(given: str) -> str | None:
-    """A BCP 47 tag (language, optional script, optional region) in its usual case: pt-br → pt-BR,
-    zh-hant → zh-Hant; None when it is not one."""
-    parts = given.replace("_", "-").split("-")
-    fixed = [parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
-    tag = "-".join(fixed)
-    return tag if LANGUAGE_TAG.fullmatch(tag) else None
-
-
 def name_problem(name: str) -> str | None:
     """What is wrong with a language's name as the language menu shows it (None: nothing)."""
     if not name.strip():
@@ -202,19 +190,22 @@ def cmd_new_language(args: argparse.Namespace) -> int:
     """Start a new language: docs folder of stubs, mkdocs.yml entry, strings and glossary.
     CODE is a BCP 47 tag (fr, pt-BR, zh-Hant); every file is written, or none."""
     root = args.root
-    code = language_tag(args.code)
+    code = language_tags.language_tag(args.code)
     if code is None:
         return usage_error(
             f"'{args.code}' is not a BCP 47 language tag (a language, then an optional script and region: fr, pt-BR, zh-Hant)"
         )
-    if len(code.split("-")[0]) == 3:
+    refusal = language_tags.plugin_refusal(code)
+    if refusal:
         return usage_error(
-            f"'{code}' has a three-letter language code: the site's language plugin (mkdocs-static-i18n) takes two-letter codes only"
-            " (with a script or region: pt-BR, zh-Hant); ask the site's editors which two-letter code to use"
+            f"{refusal} — nothing was written; another tag (a two-letter code of a related language) is the site's editors' choice"
         )
-    supported = readability.theme_languages()
-    if code not in supported:
-        return usage_error(f"the theme has no interface translation for '{code}'; it has: {', '.join(sorted(supported))}")
+    supported = language_tags.theme_languages()
+    fallback = language_tags.theme_fallback(code, supported)
+    if fallback is None:
+        return usage_error(
+            f"the theme (Material for MkDocs) has no interface translation for '{code}' nor for its language; it has: {', '.join(sorted(supported))}"
+        )
     name = args.name if args.name is not None else code
     problem = name_problem(name)
     if problem:
@@ -259,6 +250,8 @@ def cmd_new_language(args: argparse.Namespace) -> int:
         + "".join(f"  {json.dumps(str(unit))}: []\n" for unit in model.glossary(english, root).get("units") or {})
         + "numbers: {}\n"
     )
+    if fallback != code:  # the theme's words of the nearest language it has; the page's lang stays the tag
+        files[root / "overrides" / "partials" / "languages" / f"{code}.html"] = language_tags.theme_partial(code, fallback)
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     entries = list(re.finditer(r"^        - locale: .*\n(?:          .*\n)*", text, re.M))
@@ -275,13 +268,18 @@ def cmd_new_language(args: argparse.Namespace) -> int:
                 languages = model._parse_languages(content)
                 if next((lang.name for lang in languages if lang.code == code), None) != name:
                     raise ValueError(f"the new entry does not read back as {code} ({name})")
-            else:
+            elif path.suffix != ".html":
                 model.load_yaml(content.split("---\n")[1] if path.suffix == ".md" else content)
         except Exception as err:
             print(f"{path.relative_to(root)}: would not read back ({err}) — nothing was changed", file=sys.stderr)
             return 1
     exchange.write_files(files)
     print(f"Started {code} ({name}): docs/{code}/ ({len(catalogue.pages)} stubs), l10n/{code}/, and its entry in mkdocs.yml.")
+    if fallback != code:
+        print(
+            f"The theme has no interface translation for {code}: its own words (search, navigation) are its '{fallback}' ones"
+            f" (overrides/partials/languages/{code}.html) until l10n/{code}/strings.yml words them (theme.* keys)."
+        )
     print(
         f"It is 0% translated and stays hidden from readers until {model.PUBLISH_THRESHOLD:.0%} of its pages are translated."
         f" Next: `python scripts/docs.py status --lang {code}`."
@@ -524,7 +522,10 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("page", help="the page, e.g. trial.md")
     add("snapshot", cmd_snapshot)
     new = add("new-language", cmd_new_language)
-    new.add_argument("code", help="two-letter language code, e.g. fr")
+    new.add_argument(
+        "code",
+        help="BCP 47 tag the language plugin can build: a two-letter language, optional script and region (fr, pt-BR, zh-Hant, fr-CA)",
+    )
     new.add_argument("--name", help="the language's name in itself, e.g. Français (shown in the switcher)")
     review = add("review", cmd_review)
     review.add_argument("lang", help="the translation's language, e.g. es")

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import run_docs
 from mkdocs.utils import get_relative_url
-from sitekit import clinic, model, sitecheck
+from sitekit import clinic, language_tags, model, sitecheck
 
 CATALOGUE = model.Catalogue.load()
 TRANSLATIONS = [lang for lang in CATALOGUE.languages if not lang.default]
@@ -349,7 +349,8 @@ def test_new_language_takes_bcp47_tags(project_copy):
 @pytest.mark.parametrize(
     ("code", "name", "message"),
     [
-        ("fil", "Filipino", "'fil' has a three-letter language code"),
+        ("fil", "Filipino", "'fil' is a BCP 47 tag, but the site's language plugin (mkdocs-static-i18n) builds only locales"),
+        ("es-419", "Español", "and its region '419' is a number; the site cannot have it as a language without changing that plugin"),
         ("fr", "Français\nbuild: false", "U+000A, which is not printable"),
         ("fr", "Fran\x01çais", "U+0001, which is not printable"),
         ("fr", " ", "it is empty"),
@@ -369,3 +370,29 @@ def test_new_language_refuses_and_writes_nothing(project_copy, code, name, messa
     }
     assert after == before and (root / "mkdocs.yml").read_bytes() == config
     assert not (root / "docs" / "fr").exists()
+
+
+def test_a_tag_the_theme_lacks_gets_the_nearest_languages_theme_words(project_copy):
+    """fr-CA: its folders and lang keep the tag; the theme's words are fr's (a file the command
+    writes, and says so), and the strict build makes its pages. A tag whose language the theme
+    has no words for at all is refused, writing nothing."""
+    root = project_copy.root
+    supported = language_tags.theme_languages()
+    tag = next(f"{lang}-CA" for lang in ("fr", "en", "es") if lang in supported and f"{lang}-CA" not in supported)
+    result = run_docs(root, "new-language", tag, "--name", "Nom")
+    assert result.returncode == 0, result.stderr
+    assert f"its '{tag[:2]}' ones (overrides/partials/languages/{tag}.html)" in result.stdout
+    assert (root / "overrides" / "partials" / "languages" / f"{tag}.html").is_file() and (root / "docs" / tag).is_dir()
+    assert run_docs(root, "check").returncode == 0
+    build = project_copy.build()
+    assert build.returncode == 0, build.output
+    page = soup(build.site / tag / "index.html")
+    assert page.html["lang"] == tag
+    theirs = (language_tags.THEME_LANGUAGES / f"{tag[:2]}.html").read_text(encoding="utf-8")
+    placeholder = re.search(r'"search.placeholder": "([^"]*)"', theirs).group(1)
+    assert page.select_one("input.md-search__input")["placeholder"] == placeholder
+    lacking = next(code for code in ("sw", "zu", "xh", "am", "yo", "ha") if code not in supported)
+    config = (root / "mkdocs.yml").read_bytes()
+    refused = run_docs(root, "new-language", lacking, "--name", "Name")
+    assert refused.returncode == 2 and f"no interface translation for '{lacking}' nor for its language" in refused.stderr
+    assert not (root / "docs" / lacking).exists() and (root / "mkdocs.yml").read_bytes() == config

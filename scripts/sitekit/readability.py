@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import material
 import textstat
 
 # language -> (formula shown to translators, textstat function name). Arabic's OSMAN is
@@ -34,9 +32,3 @@ def score(lang: str, body: str) -> float | None:
         return None
     textstat.set_lang(lang)
     return float(getattr(textstat, FORMULAS[lang][1])(plain_text(body)))
-
-
-def theme_languages() -> set[str]:
-    """Languages Material for MkDocs has interface translations for."""
-    folder = Path(material.__file__).parent / "templates" / "partials" / "languages"
-    return {path.stem for path in folder.glob("*.html") if path.stem != "custom"}
