@@ -264,11 +264,22 @@ class Exchange:
         written = []
         for stem, groups in (("pages", pages), ("strings", strings)):
             path = folder / f"{stem}{EXPORTS[fmt].suffix}"
-            path.write_bytes(EXPORTS[fmt].dump(EXPORTS[fmt].store(lang, groups, self.exchange_id, self.created())))
+            path.write_bytes(EXPORTS[fmt].dump(EXPORTS[fmt].store(lang, groups, self.exchange_id, self.header(lang))))
             written.append(path)
         written.append(self._glossary(lang, folder / "glossary.tbx"))
         written.append(self._memory(lang, folder / "memory.tmx"))
         return written
+
+    def header(self, lang: str) -> dict[str, str]:
+        """The PO header's fields from the project: created (the English), revised (the newest
+        review date of the language's own pages, else created) and the language's team."""
+        dates = [str(page.source.meta.get("last_reviewed") or "") for name in self.catalogue.pages if (page := self.page(lang, name))]
+        revised = max((d for d in dates if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)), default="")
+        return {
+            "POT-Creation-Date": self.created(),
+            "PO-Revision-Date": f"{revised} 00:00+0000" if revised else self.created(),
+            "Language-Team": f"{self.catalogue.language(lang).name} translators of the site",
+        }
 
     def created(self) -> str:
         """The PO files' POT-Creation-Date: the newest English page's last review (the same

@@ -90,8 +90,9 @@ class Translatable(Format):
         """The translator's notes on the unit (not the ones the export wrote)."""
         raise NotImplementedError
 
-    def store(self, lang: str, groups: dict[str, list[Unit]], ids: Callable[[str], str], created: str) -> Any:
-        """An export: the units of each page (and of the strings), with their ids as `ids` gives them."""
+    def store(self, lang: str, groups: dict[str, list[Unit]], ids: Callable[[str], str], header: dict[str, str]) -> Any:
+        """An export: the units of each page (and of the strings), with their ids as `ids` gives
+        them; `header`: the file's fields that change only with the project (PO's dates, team)."""
         raise NotImplementedError
 
 
@@ -140,12 +141,15 @@ class Po(Translatable):
     def notes(self, item: Any) -> str:
         return str(item.getnotes("translator") or "")
 
-    def store(self, lang: str, groups: dict[str, list[Unit]], ids: Callable[[str], str], created: str) -> po.pofile:
+    def store(self, lang: str, groups: dict[str, list[Unit]], ids: Callable[[str], str], header: dict[str, str]) -> po.pofile:
         store = po.pofile()
         store.updateheader(
             add=True,
             Project_Id_Version="painpump site",
-            POT_Creation_Date=created,
+            POT_Creation_Date=header["POT-Creation-Date"],
+            PO_Revision_Date=header["PO-Revision-Date"],
+            Last_Translator="",  # the export's, not one translator's (gettext's placeholder makes msgfmt -c warn)
+            Language_Team=header["Language-Team"],
             Language=exchange_tag(lang).replace("-", "_") if "-" in exchange_tag(lang) else lang,
             Content_Type="text/plain; charset=UTF-8",
             Content_Transfer_Encoding="8bit",
@@ -240,7 +244,7 @@ class Xliff(Translatable):
             notes.append(text if origin in (None, "", "translator") else f"({origin}) {text}")
         return "\n".join(notes)
 
-    def store(self, lang: str, groups: dict[str, list[Unit]], ids: Callable[[str], str], created: str) -> xliff.xlifffile:
+    def store(self, lang: str, groups: dict[str, list[Unit]], ids: Callable[[str], str], header: dict[str, str]) -> xliff.xlifffile:
         tag = exchange_tag(lang)
         store = Xliff12(sourcelanguage="en", targetlanguage=tag)
         for name, units in groups.items():
