@@ -420,17 +420,20 @@ def _segments_left(state: str, segments: dict[str, int]) -> str:
 
 
 def print_segment_changes(ex: exchange.Exchange, lang: str, name: str) -> None:
-    """`diff`, segment by segment: which English segments changed or are new since the translation."""
+    """`diff`, segment by segment: which English segments changed or are new since the
+    translation, by the ids the exported XLIFF and PO files give them."""
     current, removed = ex.page_changes(lang, name)
     changed = [change for change in current if change.state != "same"]
+    followed = ex.followed(lang, name)
+    earlier = exchange.stable_ids(followed[0].segments) if followed else {}  # a removed block's id, as the exported files gave it
     print(f"{lang}/{name}: {len(changed)} of {len(current)} segments changed since your translation")
     for change in changed:
-        print(f"\n  {change.state}: {change.segment.id}")
+        print(f"\n  {change.state}: {ex.exchange_id(change.segment.id)}")
         if change.before is not None:
             print(f"    before: {change.before.plain}")
         print(f"    now:    {change.segment.plain}")
     for segment in removed:
-        print(f"\n  removed: {segment.id}\n    before: {segment.plain}")
+        print(f"\n  removed: {earlier.get(segment.id, segment.id)}\n    before: {segment.plain}")
     print()
 
 

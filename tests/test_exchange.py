@@ -143,7 +143,7 @@ def test_a_changed_english_sentence_marks_only_its_segment(project_copy):
     assert f"1 of {len(english.segments)} changed" in status.stdout
     diff = run_docs(root, "diff", lang, name)
     assert f"1 of {len(english.segments)} segments changed since your translation" in diff.stdout
-    assert f"changed: {target.id}" in diff.stdout
+    assert f"changed: {eid(root, target.id)}" in diff.stdout, "named as the exported files name it"
 
 
 def test_the_glossary_and_the_memory_are_readable_by_cat_tools(tmp_path):
@@ -580,6 +580,9 @@ def test_inserting_or_removing_a_block_changes_no_other_segments_id(project_copy
         "segment trial.md#trial-steps/item-write-down-your-pain-levels-2-times-a-day: the English page no longer has this segment"
         in result.stderr
     )
+    diff = run_docs(root, "diff", "es", "trial.md").stdout  # the same ids, the removed block's too
+    assert "\n  removed: trial.md#trial-steps/item-write-down-your-pain-levels-2-times-a-day\n" in diff, diff
+    assert "\n  new: trial.md#trial-steps/paragraph-ask-your-care-team-anything-you-want\n" in diff, diff
 
 
 @pytest.mark.fixture_cases

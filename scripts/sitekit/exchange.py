@@ -221,26 +221,7 @@ class Exchange:
         (`trial.md#trial-steps/item-write-down-your-pain-levels-2`), so inserting or removing
         a block changes no other segment's id; titles, descriptions and headings keep theirs."""
         if name not in self._ids:
-            ids: dict[str, str] = {}
-            used: set[str] = set()
-            for segment in self.english_page(name).segments:
-                match = POSITIONAL.search(segment.id)
-                if match is None:
-                    ids[segment.id] = segment.id
-                    continue
-                words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", segment.words).encode("ascii", "ignore").decode().lower())
-                slug = segment.kind
-                for word in words:
-                    if len(slug) + len(word) + 1 > SLUG_MAX:
-                        break
-                    slug += "-" + word
-                stable, number = f"{segment.id[: match.start()]}/{slug}", 1
-                while stable in used:
-                    number += 1
-                    stable = f"{segment.id[: match.start()]}/{slug}~{number}"
-                used.add(stable)
-                ids[segment.id] = stable
-            self._ids[name] = ids
+            self._ids[name] = stable_ids(self.english_page(name).segments)
         return self._ids[name]
 
     def exchange_id(self, id_: str) -> str:
@@ -1112,6 +1093,31 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
         groups["@english"][id_] = (source, "", "")
         groups.setdefault(group, {})[id_] = (target, state, notes)
     return lang, groups
+
+
+def stable_ids(segments: list[Segment]) -> dict[str, str]:
+    """Each segment's exchange id (Exchange.exchange_ids) among a page's segments: a block's
+    kind and first English words after its section, `~2` for a second block that begins alike."""
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for segment in segments:
+        match = POSITIONAL.search(segment.id)
+        if match is None:
+            ids[segment.id] = segment.id
+            continue
+        words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", segment.words).encode("ascii", "ignore").decode().lower())
+        slug = segment.kind
+        for word in words:
+            if len(slug) + len(word) + 1 > SLUG_MAX:
+                break
+            slug += "-" + word
+        stable, number = f"{segment.id[: match.start()]}/{slug}", 1
+        while stable in used:
+            number += 1
+            stable = f"{segment.id[: match.start()]}/{slug}~{number}"
+        used.add(stable)
+        ids[segment.id] = stable
+    return ids
 
 
 def _page_of(id_: str) -> str:
