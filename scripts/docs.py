@@ -393,7 +393,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(problem.format(root), file=sys.stderr)
     errors = [p for p in problems if p.severity == "error"]
     if args.format != "json":
-        print(f"{len(paths)} files checked: {len(errors)} errors, {len(problems) - len(errors)} warnings.", file=sys.stderr)
+        summary = (
+            f"{counted(len(paths), 'file')} checked: {counted(len(errors), 'error')}, {counted(len(problems) - len(errors), 'warning')}."
+        )
+        print(summary, file=sys.stderr)
     return 1 if errors else 0
 
 
