@@ -621,6 +621,47 @@ def test_volunteers_pull_requests_are_checked_and_pages_offer_no_edit_link_until
     assert bool(config.get("edit_uri")) <= bool(config.get("repo_url")), "an edit link needs the repository's address"
 
 
+def test_the_pull_request_shows_each_problem_on_its_line():
+    """The workflow registers problem matchers (.github/problem-matchers/): they read every
+    `file:line:` line the check cases expect (file, line, error or warning), and the same line
+    as the strict build logs it; the check's summary and other log lines are not problems."""
+    import json
+
+    workflow = yaml.safe_load((model.REPO / ".github" / "workflows" / "translations.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
+    [register] = [run for run in runs if "::add-matcher::" in run]
+    assert runs.index(register) < runs.index(".venv/bin/python scripts/docs.py check"), "registered before the check runs"
+    path = model.REPO / register.split("::add-matcher::")[1].strip().strip('"')
+    matchers = json.loads(path.read_text(encoding="utf-8"))["problemMatcher"]
+
+    def read(line: str) -> tuple[str, str, int, str] | None:
+        """What GitHub makes of a log line: (matcher, file, line, severity), or None."""
+        for matcher in matchers:
+            [pattern] = matcher["pattern"]
+            found = re.match(pattern["regexp"], line)
+            if found:
+                severity = (found.group(pattern["severity"]) if "severity" in pattern else None) or matcher["severity"]
+                return matcher["owner"], found.group(pattern["file"]), int(found.group(pattern["line"])), severity
+        return None
+
+    expected = [
+        line for case in sorted((FIXTURES / "check").glob("*/expected.txt")) for line in case.read_text(encoding="utf-8").splitlines()
+    ]
+    problems = [line for line in expected if re.match(r"\S+:\d+: ", line)]
+    assert problems and any(": warning: " in line for line in problems)
+    for line in problems:
+        file, number, message = line.split(":", 2)
+        severity = "warning" if message.startswith(" warning: ") else "error"
+        assert read(line) == ("docs-check", file, int(number), severity), line
+        if severity == "error":
+            assert read(f"ERROR    -  overrides/hooks/page_source: {line}") == ("docs-build-error", file, int(number), "error"), line
+    for other in [line for line in expected if line not in problems] + [
+        "INFO    -  Building documentation...",
+        "https://example.org:443/x",
+    ]:
+        assert read(other) is None, other
+
+
 @pytest.mark.fixture_cases
 def test_a_segment_twice_in_a_po_file_is_named_with_both_lines(project_copy, tmp_path):
     """A long msgctxt, wrapped over lines as gettext tools write it, is found at its line."""
