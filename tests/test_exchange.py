@@ -527,6 +527,38 @@ def test_every_exported_po_passes_msgfmt_check(tmp_path):
     assert "header field 'PO-Revision-Date' still has the initial default value" in msgfmt_says(exported), "the check's failing fixture"
 
 
+@pytest.mark.skipif(not shutil.which("msgmerge"), reason="GNU gettext is not installed (scripts/setup.sh --system installs it)")
+def test_every_language_survives_msgcat_and_msgmerge(project_copy, tmp_path):
+    """Each language's PO files re-wrapped by `msgcat` (as Poedit and platforms write them
+    back) and by `msgmerge` against themselves (as a platform updates from a template) import
+    with no message and change no file; the same files with one translation changed do."""
+    root = project_copy.root
+    ex = exchange.Exchange(root)
+    before = files_of(root)
+    tools: list[Path] = []
+    for lang in ex.catalogue.languages[1:]:
+        for path in ex.export(lang.code, "po", tmp_path / "out"):
+            if path.suffix != ".po":
+                continue
+            wrapped, merged = (tmp_path / tool / lang.code / path.name for tool in ("msgcat", "msgmerge"))
+            wrapped.parent.mkdir(parents=True, exist_ok=True)
+            merged.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(["msgcat", "--width=32", "-o", str(wrapped), str(path)], check=True)
+            subprocess.run(["msgmerge", "--quiet", "--width=40", "-o", str(merged), str(path), str(path)], check=True)
+            assert wrapped.read_bytes() != path.read_bytes(), "re-wrapped"
+            tools += [wrapped, merged]
+    outcome = exchange.Exchange(root).import_files(tools)
+    assert [p.format() for p in outcome.problems] == [] and outcome.written == []
+    assert files_of(root) == before
+    strings = next(p for p in tools if p.name == "strings.po" and p.parent.parent.name == "msgcat")
+    store = po.pofile.parsefile(str(strings))
+    unit = next(u for u in store.units if u.getcontext() == "strings.yml:dismiss")
+    unit.target = f"{unit.target or unit.source} (2)"
+    strings.write_bytes(bytes(store))
+    changed = exchange.Exchange(root).import_files([strings])
+    assert not changed.refused and changed.written and files_of(root) != before, "the check's failing fixture: a change is seen"
+
+
 def test_pofilter_finds_nothing_after_a_round_trip(project_copy, tmp_path):
     """translate-toolkit's pofilter (codes, placeholders, variables) on each language's PO
     files, exported, imported back as they are and exported again."""
