@@ -160,6 +160,7 @@ def test_the_glossary_and_the_memory_are_readable_by_cat_tools(tmp_path):
         memory_text = next(p for p in written if p.suffix == ".tmx").read_text(encoding="utf-8")
         memory = tmx.tmxfile.parsefile(str(next(p for p in written if p.suffix == ".tmx")))
         assert 'segtype="paragraph"' in memory_text
+        assert f'creationdate="{ex.created()[:10].replace("-", "")}T000000Z"' in memory_text.split("<body>")[0], "the header's date: stable"
         if memory.units:  # a language just started has nothing translated yet: an empty memory
             assert '<prop type="x-context">' in memory_text and '<prop type="x-review">' in memory_text and "changedate=" in memory_text
         pages = [ex.page(lang.code, name) for name in ex.catalogue.pages]

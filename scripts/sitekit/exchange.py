@@ -349,7 +349,7 @@ class Exchange:
         for unit in self.string_units(lang):
             if unit.state == TRANSLATED and unit.target is not None:
                 entries.append(Memory(unit.english.plain, plain(unit.target, unit.english.codes), unit.id, model.UNREVIEWED))
-        path.write_bytes(TMX.dump(TMX.store(entries, self.english, exchange_tag(lang))))
+        path.write_bytes(TMX.dump(TMX.store(entries, self.english, exchange_tag(lang), self.created().split(" ")[0])))
         return path
 
     # --- import -------------------------------------------------------------------------------------

@@ -441,20 +441,28 @@ class Memory:
 class Tmx(Format):
     name, suffix, store_class = "TMX", ".tmx", tmx.tmxfile
 
-    def store(self, entries: list[Memory], source: str, target: str) -> tmx.tmxfile:
+    def store(self, entries: list[Memory], source: str, target: str, created: str = "") -> tmx.tmxfile:
+        """The memory; `created` (YYYY-MM-DD): the header's creation date (the same on every export of the same project)."""
         store = tmx.tmxfile(sourcelanguage=source, targetlanguage=target)
         header = store.document.getroot().find("header")
         if header is not None:
             header.set("segtype", "paragraph")  # a segment is a block (several sentences), not one sentence
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", created):
+                header.set("creationdate", _tmx_date(created))
         for entry in entries:
             store.addtranslation(entry.source, source, entry.target, target)
             node = store.units[-1].xmlelement
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry.date):
-                node.set("changedate", entry.date.replace("-", "") + "T000000Z")
+                node.set("changedate", _tmx_date(entry.date))
             for kind, value in (("x-context", entry.context), ("x-review", entry.review)):
                 etree.SubElement(node, "prop", type=kind).text = value
                 node.insert(0, node[-1])  # <prop> comes before <tuv>
         return store
+
+
+def _tmx_date(day: str) -> str:
+    """YYYY-MM-DD as TMX writes a date (ISO 8601 basic, UTC): 20261124T000000Z."""
+    return day.replace("-", "") + "T000000Z"
 
 
 PO, XLIFF, TBX, TMX = Po(), Xliff(), Tbx(), Tmx()
