@@ -528,6 +528,38 @@ def test_every_exported_po_passes_msgfmt_check(tmp_path):
     assert "header field 'PO-Revision-Date' still has the initial default value" in msgfmt_says(exported), "the check's failing fixture"
 
 
+def trados_segmented(data: bytes, marker: str = '<mrk mtype="seg" mid="1">') -> bytes:
+    """An XLIFF as Trados Studio saves it: each target (and a <seg-source>) cut into segments by <mrk>."""
+    text = data.decode("utf-8")
+    text = re.sub(r"(<target[^>]*>)(.*?)(</target>)", lambda m: f"{m.group(1)}{marker}{m.group(2)}</mrk>{m.group(3)}", text, flags=re.S)
+    text = re.sub(
+        r"(<source[^>]*>)(.*?)(</source>)", lambda m: f"{m.group(0)}<seg-source>{marker}{m.group(2)}</mrk></seg-source>", text, flags=re.S
+    )
+    return text.encode("utf-8")
+
+
+def test_every_language_survives_trados_segmentation(project_copy, tmp_path):
+    """Every language's XLIFF, segmented with <mrk mtype="seg"> as Trados writes it, imports
+    with no message and changes no file; an <mrk> carrying a comment is refused, not dropped."""
+    root = project_copy.root
+    ex = exchange.Exchange(root)
+    before = files_of(root)
+    files = []
+    for lang in ex.catalogue.languages[1:]:
+        for path in ex.export(lang.code, "xliff", tmp_path):
+            if path.suffix == ".xlf":
+                path.write_bytes(trados_segmented(path.read_bytes()))
+                assert schema_errors(xliff_schema(), path.read_bytes()) == [], "still XLIFF 1.2"
+                files.append(path)
+    outcome = exchange.Exchange(root).import_files(files)
+    assert [p.format() for p in outcome.problems] == [] and outcome.written == []
+    assert files_of(root) == before
+    [pages] = [p for p in exchange.Exchange(root).export("es", "xliff", tmp_path / "comment") if p.name == "pages.xlf"]
+    pages.write_bytes(trados_segmented(pages.read_bytes(), '<mrk mtype="x-note" comment="check this">'))
+    refused = exchange.Exchange(root).import_files([pages])
+    assert refused.refused and "the element <mrk> is not one the export wrote" in refused.problems[0].message
+
+
 @pytest.mark.skipif(not shutil.which("msgmerge"), reason="GNU gettext is not installed (scripts/setup.sh --system installs it)")
 def test_every_language_survives_msgcat_and_msgmerge(project_copy, tmp_path):
     """Each language's PO files re-wrapped by `msgcat` (as Poedit and platforms write them

@@ -314,6 +314,11 @@ def _plain_xml(node: etree._Element | None) -> str:
     return "".join(out)
 
 
+def _is_segment_marker(node: etree._Element) -> bool:
+    """XLIFF 1.2's `<mrk mtype="seg">`: where a CAT tool cut a unit into sentences (no words of its own)."""
+    return isinstance(node.tag, str) and etree.QName(node).localname == "mrk" and node.get("mtype") == "seg" and not node.get("comment")
+
+
 def _from_xml(node: etree._Element, english: Segment) -> Text:
     """An XLIFF source or target with <g>/<x> codes as a text (ids checked against the English segment)."""
     element = lisa_placeables.xml_to_strelem(node, "preserve")
@@ -332,6 +337,8 @@ def _from_xml(node: etree._Element, english: Segment) -> Text:
                         "keep the English segment's codes and add none",
                     )
                 out.append(Span(number, tuple(walk(part.sub)) if isinstance(part, xliff_placeables.G) else ()))
+            elif isinstance(part, xliff_placeables.UnknownXML) and _is_segment_marker(part.xml_node):
+                out.extend(walk(part.sub))  # a CAT tool's sentence segmentation (Trados): its words, as they are
             elif isinstance(part, xliff_placeables.UnknownXML):
                 tag = etree.QName(part.xml_node).localname if isinstance(part.xml_node.tag, str) else "?"
                 raise SegmentError(
