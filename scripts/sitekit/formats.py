@@ -35,6 +35,8 @@ def exchange_tag(lang: str) -> str:
 
 
 class ImportProblem(ValueError):
+    """What stops a file from being read: where in it, what is wrong, the fix."""
+
     def __init__(self, where: str, message: str, fix: str) -> None:
         super().__init__(message)
         self.where, self.message, self.fix = where, message, fix
