@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, REPO, run_docs
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sitekit import gate, model, project, translation
 
@@ -168,18 +168,15 @@ def mutate(body: str, kind: str, pick: int) -> str | None:
     return "\n".join(lines)
 
 
+@pytest.mark.skipif(not translated_pages(), reason="no page is translated yet: nothing to change")
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_change_to_a_translated_page_that_readers_would_get_is_caught(data):
-    pages = translated_pages()
-    if not pages:
-        return
-    lang, name = data.draw(st.sampled_from(pages))
+    lang, name = data.draw(st.sampled_from(translated_pages()))
     kind = data.draw(st.sampled_from(MUTATIONS))
     page = model.read_page(model.page_file(lang, name))
     body = mutate(page.body, kind, data.draw(st.integers(0, 50)))
-    if body is None:
-        return
+    assume(body is not None)  # a page without what this change needs: another example
     changed = model.PageSource(page.path, page.meta, body, page.body_line, page.meta_lines)
     found = [p for p in GATE.check_page(changed, lang, name) if p.severity == "error"]
     assert found, f"{kind} in {lang}/{name} was not caught"
