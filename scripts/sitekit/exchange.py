@@ -288,7 +288,7 @@ class Exchange:
                     unit.set_target_terms([f for f in forms if f.strip()], lang)
                 if group == "abbreviations":
                     unit.addnote(f"abbreviation of {meaning}", origin="developer")
-        approved_units = own.get("units") if isinstance(own.get("units"), dict) else {}
+        approved_units = own_units if isinstance(own_units := own.get("units"), dict) else {}
         for name, english_forms in (english.get("units") or {}).items():  # the words after a number that the gate reads as its unit
             unit = store.addsourceunit(str(name))
             forms = approved_units.get(name)
@@ -1169,8 +1169,8 @@ def read_file(path: Path, ex: Exchange) -> tuple[str, dict[str, dict[str, tuple[
             continue
         id_ = item.getcontext() if suffix == ".po" else (item.xmlelement.get("id") or "")
         if suffix == ".po":
-            lines = po_lines.get(id_, [])
-            place = f"line {lines.pop(0)}" if lines else "a unit"
+            numbers = po_lines.get(id_, [])
+            place = f"line {numbers.pop(0)}" if numbers else "a unit"
         else:
             place = f"line {item.xmlelement.sourceline}"
         if id_ in seen:

@@ -149,7 +149,7 @@ class BuiltPage:
         their heading's id (None before the first heading)."""
         notice, sections, review = [], [], []
         for node in self.article.find_all(recursive=False):
-            classes = node.get("class") or []
+            classes: str | list[str] = node.get("class") or []
             if "pp-notice" in classes:
                 notice.append(node)
             elif "pp-review-dates" in classes:
@@ -340,7 +340,7 @@ def pair(mine: list[tuple[str | None, list[Tag]]], theirs: list[tuple[str | None
     order; a section only one side has (English added one since an outdated translation
     was made, or removed one) stands alone, where its own side has it."""
     own = dict(mine)
-    english = dict(theirs)
+    english: dict[str | None, list[Tag] | None] = dict(theirs)
     order = [key for key, _ in theirs]
     for index, (key, _) in enumerate(mine):
         if key not in english:

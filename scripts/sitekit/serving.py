@@ -234,8 +234,9 @@ def header_problems(url: str, headers: Mapping[str, str], expected: Mapping[str,
     got = {name.lower(): value for name, value in headers.items()}
     problems = []
     wanted = {**expected, "Cache-Control": cache_control(url)}
-    if content_disposition(url):
-        wanted["Content-Disposition"] = content_disposition(url)
+    disposition = content_disposition(url)
+    if disposition:
+        wanted["Content-Disposition"] = disposition
     for name, value in wanted.items():
         if name.lower() not in got:
             problems.append(f"{url}: no {name} header (expected '{value}')")
