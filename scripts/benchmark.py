@@ -1275,7 +1275,8 @@ Written by `.venv/bin/python scripts/benchmark.py --write PERFORMANCE.md` (what 
 measures, its budgets and options: `scripts/benchmark.py --help`; the README's
 Performance section says how to run it). Each part below is dated, with the commit it was
 measured at: a run that measures some parts replaces those and keeps the others as they
-were. Do not edit the parts by hand; the earlier figures at the end are kept as written.
+were. Do not edit the parts by hand; what follows them (how the figures are measured, and
+the figures measured before this file was written) is kept as written.
 """
 
 
