@@ -84,3 +84,21 @@ def test_the_message_names_cause_and_fix_for_each_failure():
         assert words in message, message
     assert not disk.is_disk_problem(OSError(errno.ENOENT, "gone"))
     assert not disk.is_disk_problem(ValueError("not an OSError"))
+
+
+def test_a_build_that_fails_on_the_disk_names_the_disk_not_the_page():
+    """What the build logs when it fails (the build step's on_build_error): the disk, found
+    through the chain of exceptions; nothing for a failure that is not the disk's."""
+    try:
+        try:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/src/bundle.js", None, "/site/assets/bundle.js")
+        except OSError as err:
+            raise RuntimeError("Error building page 'trial.md'") from err
+    except RuntimeError as failed:
+        problem = disk.build_problem(failed)
+    assert (
+        problem
+        == "cannot write /site/assets/bundle.js: the disk is full — free space on the disk; nothing is wrong with the pages: build again then"
+    )
+    assert disk.build_problem(RuntimeError("a template error")) is None
+    assert disk.build_problem(FileNotFoundError(errno.ENOENT, "gone", "/docs/en/trial.md")) is None

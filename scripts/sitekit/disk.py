@@ -26,10 +26,23 @@ def is_disk_problem(err: BaseException) -> bool:
 
 def write_problem(err: OSError, what: str | None = None, verb: str = "write") -> str:
     """`cannot write FILE: the disk is full — free space on the disk` (FILE: `what`, else the
-    file the error names)."""
-    target = what or err.filename or "a file"
+    file the error names: a copy's target, else the file)."""
+    target = what or err.filename2 or err.filename or "a file"
     cause, fix = _CAUSES.get(err.errno or 0, (err.strerror or str(err), "free space or check permissions"))
     return f"cannot {verb} {target}: {cause} — {fix}"
+
+
+def build_problem(error: BaseException) -> str | None:
+    """The line a failed build logs when the disk made it fail (None: something else did),
+    found through the exceptions it was raised from."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, OSError) and is_disk_problem(current):
+            return f"{write_problem(current)}; nothing is wrong with the pages: build again then"
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def access_problem(err: OSError) -> str:
