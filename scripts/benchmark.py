@@ -1291,7 +1291,8 @@ class Measured:
     runs: int
 
     def line(self) -> str:
-        return f"Measured on {self.date} at commit {self.commit} ({self.cpus} CPUs, load {self.load:.1f}; medians of {self.runs} runs)."
+        runs = "one run" if self.runs == 1 else f"medians of {self.runs} runs"
+        return f"Measured on {self.date} at commit {self.commit}: {self.cpus} CPUs, load {self.load:.1f}, {runs}."
 
 
 def current_commit(root: Path = ROOT) -> str:

@@ -157,7 +157,7 @@ def test_performance_file_keeps_the_parts_not_run_with_their_date_and_replaces_t
     written = benchmark.performance_markdown({"build": fake_build(12.5)}, first, earlier)
     assert written.startswith(benchmark.PERFORMANCE_HEADER)
     assert (
-        "<!-- part: build -->\n## Build time\n\nMeasured on 2026-12-01 at commit abc1234 (2 CPUs, load 1.5; medians of 3 runs)." in written
+        "<!-- part: build -->\n## Build time\n\nMeasured on 2026-12-01 at commit abc1234: 2 CPUs, load 1.5, medians of 3 runs." in written
     )
     assert "```text\n== Build time (median of 3 strict builds" in written and "12.50" in written
     assert "| full build ≤ 1.2 × languages × English-only | met | 0.80 × |" in written
@@ -168,7 +168,7 @@ def test_performance_file_keeps_the_parts_not_run_with_their_date_and_replaces_t
     again = benchmark.performance_markdown({"scaling": scaling}, later, written)
     kept = written[written.index("<!-- part: build -->") : written.index(benchmark.PART_END) + len(benchmark.PART_END)]
     assert kept in again, "a part not run keeps its figures and their original date"
-    assert "Measured on 2026-12-07 at commit def5678 (with uncommitted changes)" in again
+    assert "Measured on 2026-12-07 at commit def5678 (with uncommitted changes): 2 CPUs, load 4.0, one run." in again
     assert again.index("<!-- part: build -->") < again.index("<!-- part: scaling -->"), "parts in the benchmark's order"
 
     replaced = benchmark.performance_markdown({"build": fake_build(20.0)}, later, again)
