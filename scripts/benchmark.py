@@ -55,6 +55,8 @@ Exit status: 0 every budget measured is met, 1 a budget is missed, 2 a setup err
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import io
 import json
 import os
 import re
@@ -67,7 +69,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, redirect_stdout, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -1234,6 +1236,16 @@ def search_on_demand(weight: dict[str, Any]) -> Budget:
     return Budget("search code: reader's language only, only when used", not problems, "; ".join(problems) or "on every page measured")
 
 
+PRINTERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "weight": print_weight,
+    "search": print_search,
+    "lighthouse": print_lighthouse,
+    "build": print_build,
+    "scaling": print_scaling,
+    "handouts": print_handouts,
+}
+
+
 def print_budgets(found: list[Budget]) -> None:
     heading("Budgets")
     if not found:
@@ -1242,6 +1254,109 @@ def print_budgets(found: list[Budget]) -> None:
     print(
         tables.table(["budget", "result", "figure"], [[b.name, "met" if b.met else "NOT MET", b.figure] for b in found])
     )  # prose: left-aligned
+
+
+# --- PERFORMANCE.md --------------------------------------------------------------------
+
+PART_TITLES = {
+    "weight": "What a phone downloads (weight)",
+    "search": "Search",
+    "lighthouse": "Lighthouse mobile scores",
+    "build": "Build time",
+    "scaling": "How the build scales",
+    "handouts": "PDF handouts",
+}
+PART_START = "<!-- part: {part} -->"
+PART_END = "<!-- /part -->"
+EARLIER = "<!-- earlier figures: kept as written -->"
+PERFORMANCE_HEADER = """# Performance figures
+
+Written by `.venv/bin/python scripts/benchmark.py --write PERFORMANCE.md` (what each part
+measures, its budgets and options: `scripts/benchmark.py --help`; the README's
+Performance section says how to run it). Each part below is dated, with the commit it was
+measured at: a run that measures some parts replaces those and keeps the others as they
+were. Do not edit the parts by hand; what follows them (how the figures are measured, and
+the figures measured before this file was written) is kept as written.
+"""
+
+
+@dataclass
+class Measured:
+    """When and where figures were measured, as PERFORMANCE.md says it."""
+
+    date: str  # ISO, UTC
+    commit: str  # short hash, "(with uncommitted changes)" when the work tree differs
+    cpus: int
+    load: float
+    runs: int
+
+    def line(self) -> str:
+        runs = "one run" if self.runs == 1 else f"medians of {self.runs} runs"
+        return f"Measured on {self.date} at commit {self.commit}: {self.cpus} CPUs, load {self.load:.1f}, {runs}."
+
+
+def current_commit(root: Path = ROOT) -> str:
+    """The work tree's commit, as a short hash (with a note when files differ from it)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{head} (with uncommitted changes)" if dirty.strip() else head
+
+
+def cell(text: str) -> str:
+    """Text for a Markdown table's cell (a `|` would split the row)."""
+    return text.replace("|", "&#124;")
+
+
+def part_section(part: str, result: dict[str, Any], measured: Measured) -> str:
+    """One part's figures as PERFORMANCE.md keeps them: what its printer shows, then its budgets."""
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        PRINTERS[part](result)
+    rows = [f"| {cell(b.name)} | {'met' if b.met else 'NOT MET'} | {cell(b.figure)} |" for b in budgets({part: result})]
+    lines = [
+        PART_START.format(part=part),
+        f"## {PART_TITLES[part]}",
+        "",
+        measured.line(),
+        "",
+        "```text",
+        printed.getvalue().strip("\n"),
+        "```",
+    ]
+    if rows:
+        lines += ["", "| budget | result | figure |", "| --- | --- | --- |", *rows]
+    return "\n".join([*lines, PART_END]) + "\n"
+
+
+def kept_sections(previous: str) -> tuple[dict[str, str], str]:
+    """The parts an earlier PERFORMANCE.md holds (by part), and its earlier figures (from the marker on)."""
+    found = {}
+    for part in PARTS:
+        start = previous.find(PART_START.format(part=part))
+        end = previous.find(PART_END, start)
+        if start != -1 and end != -1:
+            found[part] = previous[start : end + len(PART_END)] + "\n"
+    marker = previous.find(EARLIER)
+    return found, previous[marker:] if marker != -1 else ""
+
+
+def performance_markdown(figures: dict[str, Any], measured: Measured, previous: str = "") -> str:
+    """PERFORMANCE.md: the parts in `figures` as measured now, the others as `previous` had them."""
+    kept, earlier = kept_sections(previous)
+    sections = [
+        part_section(part, figures[part], measured) if part in figures else kept[part] for part in PARTS if part in figures or part in kept
+    ]
+    return "\n".join([PERFORMANCE_HEADER, *sections, *([earlier.rstrip("\n") + "\n"] if earlier else [])])
+
+
+def write_performance(path: Path, figures: dict[str, Any]) -> None:
+    machine = figures["machine"]
+    measured = Measured(dt.datetime.now(dt.UTC).date().isoformat(), current_commit(), machine["cpus"], machine["load"][0], figures["runs"])
+    previous = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(performance_markdown({p: figures[p] for p in PARTS if p in figures}, measured, previous), encoding="utf-8")
 
 
 # --- command line ----------------------------------------------------------------------
@@ -1257,6 +1372,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="builds, Lighthouse runs per language and search queries per language (at least 3) that each median is taken over (default 3)",
     )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write every figure to PATH as JSON")
+    parser.add_argument(
+        "--write",
+        type=Path,
+        metavar="PATH",
+        help="also write the figures, dated and with the commit, into PATH (PERFORMANCE.md): the parts run replace theirs, the others are kept",
+    )
     parser.add_argument("--scaling-languages", default="5,10,20,30", help="language counts of the synthetic sites (default 5,10,20,30)")
     parser.add_argument("--scaling-pages", type=int, default=50, help="pages per language of the synthetic sites (default 50)")
     args = parser.parse_args(argv)
@@ -1277,18 +1398,10 @@ def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
     """Measure the parts asked for into `figures`, printing each part's table when it is done."""
     catalogue = model.Catalogue.load(ROOT)
     figures.update({"machine": {"cpus": os.cpu_count(), "load": os.getloadavg()}, "runs": args.runs})
-    printers: dict[str, Callable[[dict[str, Any]], None]] = {
-        "weight": print_weight,
-        "search": print_search,
-        "lighthouse": print_lighthouse,
-        "build": print_build,
-        "scaling": print_scaling,
-        "handouts": print_handouts,
-    }
 
     def done(part: str, result: dict[str, Any]) -> None:
         figures[part] = result
-        printers[part](result)
+        PRINTERS[part](result)
         sys.stdout.flush()
 
     with tempfile.TemporaryDirectory(prefix="benchmark-") as tmp:
@@ -1345,6 +1458,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
         print(f"figures written to {args.json}")
+    if args.write:
+        write_performance(args.write, figures)
+        print(f"figures written into {args.write}")
     return 0 if all(b.met for b in found) else 1
 
 

@@ -17,7 +17,7 @@ import textwrap
 from pathlib import Path
 
 import yaml
-from sitekit import exchange, gate, language_tags, model, readability, search, tables, translation
+from sitekit import disk, exchange, gate, language_tags, model, readability, search, tables, translation
 from sitekit.structure import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
@@ -473,10 +473,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         outcome = exchange.Exchange(root).import_files(paths, write=not args.check)
     except OSError as err:  # writes all its files or none (exchange.write_files)
-        print(
-            f"docs.py: the import could not write {err.filename or 'a file'} ({err.strerror}): nothing was changed — fix that and run the import again",
-            file=sys.stderr,
-        )
+        print(f"docs.py: {disk.write_problem(err)}; nothing was changed: run the import again then", file=sys.stderr)
         return 1
     for problem in outcome.problems:
         print(problem.format(), file=sys.stderr)
@@ -571,6 +568,9 @@ def main(argv: list[str] | None = None) -> int:
         print(err, file=sys.stderr)
         return 1
     except (model.PageError, OSError, KeyError) as err:
+        if isinstance(err, OSError) and disk.is_disk_problem(err):  # the disk, not a page: `check` would find nothing
+            print(f"docs.py: {disk.access_problem(err)}", file=sys.stderr)
+            return 1
         print(f"docs.py: {err} — run `python scripts/docs.py check` to see what is wrong", file=sys.stderr)
         return 1
 

@@ -133,6 +133,58 @@ def test_build_ratio_and_scaling_budgets():
     assert [b.met for b in benchmark.budgets({"build": build, "scaling": scaling})] == [True, True]
 
 
+def fake_build(cpu: float) -> dict:
+    """The build part's figures as measure_build gives them (no build run)."""
+    timing = {"cpu": cpu, "wall": cpu + 1}
+    return {
+        "runs": [timing] * 3,
+        "languages": 5,
+        "pages": 7,
+        "full_cpu_s": cpu,
+        "full_wall_s": cpu + 1,
+        "english_cpu_s": cpu / 4,
+        "english_wall_s": cpu / 4 + 1,
+        "ratio": cpu / (5 * cpu / 4),
+    }
+
+
+def test_performance_file_keeps_the_parts_not_run_with_their_date_and_replaces_the_ones_run():
+    """The writer's format on fake results: each part dated, with its commit, its printed
+    table and its budgets; a later run of another part keeps this one as it was; a later
+    run of the same part replaces it (the failing case: the old figure must be gone)."""
+    earlier = f"{benchmark.EARLIER}\n## Earlier figures\n\nBefore issue 7 (2026-11-20): 87.2 KiB.\n"
+    first = benchmark.Measured("2026-12-01", "abc1234", 2, 1.5, 3)
+    written = benchmark.performance_markdown({"build": fake_build(12.5)}, first, earlier)
+    assert written.startswith(benchmark.PERFORMANCE_HEADER)
+    assert (
+        "<!-- part: build -->\n## Build time\n\nMeasured on 2026-12-01 at commit abc1234: 2 CPUs, load 1.5, medians of 3 runs." in written
+    )
+    assert "```text\n== Build time (median of 3 strict builds" in written and "12.50" in written
+    assert "| full build ≤ 1.2 × languages × English-only | met | 0.80 × |" in written
+    assert written.rstrip().endswith("Before issue 7 (2026-11-20): 87.2 KiB."), "the earlier figures stay, last"
+
+    scaling = {"points": [{"languages": 5, "pages": 50, "ms_per_page_language": 10.0, "cpu_s": 2.5, "wall_s": 3.0}], "growth": 1.0}
+    later = benchmark.Measured("2026-12-07", "def5678 (with uncommitted changes)", 2, 4.0, 1)
+    again = benchmark.performance_markdown({"scaling": scaling}, later, written)
+    kept = written[written.index("<!-- part: build -->") : written.index(benchmark.PART_END) + len(benchmark.PART_END)]
+    assert kept in again, "a part not run keeps its figures and their original date"
+    assert "Measured on 2026-12-07 at commit def5678 (with uncommitted changes): 2 CPUs, load 4.0, one run." in again
+    assert again.index("<!-- part: build -->") < again.index("<!-- part: scaling -->"), "parts in the benchmark's order"
+
+    replaced = benchmark.performance_markdown({"build": fake_build(20.0)}, later, again)
+    assert "12.50" not in replaced and "20.00" in replaced and "2026-12-01" not in replaced
+    assert replaced.count("<!-- part: build -->") == 1 and "<!-- part: scaling -->" in replaced
+    assert "Before issue 7" in replaced
+
+
+def test_performance_file_escapes_a_pipe_in_a_figure(monkeypatch):
+    """A budget's figure with `|` would split its table row: it is written as an entity."""
+    measured = benchmark.Measured("2026-12-01", "abc1234", 2, 1.5, 3)
+    monkeypatch.setattr(benchmark, "budgets", lambda figures: [benchmark.Budget("a | b", True, "x | y")])
+    written = benchmark.performance_markdown({"build": fake_build(12.5)}, measured)
+    assert "| a &#124; b | met | x &#124; y |" in written
+
+
 def test_handout_budgets():
     handouts = {
         "ratio_afresh": 2.4,

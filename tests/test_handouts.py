@@ -11,6 +11,7 @@ started at 0 %) passes here and is checked as it is."""
 from __future__ import annotations
 
 import copy
+import errno
 import json
 import os
 import re
@@ -707,3 +708,29 @@ def test_an_arabic_clinic_card_prints_its_address_and_numbers_in_order(site, tmp
         (tmp_path / f"{name}.pdf").write_bytes(pdf)
     assert out_of_order(runs, tmp_path / "isolated.pdf") == []
     assert SPACES.sub("", clinic.EXAMPLE["address"]) in out_of_order(runs, tmp_path / "raw.pdf")
+
+
+def test_a_handout_that_cannot_be_written_names_the_disk(site, tmp_path, monkeypatch):
+    """A full disk while a handout is written is the build's error, naming the file and the
+    disk (no traceback, and not the page's fault); the failing case of the rule is the
+    other OSErrors, which still raise."""
+    english = next(h for h in HANDOUTS if h.codes == (CATALOGUE.default.code,))
+    copy = tmp_path / "site"
+    shutil.copytree(site.site, copy, ignore=shutil.ignore_patterns("*.pdf"))
+    job = handout.Job(CATALOGUE, copy, site.site_url, template(), tmp_path / "cache")
+
+    def full(target, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(handout, "_publish", full)
+    outcome = handout.make(job, english)
+    target = copy / english.path(CATALOGUE)
+    assert outcome.result is None
+    assert outcome.errors == [f"cannot write {target}: the disk is full — free space on the disk"]
+
+    def gone(target, data):
+        raise FileNotFoundError(errno.ENOENT, "gone", str(target))
+
+    monkeypatch.setattr(handout, "_publish", gone)
+    with pytest.raises(FileNotFoundError):
+        handout.make(job, english)

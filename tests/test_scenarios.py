@@ -3,7 +3,8 @@ on a copy of the whole project: the suite passes on them and reports them.
 
 - An editor adds a section to an English page and follows the README (`docs.py snapshot`,
   `urls.py update`): every translation of that page is outdated until translators catch up.
-- A translator starts a language (`docs.py new-language ko`): 0 % translated, not offered.
+- A translator starts a language (`docs.py new-language CODE`, a code the project does not
+  use yet, picked from the theme's languages): 0 % translated, not offered.
 
 Both are made in one copy (a clinic meets them together), and there the suite runs again
 (PAINPUMP_ROOT points it there): every test that reads the project's pages, minus the
@@ -20,7 +21,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from conftest import REPO
+from sitekit import model, readability
 
 pytestmark = pytest.mark.scenario
 TOP_LEVEL_LEFT_OUT = {".git", ".venv", "node_modules", "site", "screenshots", ".pytest_cache", ".ruff_cache", ".hypothesis"}
@@ -50,21 +53,66 @@ def suite(root: Path) -> subprocess.CompletedProcess:
     return result
 
 
+def unused_language(root: Path) -> str:
+    """A two-letter code the theme translates that the project has nowhere yet (mkdocs.yml,
+    docs/CODE/, l10n/CODE/): what `docs.py new-language` accepts."""
+    used = {lang.code for lang in model.Catalogue.load(root).languages}
+    free = [
+        code
+        for code in sorted(readability.theme_languages())
+        if len(code) == 2 and code not in used and not (root / "docs" / code).exists() and not (root / "l10n" / code).exists()
+    ]
+    assert free, "the theme has no language the project does not use yet"
+    return free[0]
+
+
+def translated_page(catalogue: model.Catalogue) -> tuple[str, str]:
+    """An English page with a translation that follows the current English (the edit makes it
+    outdated), and that translation's language."""
+    for name in catalogue.pages:
+        for lang in catalogue.languages[1:]:
+            if catalogue.file_state(lang.code, name) == model.TRANSLATED:
+                return name, lang.code
+    pytest.fail("no translation follows its English page: the scenario has no translation to make outdated")
+
+
+def new_section_id(text: str) -> str:
+    anchor = "follow-up-visits"
+    while f"{{#{anchor}}}" in text:
+        anchor += "-again"
+    return anchor
+
+
+def test_the_scenario_picks_a_language_the_project_does_not_have(tmp_path):
+    """The failing case of unused_language: with the first free code started (its folders
+    made), the next pick is another code."""
+    first = unused_language(REPO)
+    assert first not in {lang.code for lang in model.Catalogue.load(REPO).languages}
+    root = whole_copy(tmp_path / "project")
+    (root / "docs" / first).mkdir()
+    assert unused_language(root) != first
+    (root / "docs" / first).rmdir()
+    (root / "l10n" / first).mkdir()
+    assert unused_language(root) != first
+
+
 def test_an_english_edit_and_a_new_language_land_before_the_translators_catch_up(tmp_path):
     """Both states at once, as a clinic meets them (and one run of the suite, not two)."""
     root = whole_copy(tmp_path / "project")
-    page = root / "docs" / "en" / "after.md"
-    page.write_text(
-        page.read_text(encoding="utf-8") + "\n## Your follow-up visits {#follow-up-visits}\n\nBring your questions to each visit.\n",
-        encoding="utf-8",
-    )
+    name, translated = translated_page(model.Catalogue.load(root))
+    page = root / "docs" / "en" / name
+    text = page.read_text(encoding="utf-8")
+    anchor = new_section_id(text)
+    page.write_text(text + f"\n## Your follow-up visits {{#{anchor}}}\n\nBring your questions to each visit.\n", encoding="utf-8")
     assert run(root, "scripts/docs.py", "snapshot").returncode == 0
     update = run(root, "scripts/urls.py", "update")
     assert update.returncode == 0, update.stderr
-    assert "added /after/#follow-up-visits" in update.stdout
-    assert "/es/after/#follow-up-visits" not in update.stdout, "a translation's addresses wait for its translation"
-    started = run(root, "scripts/docs.py", "new-language", "ko", "--name", "한국어")
+    catalogue = model.Catalogue.load(root)
+    assert f"added /{catalogue.url('en', name)}#{anchor}" in update.stdout
+    assert f"/{catalogue.url(translated, name)}#{anchor}" not in update.stdout, "a translation's addresses wait for its translation"
+    code = unused_language(root)
+    started = run(root, "scripts/docs.py", "new-language", code, "--name", Locale.parse(code).get_display_name(code))
     assert started.returncode == 0, started.stderr
     result = suite(root)
     assert "translations behind the English pages" in result.stdout and "outdated" in result.stdout
-    assert "ko:" in result.stdout and "not offered to readers" in result.stdout
+    assert f"{code}:" in result.stdout and "not offered to readers" in result.stdout

@@ -20,7 +20,7 @@ import yaml
 from babel.dates import format_date
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
-from sitekit import gate, model, sanitizer
+from sitekit import disk, gate, model, sanitizer
 
 log = get_plugin_logger(__name__)
 
@@ -55,6 +55,13 @@ def on_config(config):
             log.error(problem.format(root))
         raise PluginError("docs/ holds a link to a folder, which MkDocs would follow: fix the errors above (nothing was built)")
     return config
+
+
+def on_build_error(error):
+    """A full or read-only disk is named as such (MkDocs says "Error building page", or only a traceback)."""
+    problem = disk.build_problem(error)
+    if problem:
+        log.error(problem)
 
 
 @event_priority(100)  # before mkdocs-static-i18n sorts the files into languages (and raises on some)

@@ -126,7 +126,7 @@ def english_parts(html: str, english: Iterable[str], default: str = "en") -> lis
     found = []
     for string in soup.find_all(string=True):
         parent = string.parent
-        if not isinstance(string, NavigableString) or type(string) is not NavigableString or parent.name in _SKIPPED:
+        if not isinstance(string, NavigableString) or type(string) is not NavigableString or parent is None or parent.name in _SKIPPED:
             continue
         text = " ".join(string.split())
         match = pattern.search(text)

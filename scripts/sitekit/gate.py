@@ -877,6 +877,8 @@ def heading_problems(page: model.PageSource, mine: Structure, theirs: Structure)
     problems = []
     by_id = {h.id: h for h in mine.headings if h.id}
     for heading in theirs.headings:
+        if heading.id is None:  # an English heading without its {#id}: the English page's own problem, reported there
+            continue
         found = by_id.get(heading.id)
         if found is None:
             problems.append(
@@ -896,7 +898,7 @@ def heading_problems(page: model.PageSource, mine: Structure, theirs: Structure)
                     f"start it with {'#' * heading.level}",
                 )
             )
-    known = {h.id for h in theirs.headings}
+    known = {h.id for h in theirs.headings if h.id}
     seen: set[str] = set()
     for heading in mine.headings:
         if heading.id and heading.id in seen:
@@ -910,7 +912,7 @@ def heading_problems(page: model.PageSource, mine: Structure, theirs: Structure)
             )
         seen.add(heading.id or "")
     shared = [h for h in mine.headings if h.id in known]
-    order = [h.id for h in theirs.headings if h.id in {s.id for s in shared}]
+    order = [h.id for h in theirs.headings if h.id and h.id in {s.id for s in shared}]
     for heading, expected in zip(shared, order, strict=False):
         if heading.id != expected:
             problems.append(

@@ -45,7 +45,7 @@ import segno
 from bs4 import BeautifulSoup, Tag
 from markupsafe import Markup
 
-from sitekit import model
+from sitekit import disk, model
 
 STEM = "pain-pump-guide"  # es/pain-pump-guide-es.pdf, es/pain-pump-guide-es-en.pdf
 TEMPLATE = "handouts/guide.html"  # in overrides/
@@ -149,7 +149,7 @@ class BuiltPage:
         their heading's id (None before the first heading)."""
         notice, sections, review = [], [], []
         for node in self.article.find_all(recursive=False):
-            classes = node.get("class") or []
+            classes: str | list[str] = node.get("class") or []
             if "pp-notice" in classes:
                 notice.append(node)
             elif "pp-review-dates" in classes:
@@ -340,7 +340,7 @@ def pair(mine: list[tuple[str | None, list[Tag]]], theirs: list[tuple[str | None
     order; a section only one side has (English added one since an outdated translation
     was made, or removed one) stands alone, where its own side has it."""
     own = dict(mine)
-    english = dict(theirs)
+    english: dict[str | None, list[Tag] | None] = dict(theirs)
     order = [key for key, _ in theirs]
     for index, (key, _) in enumerate(mine):
         if key not in english:
@@ -611,7 +611,12 @@ def make(job: Job, made: Handout, styles: Styles | None = None) -> Outcome:
         doc = document(made, job.site, job.site_url, job.catalogue, job.template)
     except HandoutError as err:
         return Outcome(made, path, None, [str(err)])
-    result = build(doc, job.site, job.site_url, job.site / path, job.cache, styles)
+    try:
+        result = build(doc, job.site, job.site_url, job.site / path, job.cache, styles)
+    except OSError as err:  # the PDF could not be written: the disk's fault, not the page's
+        if not disk.is_disk_problem(err):
+            raise
+        return Outcome(made, path, None, [disk.write_problem(err)])
     return Outcome(made, path, result, result.problems + size_problems(result))
 
 

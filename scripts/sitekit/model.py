@@ -243,10 +243,11 @@ def refuse_anchors(text: str, loader: type = yaml.SafeLoader) -> None:
     """Raise YAMLAnchorError at the first anchor or alias of `text` (and yaml.YAMLError when
     it is not YAML). Only the events are read: nothing is expanded."""
     for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, yaml.AliasEvent):
-            raise YAMLAnchorError(event.start_mark, f"an alias (*{event.anchor})")
-        if getattr(event, "anchor", None) is not None:
-            raise YAMLAnchorError(event.start_mark, f"an anchor (&{event.anchor})")
+        if not isinstance(event, yaml.NodeEvent) or event.anchor is None:  # aliases, scalars and collections have one
+            continue
+        mark = event.start_mark
+        assert isinstance(mark, yaml.Mark), "PyYAML's pure-Python parser marks every event"
+        raise YAMLAnchorError(mark, f"an alias (*{event.anchor})" if isinstance(event, yaml.AliasEvent) else f"an anchor (&{event.anchor})")
 
 
 def load_yaml(text: str, loader: type = yaml.SafeLoader) -> Any:
@@ -377,7 +378,7 @@ def _last_line(node: yaml.Node) -> int:
         children = [part for pair in node.value for part in pair]
     elif isinstance(node, yaml.SequenceNode):
         children = list(node.value)
-    if children and not node.flow_style:
+    if children and isinstance(node, yaml.CollectionNode) and not node.flow_style:
         return max(_last_line(child) for child in children)
     mark = node.end_mark  # a block scalar (|, >) ends at the start of the next line
     return mark.line - 1 if mark.column == 0 and mark.line > node.start_mark.line else mark.line
@@ -837,7 +838,7 @@ def with_field(raw: bytes, key: str, lines: list[str], path: Path = Path("page.m
     parts = _LINE.findall(raw[len(bom) :].decode("utf-8"))
     fence = page.body_line - 2  # the closing '---', 0-based
     first, last = (page.meta_lines[key] - 1, page.meta_ends[key]) if key in page.meta_lines else (fence, fence)
-    ending = re.search(r"(\r\n|\r|\n)?$", parts[fence]).group(1) or "\n"
+    ending = parts[fence][len(parts[fence].rstrip("\r\n")) :] or "\n"
     parts[first:last] = [line + ending for line in lines]
     return bom + "".join(parts).encode("utf-8")
 

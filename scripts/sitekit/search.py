@@ -40,7 +40,8 @@ def read_synonyms(lang: str, root: Path = model.REPO) -> tuple[list[Synonym], li
     try:
         node = model.compose_yaml(model.read_text(path))
     except yaml.YAMLError as err:
-        line = err.problem_mark.line + 1 if getattr(err, "problem_mark", None) else 1
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
         return [], [model.Problem(path, line, f"not valid YAML ({getattr(err, 'problem', err)})", fix)]
     if node is None:
         return [], []

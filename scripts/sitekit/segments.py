@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Tag
 
 from sitekit import model
 from sitekit.structure import HEADINGS, MARKER, Renderer, Structure
@@ -283,7 +283,7 @@ class Page:
         for child in node.children:
             if isinstance(child, Comment) or (isinstance(child, Tag) and child.name in ("ul", "ol")):
                 continue
-            if isinstance(child, NavigableString):
+            if not isinstance(child, Tag):  # text: a node is text or an element
                 yield str(child)
                 continue
             if child.name == "a" and "headerlink" in (child.get("class") or []):
@@ -407,7 +407,7 @@ class _Writer:
     def _list(self, node: Tag) -> tuple[str, dict[str, int]]:
         items = node.find_all("li", recursive=False)
         loose = any(item.find("p", recursive=False) for item in items)
-        start = int(node.get("start", 1)) if node.name == "ol" else 1
+        start = int(str(node.get("start", "1"))) if node.name == "ol" else 1
         lines: list[str] = []
         starts: dict[str, int] = {}
         for index, item in enumerate(items):
@@ -431,7 +431,8 @@ class _Writer:
 
     def _table(self, node: Tag) -> tuple[str, dict[str, int]]:
         """A pipe table (Markdown's tables extension, which MkDocs always loads)."""
-        lines, starts = [], {}
+        lines: list[str] = []
+        starts: dict[str, int] = {}
         for row in node.find_all("tr"):
             cells = []
             for cell in row.find_all(["th", "td"], recursive=False):

@@ -88,7 +88,7 @@ def broken_links(site: Path) -> list[str]:
         for tag in page.soup.find_all(["a", "link", "img", "script"]):
             attr = "src" if tag.name in ("img", "script") else "href"
             href = tag.get(attr)
-            if not href or (tag.name == "link" and "alternate" in (tag.get("rel") or []) and href.endswith(".xml")):
+            if not href or (tag.name == "link" and "alternate" in (tag.get("rel") or []) and str(href).endswith(".xml")):
                 continue
             resolved = _resolve(page, str(href))
             if resolved is None:
@@ -272,7 +272,7 @@ def sitemap_problems(site: Path, site_url: str, catalogue: model.Catalogue) -> l
         alternates["x-default"] = site_url + model.page_url(name)
         for lang in readable:
             expected[alternates[lang.code]] = alternates
-    problems = []
+    problems: list[str] = []
     found = _sitemap(site, "sitemap.xml", problems)
     for loc in sorted(expected.keys() - found.keys()):
         problems.append(f"sitemap.xml: no entry for {loc}")
@@ -336,7 +336,7 @@ def missing_sentences(sentences: list[str], site: Path) -> list[str]:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of plain text; list bullets and step numbers are dropped."""
-    sentences = []
+    sentences: list[str] = []
     for line in text.splitlines():
         line = re.sub(r"^\s*(?:[•\-*]|\d+\.)\s*", "", line).strip()
         sentences.extend(part.strip() for part in re.split(r"(?<=[.!?])\s+", line) if part.strip())

@@ -256,7 +256,7 @@ def _segment_of(node: Any) -> Tag | None:
 
 
 def _kind_and_shape(node: Tag) -> tuple[str, str]:
-    classes = node.get("class") or []
+    classes: str | list[str] = node.get("class") or []
     if node.name in ("ul", "ol"):
         return "list", _list_shape(node)
     if node.name == "table":

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import jinja2
 from jinja2 import nodes
@@ -69,7 +70,12 @@ def template_references(path: Path, env: jinja2.Environment) -> Iterator[Referen
     tree = env.parse(path.read_text(encoding="utf-8"))
     named = set()
     parent = ""
-    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+    # Jinja's find_all types a tuple of node classes as their base (Stmt), which has no .template
+    loads = cast(
+        "Iterator[nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport]",
+        tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)),
+    )
+    for node in loads:
         if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
             named.add(id(node.template))
             yield Reference(path, node.lineno, "template", node.template.value)
@@ -89,18 +95,21 @@ def hook_references(path: Path) -> Iterator[Reference]:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "get_template":
-            yield from (Reference(path, arg.lineno, "template", arg.value) for arg in node.args if _is_str(arg))
+            yield from (Reference(path, arg.lineno, "template", name) for arg in node.args if (name := _string(arg)) is not None)
         elif isinstance(node, ast.Compare) and getattr(node.left, "id", "") == "template_name":
-            yield from (Reference(path, c.lineno, "template", c.value) for c in node.comparators if _is_str(c))
-        elif _is_str(node) and node.value.startswith("assets/") and FILE_NAME.fullmatch(node.value):
-            yield Reference(path, node.lineno, "file", node.value)
+            yield from (Reference(path, c.lineno, "template", name) for c in node.comparators if (name := _string(c)) is not None)
+        elif isinstance(node, ast.Constant) and (name := _string(node)) and name.startswith("assets/") and FILE_NAME.fullmatch(name):
+            yield Reference(path, node.lineno, "file", name)
 
 
-def _is_str(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+def _string(node: ast.AST) -> str | None:
+    """The text of a string constant (None: any other node)."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 def _template_exists(env: jinja2.Environment, name: str) -> bool:
+    if env.loader is None:
+        return False
     try:
         env.loader.get_source(env, name)
     except jinja2.TemplateNotFound:
@@ -113,7 +122,8 @@ def _blocks(env: jinja2.Environment, name: str, skip: Path) -> set[str]:
     one of its own name (main.html → base.html is the usual case; an override of
     base.html itself extends the theme's) is looked up past `skip`, the overriding file."""
     blocks: set[str] = set()
-    for source_dir in env.loader.searchpath:
+    folders = env.loader.searchpath if isinstance(env.loader, jinja2.FileSystemLoader) else []
+    for source_dir in folders:
         candidate = Path(source_dir) / name
         if candidate.is_file() and candidate.resolve() != skip.resolve():
             tree = env.parse(candidate.read_text(encoding="utf-8"))
