@@ -1005,13 +1005,6 @@ def page_name(file: Any) -> str:
     return getattr(file, "norm_src_uri", file.src_uri)
 
 
-def nested_language_build(config: Any) -> bool:
-    """True in mkdocs-static-i18n's build of one language before the last: work on the
-    whole site (sitemaps, search indexes, headers) waits for the last build."""
-    i18n = config.plugins.get("i18n")
-    return i18n is not None and bool(getattr(i18n, "building", False))
-
-
 # --- translation state ---------------------------------------------------------------
 
 SOURCE, TRANSLATED, OUTDATED, MISSING, STUB, REFUSED = "source", "translated", "outdated", "missing", "stub", "refused"
