@@ -201,7 +201,6 @@ class Gate:
     renderer: Renderer
     link_hosts: frozenset[str]
     moved: dict[str, str] = field(default_factory=dict)  # redirect_maps: a page's old file name -> its new one
-    _structures: dict[tuple[Path, str], Structure] = field(default_factory=dict, repr=False)
     _checked: dict[Path, tuple[bytes, list[model.Problem]]] = field(default_factory=dict, repr=False)
     _numbers: dict[str, Numbers] = field(default_factory=dict, repr=False)
 
@@ -374,10 +373,7 @@ class Gate:
         return self._numbers[lang]
 
     def read(self, page: model.PageSource) -> Structure:
-        key = (page.path, page.body)
-        if key not in self._structures:
-            self._structures[key] = self.renderer.read(page.body, page.body_line)
-        return self._structures[key]
+        return self.renderer.read(page.body, page.body_line)
 
     def ids(self, lang: str, name: str, *, judged: bool = True) -> set[str]:
         """The section ids readers of `lang` get on the page (the English page's where they get

@@ -61,8 +61,19 @@ def steps(priority: int, *run: Step) -> Callable[..., Any]:
                 current = result
         return current
 
+    handler.steps = run  # type: ignore[attr-defined]
     handler.__doc__ = "Runs " + ", ".join(f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}" for step in run)
     return handler
+
+
+def listed_steps() -> list[Step]:
+    """Every step the plugin runs, in its order (each once, even one listed at two events)."""
+    found: list[Step] = []
+    for name in sorted(vars(SiteBuild)):
+        event = vars(SiteBuild)[name]
+        handlers = event.methods if isinstance(event, CombinedEvent) else [event]
+        found += [step for handler in handlers for step in getattr(handler, "steps", ()) if step not in found]
+    return found
 
 
 class SiteBuild(BasePlugin):  # type: ignore[type-arg]

@@ -40,6 +40,7 @@ class Build:
                 raise RuntimeError("the build has not started (SiteBuild.on_config starts it)")
             root = Path(config.config_file_path).parent
             renderer = Renderer(config.markdown_extensions, config.mdx_configs)
+            Renderer.use_for_project(root, renderer)  # the pages' versions (model.text_hash) read with it too
             self._gate = Gate.load(root, renderer, config.extra, model.redirect_maps(model.load_mkdocs_config(root)))
         return self._gate
 
