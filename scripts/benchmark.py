@@ -88,9 +88,8 @@ SCALING_TOLERANCE = 1.25  # time per page-language, largest site / smallest site
 OUTPUT_GATE_BUDGET = 0.15  # the output gate's CPU time / the build's without it (issue 21: at most 15 % more)
 OFFLINE_COPY_BUDGET = 250 * 1024  # bytes over Brotli: one language's offline copy (made after the first visit's load)
 HANDOUT_RATIO_BUDGET = 2.0  # build making every handout afresh / build without handouts, wall time (what one waits for)
-HANDOUTS_HOOK = "overrides/hooks/handouts.py"
 HANDOUT_BUILDS = {  # the builds the handouts part times, and their labels
-    "without": "without handouts (the hook left out)",
+    "without": "without handouts (HANDOUTS unset)",
     "afresh": "every handout made afresh, {processes} worker processes",
     "afresh_serial": "every handout made afresh, in the build's process",
     "unchanged": "every handout unchanged (from the cache)",
@@ -749,13 +748,14 @@ def config_for(
     build_only: str | None = None,
     languages: list[dict[str, Any]] | None = None,
     nav: list[str] | None = None,
-    without_hooks: tuple[str, ...] = (),
+    handouts: bool | None = None,
 ) -> str:
     """The project's mkdocs.yml as plain YAML (environment tags read as their defaults),
-    optionally building one language only, with other languages and pages, or without
-    some hooks."""
+    optionally building one language only, with other languages and pages, or with
+    handouts made or not (`extra.handouts`, as HANDOUTS=1 sets it)."""
     config = model.load_mkdocs_config(root)
-    config["hooks"] = [hook for hook in config.get("hooks") or [] if hook not in without_hooks]
+    if handouts is not None:
+        config.setdefault("extra", {})["handouts"] = handouts
     i18n = model.i18n_plugin_config(config)
     if languages is not None:
         i18n["languages"] = languages
@@ -868,7 +868,7 @@ def print_build(result: dict[str, Any]) -> None:
 
 
 def measure_handouts(workdir: Path, runs: int, catalogue: model.Catalogue) -> dict[str, Any]:
-    """Whole builds without the handouts hook; with every handout made afresh (the
+    """Whole builds without handouts; with every handout made afresh (the
     handouts' cache emptied), by worker processes during the build (as a build makes
     them) and by the build's own process at its end (HANDOUT_PROCESSES=0); and with every
     handout unchanged (from the cache); interleaved. The builds have a cache folder of
@@ -877,8 +877,8 @@ def measure_handouts(workdir: Path, runs: int, catalogue: model.Catalogue) -> di
     with_them, without = workdir / "handouts-with", workdir / "handouts-without"
     copy_project(with_them, ROOT)
     copy_project(without, ROOT)
-    (with_them / "mkdocs.yml").write_text(config_for(with_them), encoding="utf-8")
-    (without / "mkdocs.yml").write_text(config_for(without, without_hooks=(HANDOUTS_HOOK,)), encoding="utf-8")
+    (with_them / "mkdocs.yml").write_text(config_for(with_them, handouts=True), encoding="utf-8")
+    (without / "mkdocs.yml").write_text(config_for(without, handouts=False), encoding="utf-8")
     env = {"XDG_CACHE_HOME": str(workdir / "cache"), handout.PROCESSES_VARIABLE: str(handout.processes()), "HANDOUTS": "1"}
     serial = {**env, handout.PROCESSES_VARIABLE: "0"}
     handouts_cache = workdir / "cache" / "painpump-site" / "handouts"

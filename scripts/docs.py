@@ -381,7 +381,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = gate.check_paths(paths, root)
     if not args.files:  # the translators' YAML files the build reads (l10n/<lang>/*.yml)
         problems += model.l10n_problems(root)
-    for path in synonym_files:  # the same reading as the build's (overrides/hooks/language_outputs.py)
+    for path in synonym_files:  # the same reading as the build's (scripts/sitekit/build/language_outputs.py)
         problems.extend(search.read_synonyms(path.parent.name, path.parents[2])[1])
     for path in string_files:  # the build reads them alike (model.ui_strings: a refused value is the English one)
         problems.extend(model.strings_problems(path.parent.name, root))

@@ -1,4 +1,4 @@
-"""Material's main stylesheet, purged at build time (sitekit/css.py, hooks/performance.py):
+"""Material's main stylesheet, purged at build time (sitekit/css.py, sitekit/build/performance.py):
 the selector match on small stylesheets; the built site ships the purged file under its
 own content hash, linked from every page; and in Chromium, pages look the same with it
 as with the theme's original, with the menu drawer and search open too."""

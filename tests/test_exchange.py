@@ -719,7 +719,7 @@ def test_the_pull_request_shows_each_problem_on_its_line():
         severity = "warning" if message.startswith(" warning: ") else "error"
         assert read(line) == ("docs-check", file, int(number), severity), line
         if severity == "error":
-            assert read(f"ERROR    -  overrides/hooks/page_source: {line}") == ("docs-build-error", file, int(number), "error"), line
+            assert read(f"ERROR    -  page_source: {line}") == ("docs-build-error", file, int(number), "error"), line
     for other in [line for line in expected if line not in problems] + [
         "INFO    -  Building documentation...",
         "https://example.org:443/x",

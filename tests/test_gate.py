@@ -19,7 +19,7 @@ from sitekit import gate, model, project, translation
 
 CASES = FIXTURES / "check"
 SCENARIOS = sorted(p.name for p in CASES.iterdir() if p.is_dir() and p.name != "base")
-BUILD_ERROR = re.compile(r"^ERROR\s+-\s+overrides/hooks/page_source: (.*)$", re.M)
+BUILD_ERROR = re.compile(r"^ERROR\s+-\s+page_source: (.*)$", re.M)
 GATE = gate.Gate.for_project(REPO)
 
 
@@ -357,7 +357,7 @@ def test_yaml_anchors_in_l10n_files_are_refused_with_their_line(checked_project)
     result = run_docs(checked_project.root, "check")
     assert errors(result.stderr) == [expected] and result.returncode == 1
     build = checked_project.build()
-    assert re.findall(r"^ERROR\s+-\s+overrides/hooks/l10n: (.*)$", build.output, re.M) == [expected]
+    assert re.findall(r"^ERROR\s+-\s+l10n: (.*)$", build.output, re.M) == [expected]
     assert build.returncode != 0 and "Traceback" not in build.output
 
 

@@ -3,7 +3,7 @@
 (rendered with `pdftoppm`, decoded with zxing-cpp), and the pages' links to them.
 
 The handouts are those of the session's one build (`built_site`): the build makes them
-(overrides/hooks/handouts.py). Which handouts, pages and sentences to expect comes from
+(scripts/sitekit/build/handouts.py). Which handouts, pages and sentences to expect comes from
 the project (`sitekit.model`, and each page read by the publishing gate's own reader,
 `Gate.read`), so every state the product handles (an outdated translation, a language
 started at 0 %) passes here and is checked as it is."""

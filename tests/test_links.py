@@ -4,7 +4,6 @@ same section ids in every language."""
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import re
 import subprocess
@@ -15,6 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, REPO, copy_project, run_docs
 from sitekit import browser, gate, model, sitecheck, urls
+from sitekit.build import redirects
+from sitekit.build.state import Build
 
 GATE = gate.Gate.for_project(REPO)
 CATALOGUE = GATE.catalogue
@@ -106,16 +107,11 @@ def test_redirect_entries_that_cannot_work_are_refused():
 
 
 def test_the_build_refuses_a_redirect_that_cannot_work(caplog):
-    """overrides/hooks/redirects.py logs each bad entry as an error: the strict build stops, naming the line."""
-    spec = importlib.util.spec_from_file_location("redirects_hook", REPO / "overrides" / "hooks" / "redirects.py")
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    """scripts/sitekit/build/redirects.py logs each bad entry as an error: the strict build stops, naming the line."""
     plugin = types.SimpleNamespace(config={"redirect_maps": {"es/trial.md": "es/trial-phase.md"}})
-    config = types.SimpleNamespace(
-        plugins={"redirects": plugin}, extra={"pp_catalogue": CATALOGUE, "pp_gate": GATE}, theme={"language": CATALOGUE.default.code}
-    )
+    config = types.SimpleNamespace(plugins={"redirects": plugin}, theme={"language": CATALOGUE.default.code})
     with caplog.at_level(logging.ERROR):
-        hook.on_config(config)
+        redirects.on_config(Build(_gate=GATE), config)
     assert [record.getMessage().split(": ", 1)[1] for record in caplog.records if record.levelno == logging.ERROR] == [
         "mkdocs.yml:1: redirect 'es/trial.md' names a language folder — write it once with the English file names, without 'es/' "
         "(e.g. `trial.md: trial-phase.md`): every language gets the redirect"

@@ -377,7 +377,7 @@ def never_offered(build: Build, catalogue: model.Catalogue, lang: str, name: str
     path = model.page_file(lang, name, root)
     errors = [p for p in gate.check_paths([path], root) if p.severity == "error"]
     assert catalogue.state(lang, name) == model.REFUSED and catalogue.errors(lang, name) == len(errors) > 0
-    logged = re.findall(r"^ERROR\s+-\s+overrides/hooks/page_source: (.*)$", build.output, re.M)
+    logged = re.findall(r"^ERROR\s+-\s+page_source: (.*)$", build.output, re.M)
     assert build.returncode == 0 and logged == [p.format(root) for p in errors]
     page = soup(built_page(build.site, lang, name))
     assert "pp-notice--refused" in page.select_one(".pp-notice")["class"]

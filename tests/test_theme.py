@@ -1,6 +1,6 @@
 """The installed theme, used without copies of its internals: every template, block and
-file the overrides and hooks name exists in it (sitekit/theme.py), and the filters that
-adjust its own blocks (hooks/theme.py) do their job or say the theme changed."""
+file the overrides and the build's steps name exists in it (sitekit/theme.py), and the filters that
+adjust its own blocks (sitekit/build/theme.py) do their job or say the theme changed."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, REPO, load_module
+from conftest import FIXTURES, REPO
 from mkdocs.theme import Theme
 from sitekit import model, theme
+from sitekit.build import theme as build_theme
 
-HOOK = load_module(REPO / "overrides" / "hooks" / "theme.py")
+HOOK = build_theme
 
 
 def theme_dirs(overrides: Path) -> list[Path]:
@@ -24,7 +25,7 @@ def theme_dirs(overrides: Path) -> list[Path]:
     return [Path(d) for d in Theme(name=name, custom_dir=str(overrides)).dirs]
 
 
-def test_overrides_and_hooks_name_only_what_the_installed_theme_has():
+def test_overrides_and_build_steps_name_only_what_the_installed_theme_has():
     overrides = REPO / "overrides"
     kinds = {ref.kind for ref in theme.references(overrides, Theme(name="material", custom_dir=str(overrides)).get_env())}
     assert kinds == {"template", "block", "file"}  # the check reads all three kinds here
@@ -33,7 +34,7 @@ def test_overrides_and_hooks_name_only_what_the_installed_theme_has():
 
 def test_a_theme_name_the_installed_theme_lacks_is_reported_with_file_and_line():
     case = FIXTURES / "theme_stale_names"
-    found = theme.problems(case / "overrides", theme_dirs(case / "overrides"), REPO / "docs")
+    found = theme.problems(case / "overrides", theme_dirs(case / "overrides"), REPO / "docs", code=case / "build")
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert [problem.format(case) for problem in found] == expected
 
@@ -71,7 +72,7 @@ def test_a_changed_theme_block_is_reported(adjust, block, caplog):
     args = ("/es/",) if adjust == "with_search_base" else ("x.js",)
     with caplog.at_level(logging.WARNING):
         assert getattr(HOOK, adjust)(block, *args) == block
-    assert f"update overrides/hooks/theme.py ({adjust})" in caplog.text
+    assert f"update scripts/sitekit/build/theme.py ({adjust})" in caplog.text
 
 
 def test_every_page_loads_the_theme_on_demand_and_its_language_index(built_site):
@@ -113,7 +114,7 @@ def test_a_changed_header_is_reported_and_left_alone(caplog):
     changed = HEADER.replace('for="__drawer"', 'for="__menu"')
     with caplog.at_level(logging.WARNING):
         assert HOOK.header_controls(changed, {"__drawer": "<button>Menu</button>"}, "Header") == changed
-    assert "update overrides/hooks/theme.py (header_controls)" in caplog.text
+    assert "update scripts/sitekit/build/theme.py (header_controls)" in caplog.text
 
 
 def test_titles_of_pages_shown_in_english_are_marked_in_navigation_and_footer():

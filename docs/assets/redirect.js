@@ -1,4 +1,4 @@
-/* Redirect pages of moved pages (overrides/hooks/redirects.py): go to the page's new
+/* Redirect pages of moved pages (scripts/sitekit/build/redirects.py): go to the page's new
  * address and keep the #section of the link the reader followed. Without JavaScript the
  * page's meta refresh still leads to the new page. */
 (function () {

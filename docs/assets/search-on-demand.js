@@ -1,4 +1,4 @@
-/* In the theme's bundle's place (hooks/theme.py: bundle_on_demand). The bundle (30 KiB, mostly
+/* In the theme's bundle's place (sitekit/build/theme.py: bundle_on_demand). The bundle (30 KiB, mostly
  * search) costs nothing until the reader reaches for search: a tap or click on the search
  * button or box, focus in the box, one of the theme's search keys (/, s, f) or a link from
  * a search result (?h=, whose words the theme highlights). Every other control works

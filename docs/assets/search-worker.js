@@ -22,7 +22,7 @@
  *  - Latin-script words also give their stem, with the language's lunr stemmer where it has
  *    one ("sedated" finds "sedation"); queries match word beginnings, as the theme does.
  *  - A query word listed in the language's synonyms (l10n/<lang>/synonyms.yml, written
- *    into the index by overrides/hooks/language_outputs.py) also searches for the words
+ *    into the index by scripts/sitekit/build/language_outputs.py) also searches for the words
  *    the pages use.
  *
  * Results: the spaces the build inserts between Chinese words (U+200B) are removed, and

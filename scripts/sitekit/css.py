@@ -2,7 +2,7 @@
 
 The theme ships one `assets/stylesheets/main.<hash>.min.css` (134 KiB, 18.5 KiB over
 Brotli) with rules for every feature it has; a page of this site uses a fraction of them.
-Once every language is built, `purge_site` (overrides/hooks/performance.py) rewrites it,
+Once every language is built, `purge_site` (scripts/sitekit/build/performance.py) rewrites it,
 read with tinycss2 (a kept CSS parser, WeasyPrint's own):
 
 - a selector is kept when every class and id it requires occurs as a token in the

@@ -1,7 +1,7 @@
 """The publishing gate: every rule a page must pass before readers get it, in one place.
 
 `scripts/docs.py check` (translators, pre-commit) and the strict build
-(overrides/hooks/page_source.py) both run `Gate.check_file` on every page, and
+(scripts/sitekit/build/page_source.py) both run `Gate.check_file` on every page, and
 `Gate.layout_problems` on the docs folder: what one refuses, the other refuses, with the
 same `path:line: problem — fix`.
 
@@ -41,7 +41,7 @@ from sitekit.structure import GENERATED_ID_PREFIX, Block, Item, Locator, Rendere
 # --- what HTML a page may hold (sitekit/sanitizer.py): what the site's Markdown makes, nothing that runs or loads
 ALLOWED_TAGS = sanitizer.ALLOWED_TAGS
 RUNS_CODE = frozenset({"script", "iframe", "object", "embed", "form", "base", "meta", "link", "style", "svg", "math", "frame"})
-PAGE_MARKERS = {"clinic_details": "the clinic's details (extra.clinic in mkdocs.yml)"}  # filled in by overrides/hooks/clinic.py
+PAGE_MARKERS = {"clinic_details": "the clinic's details (extra.clinic in mkdocs.yml)"}  # filled in by scripts/sitekit/build/clinic.py
 
 PLAIN_MARKDOWN = "remove it; write plain Markdown (links as [text](page.md))"
 SAME_BLOCKS = (
@@ -201,32 +201,25 @@ class Gate:
     renderer: Renderer
     link_hosts: frozenset[str]
     moved: dict[str, str] = field(default_factory=dict)  # redirect_maps: a page's old file name -> its new one
-    _structures: dict[tuple[Path, str], Structure] = field(default_factory=dict, repr=False)
     _checked: dict[Path, tuple[bytes, list[model.Problem]]] = field(default_factory=dict, repr=False)
     _numbers: dict[str, Numbers] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def for_project(cls, root: Path = model.REPO, catalogue: model.Catalogue | None = None) -> Gate:
-        """The gate as the scripts run it: the project's mkdocs.yml, read as MkDocs reads it.
-        A catalogue it loads itself has this gate as its judge."""
-        config = model.load_mkdocs_config(root)
+    def load(cls, root: Path, renderer: Renderer, extra: Any, moved: dict[str, str], catalogue: model.Catalogue | None = None) -> Gate:
+        """The gate of a project (`extra`: mkdocs.yml's extra, for its link hosts; `moved`:
+        its redirect_maps). A catalogue it loads itself has this gate as its judge: each
+        page's state is the gate's verdict, so each page is checked once."""
         made: list[Gate] = []
         catalogue = catalogue or model.Catalogue.load(root, judge=lambda lang, name: made[0].errors(lang, name))
-        made.append(cls(root, catalogue, Renderer.for_project(root), _hosts(config.get("extra") or {}), model.redirect_maps(config)))
+        made.append(cls(root, catalogue, renderer, _hosts(extra), moved))
         return made[0]
 
     @classmethod
-    def for_build(cls, config: Any) -> Gate:
-        """The gate inside a build, one per build (its rendered English pages serve every
-        language's build): the same Markdown extensions, from the loaded config. The build's
-        catalogue (hooks/l10n.py) has it as its judge, so each page is checked once."""
-        catalogue: model.Catalogue = config.extra["pp_catalogue"]
-        current = config.extra.get("pp_gate")
-        if not isinstance(current, Gate) or current.catalogue is not catalogue:
-            renderer = Renderer(config.markdown_extensions, config.mdx_configs)
-            moved = model.redirect_maps(model.load_mkdocs_config(catalogue.root))
-            current = config.extra["pp_gate"] = cls(catalogue.root, catalogue, renderer, _hosts(config.extra), moved)
-        return current
+    def for_project(cls, root: Path = model.REPO, catalogue: model.Catalogue | None = None) -> Gate:
+        """The gate as the scripts run it: the project's mkdocs.yml, read as MkDocs reads it
+        (the build makes its own from its loaded config: sitekit/build/state.py)."""
+        config = model.load_mkdocs_config(root)
+        return cls.load(root, Renderer.for_project(root), config.get("extra") or {}, model.redirect_maps(config), catalogue)
 
     def errors(self, lang: str, name: str) -> list[model.Problem]:
         """The errors that keep the page of `lang` from readers (the catalogue's judge)."""
@@ -380,10 +373,7 @@ class Gate:
         return self._numbers[lang]
 
     def read(self, page: model.PageSource) -> Structure:
-        key = (page.path, page.body)
-        if key not in self._structures:
-            self._structures[key] = self.renderer.read(page.body, page.body_line)
-        return self._structures[key]
+        return self.renderer.read(page.body, page.body_line)
 
     def ids(self, lang: str, name: str, *, judged: bool = True) -> set[str]:
         """The section ids readers of `lang` get on the page (the English page's where they get
@@ -814,7 +804,7 @@ def _source_hash_problems(page: model.PageSource, lang: str, name: str, known: b
 
 def _date_problems(page: model.PageSource, english: model.PageSource) -> list[model.Problem]:
     """The review dates are the clinic's, of the English page: readers of every language are shown
-    the English page's (hooks/l10n.py). A translation's copy may lag behind them (a warning, once
+    the English page's (sitekit/build/l10n.py). A translation's copy may lag behind them (a warning, once
     the clinic has reviewed the English page again), never claim a later review or a later due date."""
     problems = []
     where = english.path.as_posix().rsplit("docs/", 1)[-1]

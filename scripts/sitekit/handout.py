@@ -411,7 +411,7 @@ def _clinic_name(page: BuiltPage) -> str:
 
 
 def qr_svg(url: str, label: str) -> Markup:
-    """A QR code of `url` as inline SVG, as the share panel makes them (hooks/share.py:
+    """A QR code of `url` as inline SVG, as the share panel makes them (sitekit/build/share.py:
     error correction M, the standard quiet zone), named by a <title> for the PDF's tags."""
     svg = segno.make(url, error="m").svg_inline(border=4, omitsize=True, title=label)
     return Markup(svg)

@@ -8,7 +8,7 @@ Today they are the theme's three (Material for MkDocs 9.8.2,
 page); the site's own scripts are files (docs/assets/). A theme upgrade that changes one
 of them fails the build's output gate, naming the script: copy the new text from the
 theme's partial here, after reading it. `{scope}` is `extra.scope` (the site's path,
-hooks/production.py), the same on every page."""
+sitekit/build/production.py), the same on every page."""
 
 from __future__ import annotations
 

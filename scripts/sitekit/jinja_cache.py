@@ -17,24 +17,45 @@ so one template is never compiled both ways.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from pathlib import Path
 
 import jinja2
+
+from sitekit import project
 
 OWN_TEMPLATES = ("partials/", "handouts/")  # in the project's overrides/, autoescaped
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates in memory, in front of the project's cache folder on disk (the next
+    build compiles nothing that did not change). The folder is named after Jinja's version and
+    this module's own text, which decides how templates compile (autoescape)."""
+
     def __init__(self) -> None:
         self.store: dict[str, bytes] = {}
+        self._disk: jinja2.FileSystemBytecodeCache | None = None
+
+    def disk(self) -> jinja2.FileSystemBytecodeCache:
+        if self._disk is None:
+            version = hashlib.sha256((jinja2.__version__ + Path(__file__).read_text(encoding="utf-8")).encode()).hexdigest()[:16]
+            self._disk = jinja2.FileSystemBytecodeCache(str(project.cache_dir(f"templates/{version}")))
+        return self._disk
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = self.store.get(bucket.key)
         if data is not None:
             bucket.bytecode_from_string(data)
+            return
+        self.disk().load_bytecode(bucket)
+        if bucket.code is not None:
+            self.store[bucket.key] = bucket.bytecode_to_string()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+        with contextlib.suppress(OSError):  # a full or read-only disk: compiled again next time
+            self.disk().dump_bytecode(bucket)
 
 
 CACHE = MemoryBytecodeCache()

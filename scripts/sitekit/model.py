@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -326,8 +327,22 @@ _MetaLoader.yaml_implicit_resolvers = {
 }
 
 
+_PAGES: dict[Path, tuple[str, PageSource]] = {}  # each file's last reading
+
+
 def parse_page(path: Path, text: str) -> PageSource:
-    """Split a page into front matter and body; raise FrontMatterError with a line number."""
+    """Split a page into front matter and body; raise FrontMatterError with a line number.
+    A file's text is parsed once for as long as it stays the same (the gate, the catalogue,
+    the exchange and the build all read the page): callers get their own copy of it."""
+    cached = _PAGES.get(path)
+    if cached is None or cached[0] != text:
+        cached = (text, _parse_page(path, text))
+        _PAGES[path] = cached
+    page = cached[1]
+    return dataclasses.replace(page, meta=copy.deepcopy(page.meta), meta_lines=dict(page.meta_lines), meta_ends=dict(page.meta_ends))
+
+
+def _parse_page(path: Path, text: str) -> PageSource:
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != _FENCE:
         raise FrontMatterError(
@@ -1004,13 +1019,6 @@ def page_name(file: Any) -> str:
     """A page file's name inside its language folder ('trial.md') in any language's build:
     mkdocs-static-i18n keeps it as `norm_src_uri`."""
     return getattr(file, "norm_src_uri", file.src_uri)
-
-
-def nested_language_build(config: Any) -> bool:
-    """True in mkdocs-static-i18n's build of one language before the last: work on the
-    whole site (sitemaps, search indexes, headers) waits for the last build."""
-    i18n = config.plugins.get("i18n")
-    return i18n is not None and bool(getattr(i18n, "building", False))
 
 
 # --- translation state ---------------------------------------------------------------

@@ -87,7 +87,7 @@ def install_site_conf(site_dir: Path, workdir: Path) -> Path:
     the header snippet the build of `site_dir` wrote."""
     headers = site_dir.resolve() / serving.NGINX_SNIPPET
     if not headers.is_file():
-        raise FileNotFoundError(f"{headers} is missing: {site_dir} was not built with overrides/hooks/production.py")
+        raise FileNotFoundError(f"{headers} is missing: {site_dir} was not built with scripts/sitekit/build/production.py")
     site_conf = SITE_CONF.read_text(encoding="utf-8")
     if INSTALLED_HEADERS not in site_conf:
         raise ValueError(f"{SITE_CONF} no longer includes {INSTALLED_HEADERS}: update scripts/sitekit/nginx.py with it")

@@ -1,5 +1,5 @@
 """The output gate: one pass over the whole built site, after every language is written and
-before it is compressed and its headers are written (hooks/production.py). Whatever
+before it is compressed and its headers are written (sitekit/build/production.py). Whatever
 channel a byte came through (a page body, front matter, interface strings, a template, a
 file or a symlink under docs/), readers get it only if it passes here.
 

@@ -45,3 +45,12 @@ def strict_build(
         text=True,
         env={**(os.environ if base_env is None else base_env), **(env or {})},
     )
+
+
+def cache_dir(name: str) -> Path:
+    """The project's own cache folder for `name` (the user's XDG cache, never the shared
+    temporary folder), made readable and writable by the user alone."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "painpump-site" / name
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder

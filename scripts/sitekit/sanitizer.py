@@ -1,6 +1,6 @@
 """What HTML a page body may hold, and the one sanitizer that enforces it (nh3: Ammonia,
 parsing with html5ever as browsers do): what the site's Markdown makes, nothing that runs
-or loads. Its output is what readers get (hooks/page_source.py publishes it) and what the
+or loads. Its output is what readers get (sitekit/build/page_source.py publishes it) and what the
 publishing gate reads (sitekit/structure.py); the gate refuses a page from which it would
 remove anything (sitekit/gate.py), comparing the tags of both as an HTML5 parser sees them."""
 

@@ -121,23 +121,32 @@ _PROJECT_RENDERERS: dict[tuple[Path, bytes], Renderer] = {}
 class Renderer:
     """The build's Markdown: one Python-Markdown instance with the site's extensions."""
 
+    READ_LIMIT = 2048  # pages' readings kept (a whole site's, several times over)
+
     def __init__(self, extensions: list[Any], configs: dict[str, Any]) -> None:
         self._md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs))
+        self._read: dict[tuple[str, int], Structure] = {}
+
+    @classmethod
+    def use_for_project(cls, root: Path, renderer: Renderer) -> None:
+        """`renderer` (a build's, from its loaded config) is the project's until mkdocs.yml
+        changes: every reading of a page in this process (the gate's, its segments, its
+        version) is one rendering."""
+        _PROJECT_RENDERERS[(root.resolve(), (root / "mkdocs.yml").read_bytes())] = renderer
 
     @classmethod
     def for_project(cls, root: Path) -> Renderer:
         """mkdocs.yml's markdown_extensions as MkDocs itself reads them (with its built-in ones);
         read again only when mkdocs.yml changes (every catalogue a process loads is judged with one)."""
-        from mkdocs.config import load_config
-        from mkdocs.exceptions import MkDocsException
+        from sitekit.build.config import ConfigUnreadable, markdown_settings  # the build's reading of mkdocs.yml
 
         key = (root.resolve(), (root / "mkdocs.yml").read_bytes())
         if key not in _PROJECT_RENDERERS:
             try:
-                config = load_config(config_file=str(root / "mkdocs.yml"))
-            except MkDocsException as err:
+                extensions, configs = markdown_settings(root)
+            except ConfigUnreadable as err:
                 raise ConfigError(str(err)) from None
-            _PROJECT_RENDERERS[key] = cls(config.markdown_extensions, config.mdx_configs)
+            _PROJECT_RENDERERS[key] = cls(extensions, configs)
         return _PROJECT_RENDERERS[key]
 
     def render(self, body: str) -> tuple[str, list[str]]:
@@ -149,8 +158,15 @@ class Renderer:
         return html, raw
 
     def read(self, body: str, first_line: int = 1) -> Structure:
-        html, raw = self.render(body)
-        return _Reader(html, sanitizer.sanitize(html), raw, Locator(body, first_line)).structure
+        """The page body's structure, rendered once for as long as the same text is asked for
+        (the result is shared: callers never change it)."""
+        key = (body, first_line)
+        if key not in self._read:
+            if len(self._read) >= self.READ_LIMIT:
+                self._read.pop(next(iter(self._read)))
+            html, raw = self.render(body)
+            self._read[key] = _Reader(html, sanitizer.sanitize(html), raw, Locator(body, first_line)).structure
+        return self._read[key]
 
 
 class Locator:

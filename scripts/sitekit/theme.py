@@ -1,15 +1,17 @@
-"""The installed theme, as the site's overrides and hooks use it.
+"""The installed theme, as the site's overrides and build steps (sitekit/build/) use it.
 
 The overrides extend the theme's blocks and never copy its internals; what they still
 name of it (a template to extend or include, a block to extend, a file under assets/)
 must exist in the installed theme, or a theme upgrade would break the site without a
 word. `problems` finds every such name that does not, with its file and line: the
-build (hooks/theme.py) and the tests run it.
+build (sitekit/build/theme.py) and the tests run it.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from typing import cast
 import jinja2
 from jinja2 import nodes
 
-from sitekit import model
+from sitekit import model, project
 
 TEMPLATE_SUFFIXES = (".html", ".xml")
 # A relative file name in a template or hook string: 'assets/site.js', 'partials/share.html'.
@@ -27,6 +29,7 @@ FILE_NAME = re.compile(r"[\w.-]+(?:/[\w.-]+)*\.(?:html|xml|js|css|json|svg|png|i
 # A file name with the theme's build fingerprint ('bundle.79ae519e.min.js'): it changes
 # with every release, so only the theme's own templates may write one.
 FINGERPRINTED = re.compile(r"[\w-]+\.[0-9a-f]{8}\.min\.(?:js|css)")
+BUILD_STEPS = Path(__file__).parent / "build"  # the build's steps (sitekit/build/), which name theme files too
 FIX = "name a file or block the installed theme has (see its templates folder), or extend a block and call super()"
 
 
@@ -41,12 +44,12 @@ class Reference:
     parent: str = ""  # for a block: the template the file extends
 
 
-def problems(overrides: Path, theme_dirs: Sequence[Path], docs_dir: Path) -> list[model.Problem]:
-    """Every template, block or file that the templates and hooks under `overrides` name
-    and the theme (`theme_dirs`, searched in order as the build does) or `docs_dir` lacks."""
+def problems(overrides: Path, theme_dirs: Sequence[Path], docs_dir: Path, code: Path = BUILD_STEPS) -> list[model.Problem]:
+    """Every template, block or file that the templates under `overrides` and the build's
+    steps name and the theme (`theme_dirs`, searched in order as the build does) or `docs_dir` lacks."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs]))
     found = []
-    for ref in references(overrides, env):
+    for ref in references(overrides, env, code):
         if ref.kind == "template" and not _template_exists(env, ref.name):
             found.append(model.Problem(ref.path, ref.line, f"template '{ref.name}' is not in the theme", FIX))
         elif ref.kind == "block" and ref.name not in _blocks(env, ref.parent, skip=ref.path):
@@ -56,8 +59,32 @@ def problems(overrides: Path, theme_dirs: Sequence[Path], docs_dir: Path) -> lis
     return sorted(found, key=lambda problem: (str(problem.path), problem.line))
 
 
-def references(overrides: Path, env: jinja2.Environment) -> Iterator[Reference]:
-    for path in sorted(overrides.rglob("*")):
+def problems_once(overrides: Path, theme_dirs: Sequence[Path], docs_dir: Path, code: Path = BUILD_STEPS) -> list[model.Problem]:
+    """`problems`, skipped while nothing it reads changed since a check that found none: the
+    overrides and the build's steps (their bytes), the theme's files and the docs folder's
+    assets (their names, sizes and times). Parsing every template takes a tenth of a build."""
+    digest = hashlib.sha256()
+    for folder in [overrides, code]:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(f"{path}\0".encode() + path.read_bytes() + b"\0")
+    for folder in [*theme_dirs[1:], docs_dir / "assets"]:
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    digest.update(repr([str(d) for d in theme_dirs]).encode())
+    marker = project.cache_dir("theme-check") / digest.hexdigest()
+    if marker.exists():
+        return []
+    found = problems(overrides, theme_dirs, docs_dir, code)
+    if not found:
+        with contextlib.suppress(OSError):
+            marker.touch()
+    return found
+
+
+def references(overrides: Path, env: jinja2.Environment, code: Path = BUILD_STEPS) -> Iterator[Reference]:
+    """What the templates under `overrides` and the build's code under `code` name of the theme."""
+    for path in sorted([*overrides.rglob("*"), *code.glob("*.py")]):
         if path.suffix in TEMPLATE_SUFFIXES:
             yield from template_references(path, env)
         elif path.suffix == ".py":

@@ -4,7 +4,7 @@
 and every section of it (``/es/trial/#trial-steps``), one per line, relative to
 ``site_url``. Lines are only ever added: an address that stops resolving must be
 covered by a redirect (the mkdocs-redirects plugin, ``redirect_maps`` in mkdocs.yml,
-written once with the English file names; ``overrides/hooks/redirects.py`` gives every
+written once with the English file names; ``scripts/sitekit/build/redirects.py`` gives every
 language the redirect).
 
 The same checks run on two views of the site: ``from_sources`` (the Markdown and

@@ -20,34 +20,30 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.plugins import event_priority, get_plugin_logger
 from sitekit import inline_scripts, model, offline, output_gate, serving
+from sitekit.build import logger
+from sitekit.build.state import Build
 
-log = get_plugin_logger(__name__)
+log = logger(__name__)
 CLOUDFLARE_LINE_LIMIT = 2000  # characters per _headers line
 _command = {"name": "build"}
 
 
-def on_startup(command, dirty):
-    _command["name"] = command
-
-
-def on_config(config):
+def on_config(build: Build, config):
     # Material's head script stores settings under `new URL(scope, location)`; by default
     # scope is the page's relative base_url ("../.."), which differs with page depth.
     config.extra.setdefault("scope", urlsplit(config.site_url or "/").path or "/")
     return config
 
 
-@event_priority(-300)  # after mkdocs-static-i18n (-100), hooks/language_outputs.py (-200), handouts and CSS (-250)
-def on_post_build(config):
-    if model.nested_language_build(config):
+def on_post_build(build: Build, config):
+    if build.nested(config):
         return  # wait for the last language's build
     site = Path(config.site_dir)
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    catalogue: model.Catalogue = build.catalogue
     source = (Path(config.theme.custom_dir) / offline.SOURCE).read_text(encoding="utf-8")
     offline.write_worker(site, config.site_url or "/", catalogue, source, enabled=bool(config.extra.get("offline", True)))
-    for fault in output_gate.check(site, output_rules(config)):
+    for fault in output_gate.check(site, output_rules(build, config)):
         log.error(fault.format())
         target = site / fault.path
         if target.is_symlink() or target.is_file():
@@ -60,14 +56,14 @@ def on_post_build(config):
     snippet.write_text(serving.render_nginx_snippet(headers), encoding="utf-8")
     if len(f"  Content-Security-Policy: {policy}") > CLOUDFLARE_LINE_LIMIT:
         log.warning(f"The Content-Security-Policy is longer than Cloudflare Pages accepts in _headers ({CLOUDFLARE_LINE_LIMIT} characters)")
-    if _command["name"] != "serve":
+    if build.command != "serve":
         serving.precompress(site)
 
 
-def output_rules(config) -> output_gate.Rules:
+def output_rules(build: Build, config) -> output_gate.Rules:
     """What this build may write (sitekit/output_gate.py: project_rules), from its config."""
     return output_gate.project_rules(
-        config.extra["pp_catalogue"],
+        build.catalogue,
         site_url=config.site_url or "",
         scope=config.extra["scope"],
         theme_dirs=[Path(d) for d in config.theme.dirs],

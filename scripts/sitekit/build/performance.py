@@ -14,10 +14,12 @@ from pathlib import Path
 
 import rcssmin
 import rjsmin
-from mkdocs.plugins import event_priority, get_plugin_logger
-from sitekit import css, jinja_cache, model
 
-log = get_plugin_logger(__name__)
+from sitekit import css, jinja_cache
+from sitekit.build import logger
+from sitekit.build.state import Build
+
+log = logger(__name__)
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
 
 # Whitespace-sensitive elements, kept as they are; elsewhere a line break followed by
@@ -26,7 +28,7 @@ _KEPT = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.S | re.I)
 _INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
 
 
-def on_config(config):
+def on_config(build: Build, config):
     """mkdocs-static-i18n 1.3.1 works out, in every language's build, each page's version in
     every language: its cost grows with languages³ × pages (two thirds of a 30-language
     build). The result only feeds the theme's own language switcher, which hooks/l10n.py
@@ -42,18 +44,16 @@ def _skip(*args, **kwargs) -> None:
     return None
 
 
-def on_env(env, config, files):
+def on_env(build: Build, env, config, files):
     return jinja_cache.shared(env)
 
 
-@event_priority(-100)  # after the other hooks have finished the page
-def on_post_page(output, page, config):
+def on_post_page(build: Build, output, page, config):
     return trim(output)
 
 
-@event_priority(-250)  # once every language is built, before hooks/production.py compresses (-300)
-def on_post_build(config):
-    if model.nested_language_build(config):
+def on_post_build(build: Build, config):
+    if build.nested(config):
         return
     for source in sorted(Path(config.docs_dir, "assets").iterdir()):
         minify = MINIFIERS.get(source.suffix)

@@ -12,14 +12,25 @@ import posixpath
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.plugins import event_priority, get_plugin_logger
-from sitekit import jinja_cache, model, search
+from sitekit import jinja_cache, model, project, search
+from sitekit.build import logger
+from sitekit.build.state import Build
 
-log = get_plugin_logger(__name__)
+log = logger(__name__)
 
 
-def on_template_context(context, template_name, config):
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+def on_config(build: Build, config):
+    """Material's search splits Chinese into words with jieba, which keeps its dictionary's
+    cache (loaded with `marshal`) in the shared temporary folder, where anyone on the machine
+    could plant one: the build keeps it in the project's own cache folder."""
+    import jieba  # Material's search imports it for Chinese too
+
+    jieba.dt.tmp_dir = str(project.cache_dir("jieba"))
+    return config
+
+
+def on_template_context(build: Build, context, template_name, config):
+    catalogue: model.Catalogue = build.catalogue
     if template_name == "404.html":
         # Served at any address, so every link is from the site's root: home, and the
         # language menu's entries (each offered language's home page).
@@ -44,9 +55,9 @@ def on_template_context(context, template_name, config):
     return context
 
 
-def on_post_template(output, template_name, config):
+def on_post_template(build: Build, output, template_name, config):
     """Write a non-default language's 404 page into its folder, not over the root one."""
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    catalogue: model.Catalogue = build.catalogue
     language = config.theme["language"]
     if template_name != "404.html":
         return output
@@ -59,11 +70,10 @@ def on_post_template(output, template_name, config):
     return ""  # MkDocs skips writing an empty template: the root 404.html stays English
 
 
-@event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
-def on_post_build(config):
-    if model.nested_language_build(config):
+def on_post_build(build: Build, config):
+    if build.nested(config):
         return  # wait for the last language's build
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    catalogue: model.Catalogue = build.catalogue
     site = Path(config.site_dir)
     _write_search_indexes(site, catalogue, config)
     _write_sitemaps(site, catalogue, config)

@@ -2,7 +2,7 @@
 passes `super()` through these filters), so a theme upgrade cannot leave a stale copy:
 
 - `with_search_base`: the theme's settings (`__config`) with search's `base` set to the
-  language's folder, so search loads that language's index (hooks/language_outputs.py);
+  language's folder, so search loads that language's index (sitekit/build/language_outputs.py);
 - `bundle_on_demand`: the theme's bundle left out of the page: in its place the site's loader
   (assets/search-on-demand.js), deferred and told the bundle's address, which adds the
   bundle when the reader reaches for search (every other control works without it);
@@ -33,10 +33,12 @@ from pathlib import Path
 
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
-from mkdocs.plugins import get_plugin_logger
-from sitekit import model, theme
 
-log = get_plugin_logger(__name__)
+from sitekit import model, theme
+from sitekit.build import logger
+from sitekit.build.state import Build
+
+log = logger(__name__)
 HEADER_NAV = re.compile(r'(<nav class="md-header__inner md-grid" aria-label=")[^"]*(")')
 HEADER_LABEL = re.compile(r'<label class="md-header__button md-icon" for="(__drawer|__search)">.*?</label>', re.S)
 HEADER_TOPIC = '<div class="md-header__topic" data-md-component="header-topic">'
@@ -67,7 +69,7 @@ def with_search_help(block: str, help_html: str, loading: str) -> str:
     results' first words, while search loads, `loading` (the reader's language: the
     theme's are English in some)."""
     if not RESULT_LIST.search(block) or not RESULT_META.search(block):
-        log.warning("the theme's search result markup changed; update overrides/hooks/theme.py (with_search_help)")
+        log.warning("the theme's search result markup changed; update scripts/sitekit/build/theme.py (with_search_help)")
         return block
     block = RESULT_META.sub(lambda m: m[1] + str(escape(loading)) + m[2], block, count=1)
     return RESULT_LIST.sub(lambda m: m[0] + str(help_html), block, count=1)
@@ -77,7 +79,7 @@ CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</sc
 THEME_BUNDLE = re.compile(r'<script src="([^"]*/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
 
 
-def on_env(env, config, files):
+def on_env(build: Build, env, config, files):
     env.filters["with_search_base"] = with_search_base
     env.filters["bundle_on_demand"] = bundle_on_demand
     env.filters["header_controls"] = header_controls
@@ -86,10 +88,10 @@ def on_env(env, config, files):
     env.filters["after_title"] = after_title
     env.filters["without_empty_contents"] = without_empty_contents
     env.globals["pp_long_page_sections"] = model.LONG_PAGE_SECTIONS
-    if not model.nested_language_build(config):  # once, in the last language's build
+    if not build.nested(config):  # once, in the last language's build
         root = Path(config.config_file_path).parent
         dirs = [Path(d) for d in config.theme.dirs]
-        for problem in theme.problems(Path(config.theme.custom_dir), dirs, Path(config.docs_dir)):
+        for problem in theme.problems_once(Path(config.theme.custom_dir), dirs, Path(config.docs_dir)):
             log.warning(problem.format(root))
     return env
 
@@ -98,7 +100,7 @@ def with_search_base(block: str, base: str) -> str:
     """The theme's config block, with "base" (where search finds its index) set to `base`."""
     match = CONFIG.search(block)
     if match is None:
-        log.warning("the theme's __config script changed; update overrides/hooks/theme.py (with_search_base)")
+        log.warning("the theme's __config script changed; update scripts/sitekit/build/theme.py (with_search_base)")
         return block
     settings = {**json.loads(match[2]), "base": base}
     return block[: match.start(2)] + str(htmlsafe_json_dumps(settings, sort_keys=True)) + block[match.end(2) :]
@@ -108,7 +110,7 @@ def bundle_on_demand(block: str, loader: str) -> str:
     """The theme's scripts block with its bundle replaced by `loader`, deferred, which is
     told the bundle's address (data-pp-theme) and adds it once the reader reaches for search."""
     if not THEME_BUNDLE.search(block):
-        log.warning("the theme's scripts block has no bundle <script src>; update overrides/hooks/theme.py (bundle_on_demand)")
+        log.warning("the theme's scripts block has no bundle <script src>; update scripts/sitekit/build/theme.py (bundle_on_demand)")
         return block
     return THEME_BUNDLE.sub(lambda m: f'<script src="{loader}" data-pp-theme="{m[1]}" defer></script>', block, count=1)
 
@@ -119,7 +121,7 @@ def header_controls(block: str, buttons: dict[str, str], label: str, topic_lang:
     without JavaScript and a real button that site.css shows instead once scripts run)."""
     labels = {match[1] for match in HEADER_LABEL.finditer(block)}
     if not HEADER_NAV.search(block) or not set(buttons) <= labels or HEADER_TOPIC not in block:
-        log.warning("the theme's header markup changed; update overrides/hooks/theme.py (header_controls)")
+        log.warning("the theme's header markup changed; update scripts/sitekit/build/theme.py (header_controls)")
         return block
     block = HEADER_NAV.sub(lambda m: m[1] + str(escape(label)) + m[2], block, count=1)
     block = HEADER_LABEL.sub(lambda m: str(buttons.get(m[1], m[0])), block)
@@ -151,7 +153,7 @@ def english_parts(block: str, english_links: list[str], label: str | None = None
         block = NAV_CURRENT.sub(lambda m: m[1] + mark, block)
     if label is not None:
         if not FOOTER_NAV.search(block) and 'class="md-footer__link' in block:
-            log.warning("the theme's footer markup changed; update overrides/hooks/theme.py (english_parts)")
+            log.warning("the theme's footer markup changed; update scripts/sitekit/build/theme.py (english_parts)")
         block = FOOTER_NAV.sub(lambda m: m[1] + str(escape(label)) + m[2], block, count=1)
         block = FOOTER_LINK.sub(footer_link, block)
     return ICON.sub('<svg aria-hidden="true" focusable="false" ', block)
@@ -159,7 +161,7 @@ def english_parts(block: str, english_links: list[str], label: str | None = None
 
 def after_title(block: str, insert: str) -> str:
     """The content block with `insert` right after the page's title (its first </h1>, and
-    the section link beside it: hooks/permalinks.py)."""
+    the section link beside it: sitekit/build/permalinks.py)."""
     if not str(insert).strip():
         return block
     title = TITLE_END.search(block)
@@ -171,6 +173,6 @@ def without_empty_contents(block: str) -> str:
     if not EMPTY_CONTENTS.search(block):
         return block
     if CONTENTS_SIDEBAR not in block:
-        log.warning("the theme's table of contents markup changed; update overrides/hooks/theme.py (without_empty_contents)")
+        log.warning("the theme's table of contents markup changed; update scripts/sitekit/build/theme.py (without_empty_contents)")
         return block
     return block.replace(CONTENTS_SIDEBAR, CONTENTS_SIDEBAR[:-2] + " hidden>", 1)

@@ -11,13 +11,15 @@ import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+
 from sitekit import clinic as details
 from sitekit import jinja_cache, model
+from sitekit.build.state import Build
 
 MARKER = "<p>{{ clinic_details }}</p>"
 
 
-def on_config(config):
+def on_config(build: Build, config):
     clinic = config.extra.get("clinic") or {}
     languages = [lang.code for lang in model.languages(Path(config.config_file_path).parent)]
     if problems := details.problems(clinic, languages):
@@ -33,12 +35,12 @@ def on_config(config):
     return config
 
 
-def on_pre_build(config):
+def on_pre_build(build: Build, config):
     """A production build publishes no language whose urgent-help text is English only
     (the catalogue, hooks/l10n.py, says which languages are published)."""
-    if not config.extra.get("production") or model.nested_language_build(config):
+    if not config.extra.get("production") or build.nested(config):
         return
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    catalogue: model.Catalogue = build.catalogue
     published = {lang.code: lang.name for lang in catalogue.languages if catalogue.published(lang.code)}
     if problems := details.english_only(config.extra.get("clinic") or {}, published, catalogue.default.code):
         raise PluginError(
@@ -47,24 +49,27 @@ def on_pre_build(config):
         )
 
 
-def on_env(env, config, files):
+def on_env(build: Build, env, config, files):
     env.tests["placeholder"] = model.is_placeholder
     env.filters["tel"] = tel
-    env.globals["pp_clinic"] = _for_reader(config)
-    env.globals["pp_english"] = config.extra["pp_catalogue"].default.code
+    env.globals["pp_clinic"] = _for_reader(build, config)
+    env.globals["pp_english"] = build.catalogue.default.code
     return env
 
 
-def on_page_content(html, page, config, files):
+def on_page_content(build: Build, html, page, config, files):
     if MARKER not in html:
         return html
-    env = on_env(jinja_cache.theme_env(config), config, files)
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    env = on_env(build, jinja_cache.theme_env(config), config, files)
+    catalogue: model.Catalogue = build.catalogue
     language = config.theme["language"]
     # On a page shown in English (not translated yet) the card is still in the reader's language.
     shown_in_english = catalogue.content_language(language, model.page_name(page.file)) != language
     card = env.get_template("partials/clinic.html").module.clinic_card(
-        _for_reader(config), catalogue.strings(language), large=True, language=catalogue.language(language) if shown_in_english else None
+        _for_reader(build, config),
+        catalogue.strings(language),
+        large=True,
+        language=catalogue.language(language) if shown_in_english else None,
     )
     return html.replace(MARKER, str(card))
 
@@ -74,6 +79,6 @@ def tel(number: str) -> str:
     return re.sub(r"[^\d+]", "", number)
 
 
-def _for_reader(config) -> dict[str, details.Value]:
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+def _for_reader(build: Build, config) -> dict[str, details.Value]:
+    catalogue: model.Catalogue = build.catalogue
     return details.for_reader(config.extra.get("clinic") or {}, config.theme["language"], catalogue.default.code)

@@ -21,23 +21,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
+
 from sitekit import handout, jinja_cache, model
+from sitekit.build import logger
+from sitekit.build.state import Build
 
-log = get_plugin_logger(__name__)
+log = logger(__name__)
 TOKEN = re.compile(re.escape(handout.SIZE_TOKEN) + r"([\w./-]+?\.pdf)")
-_command = {"name": "build"}
-_build: dict = {}  # this build's: "built" (the languages written so far), "job", "maker" (not under serve)
 
 
-def on_startup(command, dirty):
-    _command["name"] = command
-
-
-def on_page_context(context, page, config, nav):
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    if not _wanted(config) or model.page_name(page.file) not in catalogue.pages:
+def on_page_context(build: Build, context, page, config, nav):
+    catalogue: model.Catalogue = build.catalogue
+    if not _wanted(build, config) or model.page_name(page.file) not in catalogue.pages:
         return context
     guide, bilingual = handout.for_language(catalogue, config.theme["language"])
     if guide is None:
@@ -50,36 +46,34 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-@event_priority(-50)  # the language's pages are written; before mkdocs-static-i18n (-100) builds the next language
-def _language_written(config):
-    if not _wanted(config):
+def language_written(build: Build, config):
+    if not _wanted(build, config):
         return
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    if not model.nested_language_build(config):  # the first language: a new build
-        _close()
-        job = _job(config)
-        _build.update(built=set(), job=job)
-        if job is not None and _command["name"] != "serve":
-            _build["maker"] = handout.Maker(job)
-    _build["built"].add(config.theme["language"])
-    maker: handout.Maker | None = _build.get("maker")
-    ready = [made for made in handout.handouts(catalogue) if set(made.codes) <= _build["built"]] if maker else []
+    catalogue: model.Catalogue = build.catalogue
+    if not build.nested(config):  # the first language: a new build
+        _close(build)
+        job = _job(build, config)
+        build.handouts.update(built=set(), job=job)
+        if job is not None and build.command != "serve":
+            build.handouts["maker"] = handout.Maker(job)
+    build.handouts["built"].add(config.theme["language"])
+    maker: handout.Maker | None = build.handouts.get("maker")
+    ready = [made for made in handout.handouts(catalogue) if set(made.codes) <= build.handouts["built"]] if maker else []
     for made in sorted(ready, key=lambda made: made.partner is None):  # the longer, bilingual ones first
         maker.submit(made)
 
 
-@event_priority(-250)  # after hooks/language_outputs.py (-200); before hooks/production.py (-300) hashes and compresses
-def _site_written(config):
-    if model.nested_language_build(config) or not _wanted(config):
+def site_written(build: Build, config):
+    if build.nested(config) or not _wanted(build, config):
         return  # wait for the last language's build
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    job: handout.Job | None = _build.get("job")
+    catalogue: model.Catalogue = build.catalogue
+    job: handout.Job | None = build.handouts.get("job")
     if job is None:
         log.error(f"Handouts need an absolute site_url (it is '{config.site_url or ''}'): set site_url in mkdocs.yml or SITE_URL")
         return
     sizes: dict[str, str] = {}
-    maker: handout.Maker | None = _build.pop("maker", None)
-    made_now = maker.outcomes() if maker is not None else _offer_on_request(job, _build["built"])  # serve
+    maker: handout.Maker | None = build.handouts.pop("maker", None)
+    made_now = maker.outcomes() if maker is not None else _offer_on_request(job, build.handouts["built"])  # serve
     for outcome in made_now:
         for error in outcome.errors:
             log.error(error)
@@ -92,14 +86,11 @@ def _site_written(config):
     _write_sizes(job.site, catalogue, sizes)
 
 
-on_post_build = CombinedEvent(_language_written, _site_written)
+def on_build_error(build: Build, error):
+    _close(build, kill=True)  # a failed build's handouts are never finished
 
 
-def on_build_error(error):
-    _close(kill=True)  # a failed build's handouts are never finished
-
-
-def on_serve(server, config, builder):
+def on_serve(build: Build, server, config, builder):
     """Make a handout the first time it is asked for (then the cache has it)."""
     app = server.get_app()
 
@@ -116,17 +107,17 @@ def on_serve(server, config, builder):
     return server
 
 
-def _wanted(config) -> bool:
+def _wanted(build: Build, config) -> bool:
     """Handouts are made by a production build, under serve (on request), or with HANDOUTS=1."""
-    return _command["name"] == "serve" or bool(config.extra.get("production")) or bool(config.extra.get("handouts"))
+    return build.command == "serve" or bool(config.extra.get("production")) or bool(config.extra.get("handouts"))
 
 
-def _job(config) -> handout.Job | None:
+def _job(build: Build, config) -> handout.Job | None:
     site_url = config.site_url or ""
     if not site_url.startswith(("http://", "https://")):
         return None  # the site's last build reports it
     template = jinja_cache.theme_env(config).get_template(handout.TEMPLATE)
-    return handout.Job(config.extra["pp_catalogue"], Path(config.site_dir), site_url, template)
+    return handout.Job(build.catalogue, Path(config.site_dir), site_url, template)
 
 
 def _offer_on_request(job: handout.Job, built: set[str]) -> list[handout.Outcome]:
@@ -149,8 +140,8 @@ def _offer_on_request(job: handout.Job, built: set[str]) -> list[handout.Outcome
     return found
 
 
-def _close(*, kill: bool = False) -> None:
-    maker: handout.Maker | None = _build.pop("maker", None)
+def _close(build: Build, *, kill: bool = False) -> None:
+    maker: handout.Maker | None = build.handouts.pop("maker", None)
     if maker is not None:
         maker.close(kill=kill)
 

@@ -1,18 +1,18 @@
 """What search engines and link previews read: Open Graph tags for every page
 (partials/open-graph.html, included in the page's head), and robots.txt at the site's
 root pointing at the absolute sitemap. The canonical and hreflang links come from
-hooks/l10n.py, the sitemaps from hooks/language_outputs.py."""
+sitekit/build/l10n.py, the sitemaps from sitekit/build/language_outputs.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
 from sitekit import model
+from sitekit.build.state import Build
 
 
-def on_page_context(context, page, config, nav):
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+def on_page_context(build: Build, context, page, config, nav):
+    catalogue: model.Catalogue = build.catalogue
     name = model.page_name(page.file)
     if name not in catalogue.pages:
         return context
@@ -26,10 +26,11 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-@event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
-def on_post_build(config):
-    if model.nested_language_build(config):
+def on_post_build(build: Build, config):
+    if build.nested(config):
         return  # wait for the last language's build
     sitemap = (config.site_url or "/") + "sitemap.xml"
-    robots = f"# Generated at build time from site_url (overrides/hooks/metadata.py).\nUser-agent: *\nDisallow:\n\nSitemap: {sitemap}\n"
+    robots = (
+        f"# Generated at build time from site_url (scripts/sitekit/build/metadata.py).\nUser-agent: *\nDisallow:\n\nSitemap: {sitemap}\n"
+    )
     Path(config.site_dir, "robots.txt").write_text(robots, encoding="utf-8")

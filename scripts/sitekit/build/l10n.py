@@ -10,33 +10,34 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url, normalize_url
-from sitekit import gate, model
+
+from sitekit import model
+from sitekit.build import logger
+from sitekit.build.state import Build
 
 FULL_WIDTH_END = "。！？：；）」』"  # after these a sentence needs no space
 SUGGESTIONS = "language-suggestions.json"  # at the site's top, beside sitemap.xml
-log = get_plugin_logger(__name__)
+log = logger(__name__)
 
 
-def on_config(config):
-    """Read every page's translation state once per build: mkdocs-static-i18n runs the
-    whole build again for each language with the same config, which keeps the catalogue.
-    `mkdocs serve` loads a new config, hence a new catalogue, for every rebuild. The
-    build's own publishing gate judges the pages (hooks/page_source.py logs its messages)."""
-    if not (model.nested_language_build(config) and isinstance(config.extra.get("pp_catalogue"), model.Catalogue)):
-        problems = model.l10n_problems(_root(config))  # read through model.load_yaml: no anchors or aliases
-        if problems:
-            for problem in problems:
-                log.error(problem.format(_root(config)))
-            raise PluginError("a file of l10n/ cannot be read: fix the errors above (nothing was built)")
-        config.extra["pp_catalogue"] = model.Catalogue.load(
-            _root(config), judge=lambda lang, name: gate.Gate.for_build(config).errors(lang, name)
-        )
+def on_config(build: Build, config):
+    """Read every page's translation state once per build (sitekit/build/state.py): the
+    first language's build makes the catalogue and its publishing gate, the others keep
+    them; `mkdocs serve` makes new ones for every rebuild. The gate judges the pages
+    (sitekit/build/page_source.py logs its messages)."""
+    if build.started(config):
+        return config
+    problems = model.l10n_problems(_root(config))  # read through model.load_yaml: no anchors or aliases
+    if problems:
+        for problem in problems:
+            log.error(problem.format(_root(config)))
+        raise PluginError("a file of l10n/ cannot be read: fix the errors above (nothing was built)")
+    build.start(config)
     return config
 
 
-def on_env(env, config, files):
+def on_env(build: Build, env, config, files):
     env.globals["ui"] = model.ui_strings(config.theme["language"], _root(config))
     # The theme's own strings, as the site words them (overrides/partials/language.html): the
     # language's own only (never English's, which would hide the theme's translation).
@@ -62,22 +63,22 @@ def sentences(text: str | list[str]) -> Markup:
     return Markup("").join(sentences(part) for part in parts[:-1]) + (parts[-1] if parts else "")
 
 
-def on_page_markdown(markdown, page, config, files):
-    language = _content_language(page, config)
+def on_page_markdown(build: Build, markdown, page, config, files):
+    language = _content_language(build, page, config)
     abbreviations = model.glossary(language, _root(config)).get("abbreviations") or {}
     definitions = "\n".join(f"*[{short}]: {long}" for short, long in abbreviations.items())
     return f"{markdown}\n\n{definitions}\n" if definitions else markdown
 
 
-def on_page_content(html, page, config, files):
-    if _state(config, model.page_name(page.file)) in model.SHOWN_IN_ENGLISH:
-        english = config.extra["pp_catalogue"].default
+def on_page_content(build: Build, html, page, config, files):
+    if _state(build, config, model.page_name(page.file)) in model.SHOWN_IN_ENGLISH:
+        english = build.catalogue.default
         return f'<div lang="{english.code}" dir="{english.direction}">{html}</div>'
     return html
 
 
-def on_page_context(context, page, config, nav):
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+def on_page_context(build: Build, context, page, config, nav):
+    catalogue: model.Catalogue = build.catalogue
     language, name = config.theme["language"], model.page_name(page.file)
     if name not in catalogue.pages:
         return context
@@ -122,7 +123,7 @@ def on_page_context(context, page, config, nav):
         "content_dir": english.direction if shown_in_english else catalogue.language(language).direction,
     }
     # Links to pages readers of this language get in English (navigation, previous/next),
-    # as the theme writes them: their titles are marked lang="en" (hooks/theme.py).
+    # as the theme writes them: their titles are marked lang="en" (sitekit/build/theme.py).
     context["pp_english_links"] = sorted(
         normalize_url(other.url, page=page)
         for other in (nav.pages if nav else [])
@@ -142,22 +143,21 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-@event_priority(-200)  # once every language is built (after mkdocs-static-i18n, -100)
-def on_post_build(config):
+def on_post_build(build: Build, config):
     """The language suggestion's words, one shared file (assets/site.js fetches it only to
     show a suggestion): which languages a page is offered in, and where, each page already
     says (its hreflang alternates and language switcher)."""
-    if model.nested_language_build(config):
+    if build.nested(config):
         return
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    catalogue: model.Catalogue = build.catalogue
     words = {lang.code: _suggestion(lang, catalogue) for lang in catalogue.languages if catalogue.published(lang.code)}
     target = Path(config.site_dir, SUGGESTIONS)
     target.write_text(json.dumps(words, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
-def on_post_page(output, page, config):
+def on_post_page(build: Build, output, page, config):
     """Material sets the direction on <body>; screen readers and print want it on <html> too."""
-    return model.with_direction(output, config.extra["pp_catalogue"].language(config.theme["language"]))
+    return model.with_direction(output, build.catalogue.language(config.theme["language"]))
 
 
 def _suggestion(lang: model.Language, catalogue: model.Catalogue) -> dict[str, str]:
@@ -189,10 +189,10 @@ def _root(config) -> Path:
     return Path(config.config_file_path).parent
 
 
-def _state(config, name: str) -> str:
-    return config.extra["pp_catalogue"].state(config.theme["language"], name)
+def _state(build: Build, config, name: str) -> str:
+    return build.catalogue.state(config.theme["language"], name)
 
 
-def _content_language(page, config) -> str:
+def _content_language(build: Build, page, config) -> str:
     """The language the page's text is in: English for a fallback or a stub."""
-    return config.extra["pp_catalogue"].content_language(config.theme["language"], model.page_name(page.file))
+    return build.catalogue.content_language(config.theme["language"], model.page_name(page.file))

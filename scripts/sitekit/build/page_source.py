@@ -19,15 +19,17 @@ from pathlib import Path
 import yaml
 from babel.dates import format_date
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority, get_plugin_logger
+
 from sitekit import disk, gate, model, sanitizer
+from sitekit.build import logger
+from sitekit.build.state import Build
 
-log = get_plugin_logger(__name__)
+log = logger(__name__)
 
 
-def on_env(env, config, files):
+def on_env(build: Build, env, config, files):
     language = config.theme["language"]
-    pattern = config.extra["pp_catalogue"].strings(language)["date_format"]  # checked: model.string_faults
+    pattern = build.catalogue.strings(language)["date_format"]  # checked: model.string_faults
     env.filters["long_date"] = lambda value: _long_date(value, language, pattern)
     return env
 
@@ -39,7 +41,7 @@ ENGINE_MESSAGE = (
 )
 
 
-def on_config(config):
+def on_config(build: Build, config):
     """The build stops at once, before it writes anything, unless ProperDocs runs it (the
     `mkdocs` command loads MkDocs 1.6.1, which the plugins require installed, and mixes it
     with ProperDocs' modules: see the README's Dependencies). A link to a folder in docs/
@@ -57,23 +59,22 @@ def on_config(config):
     return config
 
 
-def on_build_error(error):
+def on_build_error(build: Build, error):
     """A full or read-only disk is named as such (MkDocs says "Error building page", or only a traceback)."""
     problem = disk.build_problem(error)
     if problem:
         log.error(problem)
 
 
-@event_priority(100)  # before mkdocs-static-i18n sorts the files into languages (and raises on some)
-def on_files(files, config):
+def on_files(build: Build, files, config):
     """Files the build must not publish are refused and left out, in every language's build.
     The first language's build reports every problem of every page of every language, once
     (strict mode stops the build at the end of the first language with errors, so each
     language's own build would name only the first language's)."""
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
-    checker = gate.Gate.for_build(config)
+    catalogue: model.Catalogue = build.catalogue
+    checker = build.gate
     problems = checker.layout_problems()
-    if config.theme["language"] == catalogue.default.code and not model.nested_language_build(config):
+    if config.theme["language"] == catalogue.default.code and not build.nested(config):
         strings = [problem for lang in catalogue.languages for problem in model.strings_problems(lang.code, catalogue.root)]
         for problem in problems + strings:
             log.error(problem.format(catalogue.root))
@@ -100,9 +101,9 @@ def _page_problems(checker: gate.Gate, catalogue: model.Catalogue, refused: set[
     return found
 
 
-def on_page_read_source(page, config):
+def on_page_read_source(build: Build, page, config):
     """Hand MkDocs only what it can read without a traceback (on_files has logged the gate's verdict)."""
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    catalogue: model.Catalogue = build.catalogue
     root, language = catalogue.root, config.theme["language"]
     path, name = Path(page.file.abs_src_path), model.page_name(page.file)
     english = model.page_file(catalogue.default.code, name, root)
@@ -124,7 +125,7 @@ def on_page_read_source(page, config):
         # A stub made by `docs.py new-language`: readers get the English page until it is
         # translated, whatever else its file holds (decided from the gate's reading, first).
         return _english_text(english)
-    if any(problem.rule == "html" for problem in gate.Gate.for_build(config).check_file(path)):
+    if any(problem.rule == "html" for problem in build.gate.check_file(path)):
         return html.escape(_without_front_matter(text))  # shown as text, never run, until fixed
     if not _mkdocs_can_read(text):
         return _without_front_matter(text)
@@ -138,8 +139,7 @@ def on_page_read_source(page, config):
     return text
 
 
-@event_priority(100)  # before the hooks that add the site's own markup (hooks/clinic.py, permalinks.py, l10n.py)
-def on_page_content(html, page, config, files):
+def on_page_content(build: Build, html, page, config, files):
     """Readers get the sanitizer's output (sitekit/sanitizer.py): the HTML the publishing gate
     read, never the Markdown's rendering as such."""
     return sanitizer.sanitize(html)

@@ -11,6 +11,7 @@ import html
 import re
 
 from sitekit import model
+from sitekit.build.state import Build
 
 PERMALINK = re.compile(
     r'(?P<open><h(?P<level>[1-6]) id="(?P<id>[^"]+)"[^>]*>)(?P<text>.*?)'
@@ -20,8 +21,8 @@ PERMALINK = re.compile(
 TAG = re.compile(r"<[^>]+>")
 
 
-def on_page_content(content, page, config, files):
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+def on_page_content(build: Build, content, page, config, files):
+    catalogue: model.Catalogue = build.catalogue
     name = model.page_name(page.file)
     language = catalogue.content_language(config.theme["language"], name)
     template = catalogue.strings(language)["section_link"]

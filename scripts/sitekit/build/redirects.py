@@ -22,32 +22,31 @@ import posixpath
 import re
 from pathlib import Path
 
-from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs_redirects.plugin import get_html_path
-from sitekit import model, urls
-from sitekit.gate import Gate
 
-log = get_plugin_logger(__name__)
+from sitekit import model, urls
+from sitekit.build import logger
+from sitekit.build.state import Build
+
+log = logger(__name__)
 INLINE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
 HTML_LANG = re.compile(r'<html lang="[^"]*">')
 
 
-@event_priority(-150)  # after mkdocs-static-i18n (-100) has set this build's language
-def on_config(config):
+def on_config(build: Build, config):
     plugin = config.plugins.get("redirects")
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    catalogue: model.Catalogue = build.catalogue
     if plugin is not None and config.theme["language"] == catalogue.default.code:
-        for problem in urls.redirect_problems(plugin.config["redirect_maps"], Gate.for_build(config)):
+        for problem in urls.redirect_problems(plugin.config["redirect_maps"], build.gate):
             log.error(problem.format(catalogue.root))
     return config
 
 
-@event_priority(-150)  # after mkdocs-static-i18n (-100) has placed this language's files
-def on_files(files, config):
+def on_files(build: Build, files, config):
     plugin = config.plugins.get("redirects")
     if plugin is None:
         return files
-    catalogue: model.Catalogue = config.extra["pp_catalogue"]
+    catalogue: model.Catalogue = build.catalogue
     prefix = catalogue.language_url(config.theme["language"])
     maps = {old: new for old, new in plugin.config["redirect_maps"].items() if old not in catalogue.pages}
     plugin.redirects = {prefix + old: new for old, new in maps.items()}
@@ -55,8 +54,7 @@ def on_files(files, config):
     return files
 
 
-@event_priority(-50)  # after the plugin (0) wrote this language's redirect pages
-def on_post_build(config):
+def on_post_build(build: Build, config):
     plugin = config.plugins.get("redirects")
     if plugin is None:
         return
@@ -66,6 +64,6 @@ def on_post_build(config):
         if path.exists():
             script = posixpath.relpath(urls.REDIRECT_SCRIPT, posixpath.dirname(page))
             html = INLINE_SCRIPT.sub(f'<script src="{script}"></script>', path.read_text(encoding="utf-8"))
-            language = config.extra["pp_catalogue"].language(config.theme["language"])  # the plugin writes lang="en" everywhere
+            language = build.catalogue.language(config.theme["language"])  # the plugin writes lang="en" everywhere
             html = HTML_LANG.sub(f'<html lang="{language.code}" dir="{language.direction}">', html, count=1)
             path.write_text(html, encoding="utf-8")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import segno
 from markupsafe import Markup
 
+from sitekit.build.state import Build
 
-def on_page_context(context, page, config, nav):
+
+def on_page_context(build: Build, context, page, config, nav):
     url = (config.site_url or "/") + page.url
     context["pp_share"] = {"url": url, "qr": qr_svg(url)}
     return context

@@ -1,0 +1,130 @@
+"""The build has one owner (issue 28): the `painpump` plugin (sitekit/build/plugin.py) runs
+every step of sitekit/build in its written order, only that package knows MkDocs, and a
+page is read and rendered once for as long as its text stays the same."""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import inspect
+import stat
+from pathlib import Path
+
+from conftest import FIXTURES, REPO
+from sitekit import model, structure, theme
+from sitekit.build import language_outputs, plugin
+from sitekit.build.state import Build
+
+SITEKIT = REPO / "scripts" / "sitekit"
+BUILD = SITEKIT / "build"
+NOT_STEPS = {"__init__", "plugin", "state", "config"}  # the plugin, its state, and the config reader
+
+
+def test_mkdocs_yml_has_no_hooks_and_lists_the_plugin_last():
+    config = model.load_mkdocs_config(REPO)
+    assert "hooks" not in config
+    names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in config["plugins"]]
+    assert names[-1] == "painpump"  # its steps run after the other plugins' at the same priority
+    (entry,) = [e for e in importlib.metadata.entry_points(group="mkdocs.plugins") if e.name == "painpump"]
+    assert entry.load() is plugin.SiteBuild
+
+
+def unlisted_steps(modules: dict[str, object], listed: list[object]) -> list[str]:
+    """Functions of the step modules that look like a step (`on_…`) but the plugin never runs."""
+    return sorted(
+        f"{name}.{function}"
+        for name, module in modules.items()
+        for function, value in vars(module).items()
+        if function.startswith("on_") and inspect.isfunction(value) and value not in listed
+    )
+
+
+def step_modules() -> dict[str, object]:
+    import importlib
+
+    return {path.stem: importlib.import_module(f"sitekit.build.{path.stem}") for path in BUILD.glob("*.py") if path.stem not in NOT_STEPS}
+
+
+def test_every_step_of_the_build_package_is_in_the_plugins_written_order():
+    assert unlisted_steps(step_modules(), plugin.listed_steps()) == []
+    modules = {step.__module__ for step in plugin.listed_steps()}
+    assert modules == {f"sitekit.build.{name}" for name in step_modules()}  # no module left without a step
+
+
+def test_a_step_the_plugin_does_not_run_is_found():
+    class Module:
+        def on_page_content(build, html, page, config, files):
+            return html
+
+    module = type("M", (), {"on_page_content": Module.on_page_content})
+    assert unlisted_steps({"forgotten": module}, plugin.listed_steps()) == ["forgotten.on_page_content"]
+
+
+def mkdocs_imports(source: str) -> list[int]:
+    """Lines of `source` importing MkDocs, ProperDocs or a MkDocs plugin's module."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        if any(name.split(".")[0] in {"mkdocs", "properdocs", "mkdocs_static_i18n", "mkdocs_redirects"} for name in names):
+            found.append(node.lineno)
+    return found
+
+
+def test_only_the_build_package_knows_mkdocs():
+    outside = {
+        path.relative_to(SITEKIT).as_posix(): lines
+        for path in SITEKIT.glob("*.py")
+        if (lines := mkdocs_imports(path.read_text(encoding="utf-8")))
+    }
+    # The package's own __init__ installs ProperDocs' answer to `mkdocs.*` imports, so every
+    # tool reads mkdocs.yml with the build's code; nothing else outside sitekit/build imports it.
+    assert outside == {"__init__.py": [8]}
+    assert mkdocs_imports("import os\nfrom mkdocs.plugins import BasePlugin\n") == [2]
+
+
+def test_a_page_is_parsed_once_and_each_caller_gets_its_own_copy(tmp_path):
+    path = tmp_path / "page.md"
+    text = "---\ntitle: One\nreview:\n  by: x\n---\n# One {#one}\n"
+    first = model.parse_page(path, text)
+    first.meta["review"]["by"] = "changed by a caller"
+    again = model.parse_page(path, text)
+    assert again.meta == {"title": "One", "review": {"by": "x"}}
+    assert model.parse_page(path, text.replace("One", "Two")).meta["title"] == "Two"  # new text, read again
+
+
+def test_a_body_is_rendered_once_while_its_text_stays_the_same():
+    renderer = structure.Renderer.for_project(REPO)
+    body = "# Title {#title}\n\nA paragraph.\n"
+    assert renderer.read(body) is renderer.read(body)
+    assert renderer.read(body + "\nMore.\n") is not renderer.read(body)
+
+
+def test_jieba_keeps_its_cache_in_the_projects_own_folder(tmp_path, monkeypatch):
+    import jieba
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(jieba.dt, "tmp_dir", None)
+    language_outputs.on_config(Build(), config=None)
+    folder = Path(jieba.dt.tmp_dir)
+    assert folder == tmp_path / "painpump-site" / "jieba"  # never the shared temporary folder
+    assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0  # the user's alone
+
+
+def theme_dirs_for(overrides: Path) -> list[Path]:
+    from mkdocs.theme import Theme
+
+    return [Path(d) for d in Theme(name=model.load_mkdocs_config(REPO)["theme"]["name"], custom_dir=str(overrides)).dirs]
+
+
+def test_the_theme_check_is_skipped_only_after_it_found_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    case = FIXTURES / "theme_stale_names"
+    dirs = theme_dirs_for(case / "overrides")
+    for _ in range(2):  # problems are found every time: never remembered as checked
+        assert theme.problems_once(case / "overrides", dirs, REPO / "docs", code=case / "build")
+    dirs = theme_dirs_for(REPO / "overrides")
+    assert theme.problems_once(REPO / "overrides", dirs, REPO / "docs") == []
+    assert len(list((tmp_path / "painpump-site" / "theme-check").iterdir())) == 1
+    assert theme.problems_once(REPO / "overrides", dirs, REPO / "docs") == []
