@@ -58,7 +58,9 @@ def language_written(build: Build, config):
             build.handouts["maker"] = handout.Maker(job)
     build.handouts["built"].add(config.theme["language"])
     maker: handout.Maker | None = build.handouts.get("maker")
-    ready = [made for made in handout.handouts(catalogue) if set(made.codes) <= build.handouts["built"]] if maker else []
+    if maker is None:
+        return  # under serve: made on request
+    ready = [made for made in handout.handouts(catalogue) if set(made.codes) <= build.handouts["built"]]
     for made in sorted(ready, key=lambda made: made.partner is None):  # the longer, bilingual ones first
         maker.submit(made)
 

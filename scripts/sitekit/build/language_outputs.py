@@ -122,7 +122,7 @@ def _translator(config):
         saved = config.theme["language"]
         config.theme["language"] = language
         try:
-            return template.make_module({"config": config}).t
+            return vars(template.make_module({"config": config}))["t"]  # the macro the module exports
         finally:
             config.theme["language"] = saved
 
@@ -138,7 +138,7 @@ def _search_config(translate, language: str) -> dict:
 
 def _sitemap_entries(catalogue: model.Catalogue, site_url: str, language: str | None = None) -> list[dict]:
     """One entry per readable page and language (or only `language`), each listing the page's real translations."""
-    entries = []
+    entries: list[dict] = []
     for name in catalogue.pages:
         readable = catalogue.readable(name)
         if language is not None and language not in {lang.code for lang in readable}:

@@ -76,7 +76,7 @@ def listed_steps() -> list[Step]:
     return found
 
 
-class SiteBuild(BasePlugin):  # type: ignore[type-arg]
+class SiteBuild(BasePlugin):
     """The site's build: its state, and its steps in their order."""
 
     def __init__(self) -> None:
