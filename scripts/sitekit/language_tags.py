@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 
 import material
-from mkdocs_static_i18n.config import RE_LOCALE
+
+from sitekit.build.config import I18N_LOCALE
 
 SHAPE = re.compile(r"([a-z]{2,3})(?:-([A-Z][a-z]{3}))?(?:-([A-Z]{2}|\d{3}))?")
 THEME_LANGUAGES = Path(material.__file__).parent / "templates" / "partials" / "languages"
@@ -33,7 +34,7 @@ def language_tag(given: str) -> str | None:
 
 def plugin_refusal(tag: str) -> str | None:
     """Why mkdocs-static-i18n cannot build `tag` as a language (None: it can)."""
-    if RE_LOCALE.match(tag):
+    if I18N_LOCALE.match(tag):
         return None
     language, *rest = tag.split("-")
     if len(language) == 3:

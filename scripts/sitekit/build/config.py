@@ -1,5 +1,6 @@
-"""mkdocs.yml as MkDocs itself reads it, for the tools that must read pages as the build
-does (sitekit/structure.py: the Markdown extensions, with MkDocs' built-in ones)."""
+"""What the tools must know of the build's engine and plugins, read from them: mkdocs.yml as
+MkDocs itself reads it (sitekit/structure.py: the Markdown extensions, with MkDocs' built-in
+ones), and the locales mkdocs-static-i18n can build (sitekit/language_tags.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
+from mkdocs_static_i18n.config import RE_LOCALE as I18N_LOCALE  # noqa: F401 - the plugin's own pattern, for language_tags
 
 
 class ConfigUnreadable(ValueError):
