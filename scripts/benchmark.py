@@ -16,8 +16,10 @@ Parts (all by default; pick some with --only weight,search,...):
               queries that found nothing at all
   lighthouse  Lighthouse mobile scores (performance, accessibility, best practices,
               SEO), each language's home page, on both hosts, with the audits not passed
-  build       median time of strict builds of the whole site and of English only, and the
-              output gate's CPU time over the built site (its share of the build)
+  build       median time of strict builds of the whole site and of English only, the
+              output gate's CPU time over the built site (its share of the build), and
+              how often one whole build reads its pages: calls for a page's reading and
+              the parses they cost, YAML documents loaded, Markdown renderings
   scaling     synthetic sites (many languages × pages) made from the project: time per
               page-language as the site grows
   handouts    the PDF handouts: their sizes and sheets, and the whole build's time
@@ -798,6 +800,7 @@ def measure_build(workdir: Path, runs: int, catalogue: model.Catalogue) -> dict[
     full_cpu, english_cpu = median([t.cpu for t in full_times]), median([t.cpu for t in english_times])
     gate_cpu = measure_output_gate(workdir / "site-full", full, catalogue, runs)
     return {
+        "reads": count_reads(full, workdir / "site-reads"),
         "output_gate_cpu_s": gate_cpu,
         "output_gate_share": gate_cpu / (full_cpu - gate_cpu),
         "languages": count,
@@ -809,6 +812,49 @@ def measure_build(workdir: Path, runs: int, catalogue: model.Catalogue) -> dict[
         "ratio": full_cpu / (count * english_cpu),
         "runs": [{"full": asdict(f), "english": asdict(e)} for f, e in zip(full_times, english_times, strict=True)],
     }
+
+
+READS_PROBE = "--probe-reads"  # this script, run again as the build's process: see count_reads
+
+
+def count_reads(project: Path, site: Path) -> dict[str, int]:
+    """How often one strict build of `project` reads its pages: `model.parse_page` calls and
+    the parses they cost (a file's text is parsed once while it stays the same), YAML
+    documents loaded (front matter, l10n files, mkdocs.yml, by anyone), Markdown renderings
+    (the gate's and MkDocs'). Counted in a process of its own, running the build in-process."""
+    result = subprocess.run(
+        [sys.executable, __file__, READS_PROBE, str(project), str(site)], capture_output=True, text=True, cwd=project, check=False
+    )
+    if result.returncode != 0:
+        raise SetupError(f"the counted build failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def probe_reads(project: Path, site: Path) -> dict[str, int]:
+    """count_reads' other half: the build, in this process, its readers wrapped and counted."""
+    import markdown
+    from properdocs.commands.build import build
+    from properdocs.config import load_config
+
+    counts = dict.fromkeys(["page_readings", "page_parses", "yaml_loads", "markdown_renders"], 0)
+
+    def counted(owner: Any, name: str, key: str) -> None:
+        original = getattr(owner, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counts[key] += 1
+            return original(*args, **kwargs)
+
+        setattr(owner, name, wrapper)
+
+    counted(model, "parse_page", "page_readings")
+    counted(model, "_parse_page", "page_parses")
+    counted(yaml, "load", "yaml_loads")  # safe_load goes through load
+    counted(markdown.Markdown, "convert", "markdown_renders")
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    return counts
 
 
 def measure_output_gate(site: Path, project: Path, catalogue: model.Catalogue, runs: int) -> float:
@@ -861,6 +907,12 @@ def print_build(result: dict[str, Any]) -> None:
     if "output_gate_cpu_s" in result:
         print(
             f"output gate: {result['output_gate_cpu_s']:.2f} s CPU, {100 * result['output_gate_share']:.1f} % more than the build without it"
+        )
+    if "reads" in result:
+        reads = result["reads"]
+        print(
+            f"one build's readings of {count * pages} page files: {reads['page_readings']} asked for, {reads['page_parses']} parsed; "
+            f"{reads['yaml_loads']} YAML documents loaded, {reads['markdown_renders']} Markdown renderings"
         )
 
 
@@ -1435,6 +1487,10 @@ def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [READS_PROBE]:  # count_reads' child process: the counted build
+        print(json.dumps(probe_reads(Path(argv[1]), Path(argv[2]))))
+        return 0
     args = parse_args(argv)
     figures: dict[str, Any] = {}
     try:
