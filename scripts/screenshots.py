@@ -18,6 +18,12 @@ With --search, one picture per language of the open search with its results inst
 (screenshots/<lang>/search.png, the phone's screen): the language's first query of
 tests/search_queries.yml, or the text given with --query.
 
+With --update-references, the visual regression test's reference pictures instead
+(sitekit/visual.py: each language's home, trial and contact page at phone width at 100 %
+and 200 % text, each handout's cover) are rendered from the build and written into
+tests/visual/: run it only after looking at the new pictures the failing test wrote
+(its message names them).
+
 The table lists each picture with the root font size the page computed (px): the text200
 view's is twice the phone's.
 
@@ -36,7 +42,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitekit import browser, clinic, model, project, search, tables
+from sitekit import browser, clinic, model, project, search, tables, visual
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 QUERIES = ROOT / "tests" / "search_queries.yml"
@@ -235,6 +241,11 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--all-views", action="store_true", help="every view: phone, desktop, text200 and print")
     main.add_argument("--sheet", action="store_true", help="also write a contact sheet per view (sheet-<view>.png)")
     main.add_argument("--example-clinic", action="store_true", help="build with real-looking clinic details, not placeholders")
+    main.add_argument(
+        "--update-references",
+        action="store_true",
+        help="write the visual regression test's reference pictures (tests/visual/) from this build, after a person looked at the new ones",
+    )
     return main
 
 
@@ -250,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         return usage_error(str(err))
     if args.site and not (args.site / "index.html").is_file():
         return usage_error(f"--site {args.site}: no index.html there; give the folder a build wrote (e.g. site/)")
+    if args.update_references and (args.example_clinic or args.search or args.lang or args.page or args.view or args.all_views):
+        return usage_error("--update-references renders its own set of pictures: leave out the other options but --site")
     if args.site and args.example_clinic:
         return usage_error("--example-clinic builds the site itself: leave out --site")
     if not Path(browser.CHROMIUM).exists():
@@ -276,6 +289,15 @@ def main(argv: list[str] | None = None) -> int:
                 print("the build failed: fix the problems above, then run this again", file=sys.stderr)
                 return 1
         started = time.monotonic()
+        if args.update_references:
+            with browser.chromium() as chromium:
+                pictures = visual.render(server.directory, server.origin, chromium, model.Catalogue.load(ROOT))
+            written = visual.update(pictures)
+            size = sum(path.stat().st_size for path in written)
+            print(
+                f"{len(written)} reference picture(s), {size / 1024:.0f} KiB, in {visual.REFERENCES} ({time.monotonic() - started:.1f} s)"
+            )
+            return 0
         if args.search:
             queries = search_queries([code for code in codes if not args.lang or code in args.lang], args.query)
             catalogue = model.Catalogue.load(ROOT)
