@@ -81,6 +81,7 @@ def test_usage_errors_exit_2_with_a_clear_message(tmp_path, capsys):
         (["--page", "nosuch"], "no page 'nosuch': pages are"),
         (["--site", str(tmp_path)], "no index.html there"),
         (["--site", str(built), "--example-clinic"], "--example-clinic builds the site itself: leave out --site"),
+        (["--update-references", "--lang", "es"], "--update-references renders its own set of pictures"),
     ]:
         assert screenshots.main(args) == 2, args
         assert message in capsys.readouterr().err
