@@ -25,7 +25,15 @@ Parts (all by default; pick some with --only weight,search,...):
   handouts    the PDF handouts: their sizes and sheets, and the whole build's time
               without them, with every handout made afresh (an empty cache: by worker
               processes during the build, and by the build's process at its end) and
-              with every handout unchanged (taken from the cache)
+              with every handout unchanged (taken from the cache); per handout, the CPU
+              time WeasyPrint takes to print it (its build cost, per language)
+  engines     the PDF engine, chosen by measuring: the same handout documents (a
+              right-to-left guide, a bilingual one; real-looking clinic details)
+              printed by WeasyPrint (the build's engine) and by Chromium's own printing
+              (Playwright's page.pdf, tagged, with an outline): sheets, size, time,
+              tagged PDF (pdfinfo), outline, contents with page numbers, running heads,
+              right-to-left runs with digits (address, phones, web address) in the
+              order the browser shows them (pdftotext)
 
 The site is built once and served on one address by two hosts in turn: the production
 nginx configuration (the build's precompressed Brotli and gzip files), and a gzip-only
@@ -78,12 +86,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from sitekit import browser, handout, model, nginx, offline, output_gate, search, serving, tables
+from sitekit import browser, clinic, handout, model, nginx, offline, output_gate, search, serving, tables
 from sitekit.project import copy_project, strict_build
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 
-PARTS = ("weight", "search", "lighthouse", "build", "scaling", "handouts")
+PARTS = ("weight", "search", "lighthouse", "build", "scaling", "handouts", "engines")
 FIRST_VISIT_BUDGET = 30 * 1024  # bytes over gzip (what a gzip-only host sends), every page × language
 BUILD_RATIO_BUDGET = 1.2  # full build / (languages × English-only build)
 SCALING_TOLERANCE = 1.25  # time per page-language, largest site / smallest site
@@ -950,6 +958,7 @@ def measure_handouts(workdir: Path, runs: int, catalogue: model.Catalogue) -> di
     for made in handout.handouts(catalogue):
         path = site / made.path(catalogue)
         files.append({"file": made.path(catalogue), "bytes": path.stat().st_size, "sheets": len(PdfReader(path).pages)})
+    measure_print_cost(files, site, with_them, catalogue)
     cpu = {kind: median([t.cpu for t in found]) for kind, found in times.items()}
     wall = {kind: median([t.wall for t in found]) for kind, found in times.items()}
     return {
@@ -965,6 +974,21 @@ def measure_handouts(workdir: Path, runs: int, catalogue: model.Catalogue) -> di
     }
 
 
+def measure_print_cost(files: list[dict[str, Any]], site: Path, project: Path, catalogue: model.Catalogue) -> None:
+    """Each handout's `cpu_s`: the CPU seconds WeasyPrint takes to print it again from the
+    built site, in this process (the stylesheets parsed once for all, as a build's worker does)."""
+    from mkdocs.theme import Theme  # after sitekit, which makes `mkdocs` ProperDocs
+
+    template = Theme(name="material", custom_dir=str(project / "overrides")).get_env().get_template(handout.TEMPLATE)
+    site_url = str(model.load_mkdocs_config(project).get("site_url") or "")
+    styles = handout.Styles(site, site_url)
+    for entry, made in zip(files, handout.handouts(catalogue), strict=True):
+        doc = handout.document(made, site, site_url, catalogue, template)
+        started = time.process_time()
+        handout.render(doc, site, site_url, styles)
+        entry["cpu_s"] = time.process_time() - started
+
+
 def print_handouts(result: dict[str, Any]) -> None:
     heading(f"PDF handouts (median of {len(result['runs']['without'])} whole strict builds each; load at the end {result['load'][0]:.1f})")
     rows = [
@@ -978,7 +1002,171 @@ def print_handouts(result: dict[str, Any]) -> None:
         for kind, label in HANDOUT_BUILDS.items()
     ]
     print(table(["build", "CPU s", "CPU × without", "wall s", "wall × without"], rows))
-    print(table(["handout", "KiB", "sheets"], [[f["file"], kib(f["bytes"]), str(f["sheets"])] for f in result["files"]]))
+    print(
+        table(
+            ["handout", "KiB", "sheets", "print CPU s"],
+            [[f["file"], kib(f["bytes"]), str(f["sheets"]), f"{f['cpu_s']:.2f}" if "cpu_s" in f else "—"] for f in result["files"]],
+        )
+    )
+
+
+# --- part: engines ------------------------------------------------------------------------
+
+BIDI_CONTROLS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def engine_handouts(catalogue: model.Catalogue) -> list[handout.Handout]:
+    """The guides the engines are compared on: a right-to-left language's own guide and a
+    left-to-right language's bilingual one (the longest kinds of document)."""
+    made = handout.handouts(catalogue)
+    rtl = next((h for h in made if h.partner is None and h.language.direction == "rtl"), None)
+    bilingual = next((h for h in made if h.partner is not None and h.language.direction == "ltr"), None)
+    return [h for h in (rtl, bilingual) if h is not None]
+
+
+def pdf_text(path: Path, first: int | None = None, last: int | None = None, height_pt: int | None = None) -> str:
+    crop = ["-f", str(first)] if first else []
+    crop += ["-l", str(last)] if last else []
+    crop += ["-x", "0", "-y", "0", "-W", "1000", "-H", str(height_pt)] if height_pt else []
+    return subprocess.run(["pdftotext", *crop, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def isolated_runs(html: str) -> list[str]:
+    """What a browser shows as one left-to-right unit with digits (a <bdi>, an inline element
+    with dir="ltr": addresses, phone numbers, web addresses), without spaces."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    runs = [node.get_text() for node in soup.find_all(["bdi", *handout._INLINE]) if node.name == "bdi" or node.get("dir") == "ltr"]
+    flat = (re.sub(r"\s+", "", BIDI_CONTROLS.sub("", run)) for run in runs)
+    return [run for run in flat if re.search(r"\d", run)]
+
+
+def judge_pdf(path: Path, doc: handout.Document, strings: dict[str, str]) -> dict[str, Any]:
+    """What a reader's tools find in a handout: sheets, tags, outline, the contents' page
+    numbers, running heads, and right-to-left runs in their order."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    cover = BIDI_CONTROLS.sub("", pdf_text(path, 1, 1))
+    numbered = len(re.findall(r"·\s*\d+|\d+\s*·", cover))
+    call = re.sub(r"\s+", "", strings["call_clinic"])
+    heads = sum(call in re.sub(r"\s+", "", pdf_text(path, n, n, height_pt=70)) for n in range(2, len(reader.pages) + 1))
+    text = re.sub(r"\s+", "", BIDI_CONTROLS.sub("", pdf_text(path)))
+    runs = isolated_runs(doc.html)
+    return {
+        "sheets": len(reader.pages),
+        "bytes": path.stat().st_size,
+        "tagged": bool(re.search(r"^Tagged:\s+yes", info, re.M)),
+        "outline": len(reader.outline),
+        "contents_numbered": numbered,
+        "contents_pages": len(doc.pages),
+        "running_heads": heads,
+        "runs_in_order": sum(run in text for run in runs),
+        "runs": len(runs),
+    }
+
+
+def print_with_chromium(chromium: Any, doc: handout.Document, site: Path, origin: str, target: Path) -> float:
+    """The handout's document printed by Chromium (Playwright's page.pdf: A4, the page's
+    own @page size, backgrounds, tagged, with an outline); returns the wall seconds."""
+    html = doc.html.replace("</head>", "".join(f'<link rel="stylesheet" href="{url}">' for url in doc.stylesheets) + "</head>", 1)
+    page_file = site / "_engines" / f"{target.stem}.html"
+    page_file.parent.mkdir(parents=True, exist_ok=True)
+    page_file.write_text(html, encoding="utf-8")
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(f"{origin}_engines/{page_file.name}", wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.pdf(path=str(target), format="A4", print_background=True, prefer_css_page_size=True, tagged=True, outline=True)
+        return time.perf_counter() - started
+    finally:
+        context.close()
+
+
+def measure_engines(workdir: Path, runs: int) -> dict[str, Any]:
+    """The same documents (real-looking clinic details: sitekit.clinic.EXAMPLE) printed by
+    WeasyPrint and by Chromium, each `runs` times (median time), judged alike."""
+    from mkdocs.theme import Theme  # after sitekit, which makes `mkdocs` ProperDocs
+
+    project = copy_project(workdir / "engines-project", ROOT)
+    config = project / "mkdocs.yml"
+    config.write_text(clinic.with_example(config.read_text(encoding="utf-8")), encoding="utf-8")
+    catalogue = model.Catalogue.load(project)
+    template = Theme(name="material", custom_dir=str(project / "overrides")).get_env().get_template(handout.TEMPLATE)
+    rows = []
+    with browser.local_server(workdir / "engines-site") as server, browser.chromium() as chromium:
+        built = browser.build(server.directory, server.origin, project)
+        if built.returncode != 0:
+            raise SetupError(f"the build for the engines part failed:\n{built.stdout}{built.stderr}")
+        for made in engine_handouts(catalogue):
+            doc = handout.document(made, server.directory, server.origin, catalogue, template)
+            name = "-".join(made.codes)
+            strings = catalogue.strings(made.language.code)
+            weasy, weasy_cpu, chrome = [], [], []
+            for _ in range(runs):
+                started, cpu = time.perf_counter(), time.process_time()
+                pdf, _, _ = handout.render(doc, server.directory, server.origin)
+                weasy.append(time.perf_counter() - started)
+                weasy_cpu.append(time.process_time() - cpu)
+                (workdir / f"weasyprint-{name}.pdf").write_bytes(pdf)
+                chrome.append(print_with_chromium(chromium, doc, server.directory, server.origin, workdir / f"chromium-{name}.pdf"))
+            rows.append(
+                {
+                    "engine": "WeasyPrint",
+                    "handout": name,
+                    "seconds": median(weasy),
+                    "cpu_s": median(weasy_cpu),
+                    **judge_pdf(workdir / f"weasyprint-{name}.pdf", doc, strings),
+                }
+            )
+            rows.append(
+                {
+                    "engine": "Chromium",
+                    "handout": name,
+                    "seconds": median(chrome),
+                    "cpu_s": None,
+                    **judge_pdf(workdir / f"chromium-{name}.pdf", doc, strings),
+                }
+            )
+    return {"runs": runs, "rows": rows}
+
+
+def print_engines(result: dict[str, Any]) -> None:
+    heading(f"PDF engines on the same documents (median of {result['runs']} prints; Chromium's CPU is in its own processes: wall only)")
+    rows = [
+        [
+            row["engine"],
+            row["handout"],
+            str(row["sheets"]),
+            kib(row["bytes"]),
+            f"{row['seconds']:.2f}",
+            "—" if row["cpu_s"] is None else f"{row['cpu_s']:.2f}",
+            "yes" if row["tagged"] else "no",
+            str(row["outline"]),
+            f"{row['contents_numbered']}/{row['contents_pages']}",
+            f"{row['running_heads']}/{row['sheets'] - 1}",
+            f"{row['runs_in_order']}/{row['runs']}",
+        ]
+        for row in result["rows"]
+    ]
+    headers = [
+        "engine",
+        "handout",
+        "sheets",
+        "KiB",
+        "wall s",
+        "CPU s",
+        "tagged",
+        "outline",
+        "contents numbered",
+        "running heads",
+        "RTL runs in order",
+    ]
+    print(table(headers, rows))
 
 
 # --- part: scaling ---------------------------------------------------------------------
@@ -1295,6 +1483,7 @@ PRINTERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "build": print_build,
     "scaling": print_scaling,
     "handouts": print_handouts,
+    "engines": print_engines,
 }
 
 
@@ -1484,6 +1673,8 @@ def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
             done("scaling", measure_scaling(workdir, args.sizes, args.scaling_pages, catalogue))
         if "handouts" in args.parts:
             done("handouts", measure_handouts(workdir, args.runs, catalogue))
+        if "engines" in args.parts:
+            done("engines", measure_engines(workdir, args.runs))
 
 
 def main(argv: list[str] | None = None) -> int:

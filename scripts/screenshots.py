@@ -11,12 +11,21 @@ Debian's Chromium with Debian's Noto fonts (real Chinese and Arabic glyphs). Vie
 
 --sheet also writes one contact sheet per view (screenshots/sheet-phone.png): a row per
 language, a column per page, each the first screen (or first printed sheet), half size.
+--handouts writes instead one contact sheet per PDF handout of the build
+(screenshots/handouts/sheet-es-en.png: every sheet of es/pain-pump-guide-es-en.pdf
+rendered by pdftoppm at HANDOUT_DPI, in rows of six).
 --example-clinic builds with real-looking clinic details (sitekit/clinic.py: EXAMPLE)
 instead of the placeholders, as a clinic's site would show them.
 
 With --search, one picture per language of the open search with its results instead
 (screenshots/<lang>/search.png, the phone's screen): the language's first query of
 tests/search_queries.yml, or the text given with --query.
+
+With --update-references, the visual regression test's reference pictures instead
+(sitekit/visual.py: each language's home, trial and contact page at phone width at 100 %
+and 200 % text, each handout's cover) are rendered from the build and written into
+tests/visual/: run it only after looking at the new pictures the failing test wrote
+(its message names them).
 
 The table lists each picture with the root font size the page computed (px): the text200
 view's is twice the phone's.
@@ -36,7 +45,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitekit import browser, clinic, model, project, search, tables
+from sitekit import browser, clinic, handout, model, project, search, tables, visual
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 QUERIES = ROOT / "tests" / "search_queries.yml"
@@ -50,6 +59,7 @@ TEXT_200 = {"standard": 32, "fixed": 26}  # Chromium's default font sizes, doubl
 ROOT_FONT_SIZE = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
 PRINT_DPI = 72
 SHEET_WIDTH = 240  # px per page in a contact sheet
+HANDOUT_DPI = 40  # a handout's sheets in its contact sheet: enough to read the headings
 
 
 @dataclass
@@ -221,6 +231,34 @@ def contact_sheets(out: Path, shots: list[Shot]) -> list[Path]:
     return written
 
 
+def handout_sheets(site: Path, out: Path, catalogue: model.Catalogue) -> list[Path]:
+    """One contact sheet per handout the build made: its sheets side by side, six a row."""
+    from PIL import Image
+
+    written = []
+    folder = out / "handouts"
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in handout.handouts(catalogue):
+        pdf = site / made.path(catalogue)
+        if not pdf.is_file():
+            continue
+        name = "-".join(made.codes)
+        with tempfile.TemporaryDirectory(prefix="handout-") as scratch:
+            subprocess.run(["pdftoppm", "-r", str(HANDOUT_DPI), "-png", str(pdf), f"{scratch}/{name}"], check=True)
+            sheets = sorted(Path(scratch).glob(f"{name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+            images = [Image.open(path).convert("RGB") for path in sheets]
+        width, height = images[0].size
+        columns = min(6, len(images))
+        rows = (len(images) + columns - 1) // columns
+        sheet = Image.new("RGB", ((width + 8) * columns, (height + 8) * rows), "#888")
+        for index, image in enumerate(images):
+            sheet.paste(image, ((index % columns) * (width + 8), (index // columns) * (height + 8)))
+        path = folder / f"sheet-{name}.png"
+        sheet.save(path)
+        written.append(path)
+    return written
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="scripts/screenshots.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     main.add_argument("--site", type=Path, help="an existing build to photograph (default: build the site now)")
@@ -235,6 +273,12 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--all-views", action="store_true", help="every view: phone, desktop, text200 and print")
     main.add_argument("--sheet", action="store_true", help="also write a contact sheet per view (sheet-<view>.png)")
     main.add_argument("--example-clinic", action="store_true", help="build with real-looking clinic details, not placeholders")
+    main.add_argument("--handouts", action="store_true", help="one contact sheet per PDF handout instead (screenshots/handouts/)")
+    main.add_argument(
+        "--update-references",
+        action="store_true",
+        help="write the visual regression test's reference pictures (tests/visual/) from this build, after a person looked at the new ones",
+    )
     return main
 
 
@@ -250,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         return usage_error(str(err))
     if args.site and not (args.site / "index.html").is_file():
         return usage_error(f"--site {args.site}: no index.html there; give the folder a build wrote (e.g. site/)")
+    if args.update_references and (args.example_clinic or args.search or args.lang or args.page or args.view or args.all_views):
+        return usage_error("--update-references renders its own set of pictures: leave out the other options but --site")
     if args.site and args.example_clinic:
         return usage_error("--example-clinic builds the site itself: leave out --site")
     if not Path(browser.CHROMIUM).exists():
@@ -276,6 +322,23 @@ def main(argv: list[str] | None = None) -> int:
                 print("the build failed: fix the problems above, then run this again", file=sys.stderr)
                 return 1
         started = time.monotonic()
+        if args.handouts:
+            written = handout_sheets(server.directory, args.out, model.Catalogue.load(ROOT))
+            for path in written:
+                print(f"contact sheet: {path}")
+            if not written:
+                print("the build has no handouts (build with HANDOUTS=1)", file=sys.stderr)
+                return 1
+            return 0
+        if args.update_references:
+            with browser.chromium() as chromium:
+                pictures = visual.render(server.directory, server.origin, chromium, model.Catalogue.load(ROOT))
+            written = visual.update(pictures)
+            size = sum(path.stat().st_size for path in written)
+            print(
+                f"{len(written)} reference picture(s), {size / 1024:.0f} KiB, in {visual.REFERENCES} ({time.monotonic() - started:.1f} s)"
+            )
+            return 0
         if args.search:
             queries = search_queries([code for code in codes if not args.lang or code in args.lang], args.query)
             catalogue = model.Catalogue.load(ROOT)

@@ -395,3 +395,32 @@ def test_recall_at_1_and_3_per_language_and_queries_without_results():
     heldout = next(b for name, b in budgets.items() if name.startswith("held-out"))
     assert heldout.met is False and "es 0.25/0.50" in heldout.figure
     assert all(b.met for b in benchmark.recall_budgets({"tuning": [zh], "held-out": [zh]}))
+
+
+def test_the_engine_judge_counts_contents_numbers_running_heads_and_runs_in_order(tmp_path):
+    """The engines part judges a PDF as a reader's tools read it: a cover whose contents
+    have their page numbers and sheets with the running head count; a contents without
+    numbers (what Chromium prints: no target-counter) and sheets without the head do not;
+    a left-to-right run printed out of order is not counted in order."""
+    from sitekit import handout
+    from weasyprint import HTML
+
+    strings = {"call_clinic": "Call the clinic"}
+    head = '<div style="position: running(head)">Call the clinic 555 0100</div>'
+    page = "@page { @top-center { content: element(head) } } @page :first { @top-center { content: none } }"
+    runs = '<p dir="rtl">العنوان: <bdi dir="ltr">12 Main St.</bdi></p>'
+    good = f"<html><head><style>{page}</style></head><body>{head}<ol><li>Title · 2</li></ol>{runs}<p style='break-before: page'>Text</p></body></html>"
+    bad = "<html><body><ol><li>Title</li></ol><p>العنوان: Main St. 12</p><p style='break-before: page'>Text</p></body></html>"
+    doc = handout.Document(handout.Handout(model.Catalogue.load().default), good, ["index.md"], [])
+    for name, html in (("good", good), ("bad", bad)):
+        HTML(string=html).write_pdf(tmp_path / f"{name}.pdf")
+    judged = benchmark.judge_pdf(tmp_path / "good.pdf", doc, strings)
+    assert (judged["sheets"], judged["contents_numbered"], judged["running_heads"], judged["runs_in_order"], judged["runs"]) == (
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
+    judged = benchmark.judge_pdf(tmp_path / "bad.pdf", doc, strings)
+    assert (judged["contents_numbered"], judged["running_heads"], judged["runs_in_order"]) == (0, 0, 0)

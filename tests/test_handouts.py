@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import errno
+import datetime as dt
 import json
 import os
 import re
@@ -27,6 +28,7 @@ import pydyf
 import pytest
 import tinycss2
 import zxingcpp
+from babel.dates import format_date
 from bs4 import BeautifulSoup
 from PIL import Image
 from pypdf import PdfReader
@@ -168,7 +170,10 @@ def test_every_sentence_of_every_page_is_in_the_handout_in_reading_order(site, m
     assert flat.count(letters(strings["page_last_reviewed"], rtl)) >= len(CATALOGUE.pages), "every page's review dates"
     for name in CATALOGUE.pages:  # the notice of every translated page and every page shown in English
         state = CATALOGUE.state(made.language.code, name)
-        notice = {model.SOURCE: None, **dict.fromkeys(model.SHOWN_IN_ENGLISH, "fallback_notice")}.get(state, "translation_statement")
+        reviewed = CATALOGUE.review(made.language.code, name).state == model.REVIEWED
+        notice = {model.SOURCE: None, model.OUTDATED: "notice_outdated", **dict.fromkeys(model.SHOWN_IN_ENGLISH, "fallback_notice")}.get(
+            state, "notice_reviewed" if reviewed else "notice_unreviewed"
+        )
         assert notice is None or letters(strings[notice], rtl) in flat, (name, notice)
 
 
@@ -623,8 +628,9 @@ def test_the_contents_list_every_page_with_the_sheet_it_starts_on(site, made):
     pages = handout.menu_pages(CATALOGUE)
     starts = [reader.get_destination_page_number(destinations[handout.anchor(made.language.code, name)]) + 1 for name in pages]
     cover = BIDI_CONTROLS.sub("", pdf_text(path, first=1, last=1))
-    # "Title · 3", or right to left as extraction may order it, "3 · Title"
-    printed = [int(m[1] or m[2]) for m in re.finditer(r"·\s*(\d+)\s*$|^\s*(\d+)\s*·", cover, re.M)]
+    # "Title · 3", or right to left as extraction may order it, "3 · Title", or (a cover
+    # mostly in Arabic, which pdftotext reads right to left) "عنوان 3 · Title /"
+    printed = [int(m[1] or m[2] or m[3]) for m in re.finditer(r"·\s*(\d+)\s*$|^\s*(\d+)\s*·|\s(\d+)\s*·\s*[^\d\s]", cover, re.M)]
     assert printed == starts, cover
     assert all(1 < start <= len(reader.pages) for start in starts) and starts == sorted(starts)
     rtl = made.language.direction == "rtl"
@@ -734,3 +740,154 @@ def test_a_handout_that_cannot_be_written_names_the_disk(site, tmp_path, monkeyp
     monkeypatch.setattr(handout, "_publish", gone)
     with pytest.raises(FileNotFoundError):
         handout.make(job, english)
+
+
+# --- the cover's version and date, the guide's one "About this translation", the notes page ---
+
+
+def cover_problems(cover: str, lang: str, version: str, date: dt.date, rtl: bool) -> list[str]:
+    """What the cover's text lacks: the language's words for the guide's version with the
+    version itself, and the date written as the language writes dates (its date_format)."""
+    strings = CATALOGUE.strings(lang)
+    written = format_date(date, format=strings["date_format"], locale=lang.replace("-", "_"))
+    wanted = strings["handout_version"].format(version=version, date=written)
+    return [] if in_text(wanted, cover, rtl) else [f"the cover lacks {wanted!r}"]
+
+
+def guide_date(lang: str) -> dt.date:
+    """The latest day the clinic reviewed a page the guide of `lang` holds, read from the pages."""
+    dates = []
+    for name in handout.menu_pages(CATALOGUE):
+        meta = model.read_page(model.page_file(CATALOGUE.content_language(lang, name), name)).meta
+        dates.append(model.review_date(meta, "last_reviewed"))
+    return max(date for date in dates if date is not None)
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_the_cover_has_the_guides_version_and_date_in_its_language(site, made):
+    """Every cover names the version of the English text the guide follows (one for every
+    language's guide) and its date, as the language writes dates."""
+    pages = handout.menu_pages(CATALOGUE)
+    version = handout.guide_version(CATALOGUE, pages)
+    assert re.fullmatch(r"[0-9a-f]{8}", version)
+    assert {handout.guide_version(CATALOGUE, pages) for _ in HANDOUTS} == {version}
+    cover = BIDI_CONTROLS.sub("", pdf_text(site.site / made.path(CATALOGUE), first=1, last=1))
+    lang = made.language.code
+    assert cover_problems(cover, lang, version, guide_date(lang), made.language.direction == "rtl") == []
+
+
+def test_the_cover_check_catches_a_date_not_in_the_guides_language():
+    """The failing case: an English date, or another version, on the Spanish cover."""
+    lang = next(lang for lang in CATALOGUE.languages if lang.direction == "ltr" and lang != CATALOGUE.default).code
+    date = dt.date(2026, 11, 24)
+    strings = CATALOGUE.strings(lang)
+    right = strings["handout_version"].format(version="0123abcd", date=format_date(date, format=strings["date_format"], locale=lang))
+    assert cover_problems(f"cover\n{right}\n", lang, "0123abcd", date, False) == []
+    english = strings["handout_version"].format(version="0123abcd", date=format_date(date, format="long", locale="en"))
+    assert cover_problems(english, lang, "0123abcd", date, False) != []
+    assert cover_problems(right, lang, "ffffffff", date, False) != []
+
+
+def whole_text(path: Path) -> str:
+    return BIDI_CONTROLS.sub("", subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+
+
+def state_sentence(lang: str, name: str) -> str:
+    """What the guide's "About this translation" says of a page's translation, from the project's state."""
+    strings = CATALOGUE.strings(lang)
+    state, review = CATALOGUE.state(lang, name), CATALOGUE.review(lang, name)
+    if state in model.SHOWN_IN_ENGLISH:
+        return strings["fallback_notice"]
+    if state == model.OUTDATED:
+        return strings["notice_outdated"]
+    if review.state == model.REVIEWED:
+        return strings["translation_reviewed"].format(date=format_date(review.record.date, format=strings["date_format"], locale=lang))
+    return strings["notice_unreviewed"]
+
+
+def about_problems(text: str, lang: str, titles: dict[str, str], rtl: bool) -> list[str]:
+    """What is wrong with a translation's "About this translation" in the handout's text:
+    it must be there once, and name every page with what its translation is, in order."""
+    heading = letters(CATALOGUE.strings(lang)["about_translation"], rtl)
+    flat = letters(text, rtl)
+    if flat.count(heading) != 1:
+        return [f"'About this translation' is there {flat.count(heading)} times, not once"]
+    section = text.rsplit(CATALOGUE.strings(lang)["about_translation"], 1)[-1]  # after the heading (all of it if extraction reordered it)
+    problems = []
+    for name, title in titles.items():
+        if not in_text(title, section, rtl) or not in_text(state_sentence(lang, name), section, rtl):
+            problems.append(f"{name}: its title or its state ({state_sentence(lang, name)!r}) is missing")
+    return problems
+
+
+def built_title(site: Path, lang: str, name: str) -> str:
+    page = BeautifulSoup((site / CATALOGUE.url(lang, name) / "index.html").read_text("utf-8"), "html.parser")
+    return page.select_one("article h1").get_text()
+
+
+@pytest.mark.parametrize("made", [h for h in HANDOUTS if h.language != CATALOGUE.default], ids=lambda h: "-".join(h.codes))
+def test_a_translation_has_one_about_this_translation_naming_each_pages_state(site, made):
+    """A translated or bilingual handout has one "About this translation" (not one per
+    page), after the pages: each page's title and whether its translation was checked (and
+    when), is not yet checked, is behind a changed English page, or is printed in English."""
+    lang, rtl = made.language.code, made.language.direction == "rtl"
+    text = whole_text(site.site / made.path(CATALOGUE))
+    titles = {name: built_title(site.site, lang, name) for name in handout.menu_pages(CATALOGUE)}
+    assert about_problems(text, lang, titles, rtl) == []
+
+
+def test_the_about_check_catches_one_section_per_page_and_a_missing_state():
+    """The failing cases: the section repeated on every page, or a page's state left out."""
+    lang = next(lang for lang in CATALOGUE.languages if lang.direction == "ltr" and lang != CATALOGUE.default).code
+    strings = CATALOGUE.strings(lang)
+    pages = handout.menu_pages(CATALOGUE)
+    titles = {name: f"Title {n}" for n, name in enumerate(pages)}
+    lines = [f"{titles[name]}{strings['label_colon']}{state_sentence(lang, name)}" for name in pages]
+    good = "\n".join([strings["about_translation"], *lines])
+    assert about_problems(good, lang, titles, False) == []
+    assert about_problems(good + "\n" + strings["about_translation"], lang, titles, False) != []
+    assert about_problems("\n".join([strings["about_translation"], *lines[1:]]), lang, titles, False) != []
+
+
+NOTES_LABELS = (
+    "handout_notes",
+    "handout_notes_questions",
+    "handout_notes_appointments",
+    "handout_notes_refills",
+    "handout_notes_date",
+    "handout_notes_note",
+)
+
+
+def notes_problems(last_sheet: str, lang: str, rtl: bool) -> list[str]:
+    """The notes page's labels (the language's interface strings, English where it has none
+    yet) that the last sheet lacks."""
+    strings = CATALOGUE.strings(lang)
+    return [f"{key}: {strings[key]!r} is not on the last sheet" for key in NOTES_LABELS if not in_text(strings[key], last_sheet, rtl)]
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_the_last_sheet_is_the_patients_notes_page_in_the_guides_language(site, made):
+    """Every handout ends with a page for the patient's questions, appointments and pump
+    refills, labelled in the guide's language, in every language the project has."""
+    path = site.site / made.path(CATALOGUE)
+    last = len(PdfReader(path).pages)
+    text = pdf_text(path, first=last, last=last)
+    assert notes_problems(text, made.language.code, made.language.direction == "rtl") == []
+
+
+def test_the_notes_labels_fall_back_to_english_like_every_interface_string(tmp_path):
+    """A language that lacks a notes label gets the English one (as every interface string);
+    the check catches a last sheet without the notes page."""
+    for lang in CATALOGUE.languages:
+        strings, english = model.ui_strings(lang.code), model.ui_strings(CATALOGUE.default.code)
+        assert all(strings[key] for key in NOTES_LABELS), lang.code
+        assert all(model.string_faults(key, strings[key], english[key], lang.code) == [] for key in NOTES_LABELS)
+    other = next(lang for lang in CATALOGUE.languages if lang != CATALOGUE.default)
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "l10n", root / "l10n")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    path = root / "l10n" / other.code / "strings.yml"
+    path.write_text(re.sub(r"^handout_notes_refills:.*\n", "", path.read_text("utf-8"), flags=re.M), encoding="utf-8")
+    assert model.ui_strings(other.code, root)["handout_notes_refills"] == model.ui_strings(CATALOGUE.default.code)["handout_notes_refills"]
+    assert notes_problems("nothing here", CATALOGUE.default.code, False) != []

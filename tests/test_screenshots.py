@@ -81,6 +81,7 @@ def test_usage_errors_exit_2_with_a_clear_message(tmp_path, capsys):
         (["--page", "nosuch"], "no page 'nosuch': pages are"),
         (["--site", str(tmp_path)], "no index.html there"),
         (["--site", str(built), "--example-clinic"], "--example-clinic builds the site itself: leave out --site"),
+        (["--update-references", "--lang", "es"], "--update-references renders its own set of pictures"),
     ]:
         assert screenshots.main(args) == 2, args
         assert message in capsys.readouterr().err
@@ -108,3 +109,26 @@ def test_the_200_percent_view_shows_text_twice_the_size_of_the_phone_view(built_
         histogram = ImageChops.difference(first, enlarged).histogram()
         differing = sum(histogram[33:])
         assert differing > 0.05 * browser.PHONE["width"] * browser.PHONE["height"], "the first screens look alike"
+
+
+@pytest.mark.browser
+def test_writes_one_contact_sheet_per_handout(built_site, tmp_path):
+    """--handouts: every handout of the build (HANDOUTS=1) as one picture of all its sheets."""
+    from sitekit import handout
+
+    catalogue = model.Catalogue.load()
+    result = run("--site", str(built_site.site), "--out", str(tmp_path), "--handouts")
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = sorted(p.name for p in (tmp_path / "handouts").glob("sheet-*.png"))
+    assert written == sorted(f"sheet-{'-'.join(h.codes)}.png" for h in handout.handouts(catalogue))
+    with Image.open(tmp_path / "handouts" / written[0]) as sheet:
+        assert sheet.width > sheet.height / 2  # several sheets side by side
+
+
+def test_handouts_of_a_build_without_them_fail_the_run(tmp_path, capsys):
+    screenshots = load_module(SCRIPT)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>a build</title>", encoding="utf-8")
+    assert screenshots.main(["--site", str(site), "--out", str(tmp_path / "out"), "--handouts"]) == 1
+    assert "the build has no handouts (build with HANDOUTS=1)" in capsys.readouterr().err

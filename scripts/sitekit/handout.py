@@ -24,6 +24,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import datetime as dt
 import hashlib
 import json
 import mimetypes
@@ -53,9 +54,11 @@ STYLESHEET = "assets/handout.css"  # in docs/: the PDF's own rules, after the si
 MAX_BYTES = 2 * 1024 * 1024
 # What the built <article> holds that a handout leaves out: the share panel (address, QR
 # code, buttons: the cover has the guide's), the handout links themselves, the ¶ links,
-# the "Call the clinic" line (every sheet's running head has it) and a long page's own
-# contents for phones (the handout's contents list every page with its sheet).
-LEFT_OUT = ".pp-share, .pp-handout, .headerlink, .pp-top, nav.pp-contents"
+# the "Call the clinic" line (every sheet's running head has it), a long page's own
+# contents for phones (the handout's contents list every page with its sheet), and each
+# page's "About this translation" (the guide has one, after its pages: `about`).
+LEFT_OUT = ".pp-share, .pp-handout, .headerlink, .pp-top, nav.pp-contents, .pp-about"
+ABOUT_ANCHOR = "pp-guide-about"  # the guide's "About this translation": each page's notice links to it
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # PDF/UA-1: tagged, with the document's language and title (WeasyPrint's `pdf_variant`).
 ENGINE_OPTIONS = {"pdf_variant": "pdf/ua-1"}
@@ -240,7 +243,10 @@ def document(
             "clinic_name": _clinic_name(home),
             "review": review_status(catalogue, lang.code, pages),
             "call": _call(home),
+            "version": guide_version(catalogue, pages),
+            "date": guide_date(catalogue, lang.code, pages),
         },
+        "about": about(catalogue, lang.code, pages, mine) if lang != catalogue.default else None,
         "qr": qr_svg(site_url + catalogue.language_url(lang.code), strings["handout_qr_label"]),
         "ui": strings,
         "pages": [_entry(mine[name], english.get(name), catalogue) for name in pages],
@@ -290,6 +296,75 @@ def isolate(html: str) -> str:
             node.insert(0, _ISOLATES[direction])
             node.append(_PDI)
     return str(soup)
+
+
+def guide_version(catalogue: model.Catalogue, pages: list[str]) -> str:
+    """The guide's version, as on every handout's cover: the first 8 hex digits of a hash
+    of the English pages' versions (their source_hash) in the menu's order. Every
+    language's guide made from the same English text has the same version; a changed word
+    in English gives a new one."""
+    versions = "\n".join(f"{name} {model.english_version(name, catalogue.root)}" for name in pages)
+    return hashlib.sha256(versions.encode()).hexdigest()[:8]
+
+
+def guide_date(catalogue: model.Catalogue, lang: str, pages: list[str]) -> dict[str, str] | None:
+    """The guide's date: the latest day the clinic reviewed the medical content of a page
+    it holds (`last_reviewed` of each page as readers of `lang` get it), as an ISO date
+    and in the language's words (its `date_format`); None when no page has one."""
+    dates = []
+    for name in pages:
+        try:
+            meta = model.read_page(model.page_file(catalogue.content_language(lang, name), name, catalogue.root)).meta
+            dates.append(model.review_date(meta, "last_reviewed"))
+        except model.PageError:
+            continue  # the build reported it
+    known = [date for date in dates if date is not None]
+    if not known:
+        return None
+    latest = max(known)
+    return {"iso": latest.isoformat(), "text": long_date(latest, lang, catalogue.strings(lang))}
+
+
+def long_date(date: dt.date, lang: str, strings: dict[str, str]) -> str:
+    """A date as the language writes it: its `date_format` (CLDR's long form or a pattern),
+    as the pages write theirs (overrides/hooks/page_source.py)."""
+    from babel.dates import format_date
+
+    return format_date(date, format=strings.get("date_format") or "long", locale=lang.replace("-", "_"))
+
+
+def about(catalogue: model.Catalogue, lang: str, pages: list[str], built: dict[str, BuiltPage]) -> list[dict[str, Any]]:
+    """The guide's one "About this translation" section (each page has its own on the
+    site): per page, its title and where it starts, and what its translation is: checked by
+    a qualified medical translator (on a date), not yet checked, behind a changed English
+    page, or not translated and printed in English."""
+    strings = catalogue.strings(lang)
+    entries = []
+    for name in pages:
+        state, review = catalogue.state(lang, name), catalogue.review(lang, name)
+        if state in model.SHOWN_IN_ENGLISH:
+            kind, text = "english", Markup.escape(strings["fallback_notice"])
+        elif state == model.OUTDATED:
+            kind, text = "outdated", Markup.escape(strings["notice_outdated"])
+        elif review.state == model.REVIEWED and review.record is not None:
+            date = Markup('<time datetime="{}">{}</time>').format(
+                review.record.date.isoformat(), long_date(review.record.date, lang, strings)
+            )
+            kind, text = "reviewed", Markup.escape(strings["translation_reviewed"]).format(date=date)
+        else:
+            kind, text = "unreviewed", Markup.escape(strings["notice_unreviewed"])
+        page = built[name]
+        entries.append(
+            {
+                "anchor": anchor(page.lang, name),
+                "title": page.title,
+                "lang": page.html_lang,
+                "dir": page.html_dir,
+                "state": kind,
+                "text": text,
+            }
+        )
+    return entries
 
 
 def review_status(catalogue: model.Catalogue, lang: str, pages: list[str]) -> str:
@@ -365,7 +440,9 @@ def _localise(page: BuiltPage, targets: dict[str, str]) -> None:
     for link in page.article.find_all("a", href=True):
         target = urljoin(page.url, str(link["href"]))
         address, _, fragment = target.partition("#")
-        if address in targets:
+        if fragment == "pp-about-translation" and address == page.url:
+            link["href"] = f"#{ABOUT_ANCHOR}"  # the page's own section is the guide's now
+        elif address in targets:
             link["href"] = "#" + targets[address] + (f"--{fragment}" if fragment else "")
         else:
             link["href"] = target
