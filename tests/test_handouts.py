@@ -11,8 +11,8 @@ started at 0 %) passes here and is checked as it is."""
 from __future__ import annotations
 
 import copy
-import errno
 import datetime as dt
+import errno
 import json
 import os
 import re
