@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from babel import Locale
 from conftest import REPO
-from sitekit import model, readability
+from sitekit import language_tags, model
 
 pytestmark = pytest.mark.scenario
 TOP_LEVEL_LEFT_OUT = {".git", ".venv", "node_modules", "site", "screenshots", ".pytest_cache", ".ruff_cache", ".hypothesis"}
@@ -59,7 +59,7 @@ def unused_language(root: Path) -> str:
     used = {lang.code for lang in model.Catalogue.load(root).languages}
     free = [
         code
-        for code in sorted(readability.theme_languages())
+        for code in sorted(language_tags.theme_languages())
         if len(code) == 2 and code not in used and not (root / "docs" / code).exists() and not (root / "l10n" / code).exists()
     ]
     assert free, "the theme has no language the project does not use yet"
