@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from sitekit import css
 from sitekit.build.state import Build
 from sitekit.site_files import SiteFiles
 
@@ -158,3 +159,9 @@ def test_the_real_build_reads_each_written_file_once_after_listing_it(tmp_path, 
     assert read_again(counted) == []
     assert set(shared.files()) == disk_files(site) and shared.links == set()
     assert shared.reads == counted
+    # The failing case: a step handed the folder instead of the shared view reads every page again.
+    with disk_reads(site) as again:
+        view = SiteFiles(site)
+        css.site_usage(view)
+        css.site_usage(site)
+    assert html <= set(read_again(again))
