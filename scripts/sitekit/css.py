@@ -37,6 +37,8 @@ from pathlib import Path
 import tinycss2
 from tinycss2 import ast
 
+from sitekit.site_files import SiteFiles
+
 # Material's main stylesheet, as its templates name it; found in the theme's folders.
 THEME_STYLESHEET = "assets/stylesheets/main.*.min.css"
 # PurgeCSS's default extractor: what a class or id in a page or a script can be.
@@ -300,17 +302,13 @@ def theme_stylesheet(theme_dirs: Iterable[Path]) -> Path | None:
     return None
 
 
-def site_usage(site: Path, skip: Path | None = None) -> Usage:
+def site_usage(site: Path | SiteFiles, skip: str | None = None) -> Usage:
     """What every HTML page and script of the built site names (but `WORKER_ONLY`); the
-    site's stylesheets other than `skip` for the custom properties they use."""
-    files = sorted(
-        path
-        for path in site.rglob("*")
-        if path.is_file() and path != skip and not path.relative_to(site).as_posix().startswith(WORKER_ONLY)
-    )
+    site's stylesheets other than `skip` (a path in the site) for the custom properties they use."""
+    files = SiteFiles.of(site)
 
     def texts(suffix: str) -> Iterable[str]:
-        return (path.read_text(encoding="utf-8", errors="replace") for path in files if path.suffix == suffix)
+        return (files.read_text(rel, errors="replace") for rel in files.files(suffix) if rel != skip and not rel.startswith(WORKER_ONLY))
 
     return Usage.read(texts(".html"), texts(".js"), texts(".css"))
 
@@ -320,22 +318,24 @@ def fingerprinted_name(css: str) -> str:
     return f"main.{hashlib.sha256(css.encode('utf-8')).hexdigest()[:8]}.min.css"
 
 
-def purge_site(site: Path, original: Path) -> SiteResult | None:
+def purge_site(site: Path | SiteFiles, original: Path) -> SiteResult | None:
     """Replace the built site's copy of the theme's `original` stylesheet by its purged
     version under a new fingerprinted name, linked from every HTML file; None when the
     site has no copy of it."""
-    built = site / Path(THEME_STYLESHEET).parent / original.name
-    if not built.is_file():
+    files = SiteFiles.of(site)
+    folder = Path(THEME_STYLESHEET).parent.as_posix()
+    built = f"{folder}/{original.name}"
+    if built not in files:
         return None
-    css = built.read_text(encoding="utf-8")
-    purged = purge(css, site_usage(site, skip=built))
+    css = files.read_text(built)
+    purged = purge(css, site_usage(files, skip=built))
     name = fingerprinted_name(purged.css)
-    (built.parent / name).write_text(purged.css, encoding="utf-8")
-    if name != built.name:
-        built.unlink()
-    built.with_name(built.name + ".map").unlink(missing_ok=True)
-    for page in site.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
+    files.write_text(f"{folder}/{name}", purged.css)
+    if name != original.name:
+        files.remove(built)
+    files.remove(built + ".map")
+    for page in files.files(".html"):
+        text = files.read_text(page)
         if original.name in text:
-            page.write_text(text.replace(original.name, name), encoding="utf-8")
+            files.write_text(page, text.replace(original.name, name))
     return SiteResult(original.name, name, len(css.encode("utf-8")), len(purged.css.encode("utf-8")), purged)

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from sitekit import model
+from sitekit.site_files import SiteFiles
 
 WORKER = "sw.js"
 SOURCE = Path("offline") / "sw.js"  # in overrides/
@@ -34,13 +35,13 @@ LUNR = "assets/javascripts/lunr/"
 CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 
 
-def kept_files(site: Path, site_path: str, catalogue: model.Catalogue, lang: str) -> list[str]:
+def kept_files(site: Path | SiteFiles, site_path: str, catalogue: model.Catalogue, lang: str) -> list[str]:
     """The addresses (from the site's root path `site_path`, e.g. '/') the copy of `lang` keeps."""
+    files = SiteFiles.of(site)
     folder = catalogue.language_url(lang)
     pages = [site_path + catalogue.url(lang, name) for name in catalogue.pages]
-    home = site / folder / "index.html"
     found = {site_path + folder + "search/search_index.json", *pages}
-    html = home.read_text(encoding="utf-8")
+    html = files.read_text(folder + "index.html")
     base = site_path + folder
     tree = LexborHTMLParser(html)
     for node in tree.css("script[src], link[rel=stylesheet][href], link[rel=icon][href], img[src]"):
@@ -57,9 +58,9 @@ def kept_files(site: Path, site_path: str, catalogue: model.Catalogue, lang: str
     # search-worker.js) and Listen (listen.js).
     found |= {site_path + "assets/search-worker.js", site_path + "assets/listen.js"}
     for lunr in ("min/lunr.stemmer.support.min.js", "min/lunr.multi.min.js", f"min/lunr.{lang}.min.js"):
-        if (site / LUNR / lunr).is_file():
+        if LUNR + lunr in files:
             found.add(site_path + LUNR + lunr)
-    return sorted(url for url in found if built_file(site, site_path, url).is_file())
+    return sorted(url for url in found if built_path(site_path, url) in files)
 
 
 def _resolved(base: str, value: str) -> str:
@@ -68,15 +69,21 @@ def _resolved(base: str, value: str) -> str:
 
 def built_file(site: Path, site_path: str, url: str) -> Path:
     """The built file an address of the site (from its root path `site_path`) is served from."""
+    return site / built_path(site_path, url)
+
+
+def built_path(site_path: str, url: str) -> str:
+    """As `built_file`, the file's path in the site ('es/index.html')."""
     inner = url[len(site_path) :]
-    return site / inner / "index.html" if inner.endswith("/") or not inner else site / inner
+    return inner + "index.html" if inner.endswith("/") or not inner else inner
 
 
-def version(site: Path, site_path: str, files: list[str]) -> str:
+def version(site: Path | SiteFiles, site_path: str, files: list[str]) -> str:
     """A hash of what the copy holds: any change in a new deployment makes a new worker."""
+    built = SiteFiles.of(site)
     digest = hashlib.sha256()
     for url in files:
-        digest.update(url.encode() + b"\0" + built_file(site, site_path, url).read_bytes())
+        digest.update(url.encode() + b"\0" + built.read_bytes(built_path(site_path, url)))
     return digest.hexdigest()[:16]
 
 
@@ -92,20 +99,21 @@ def worker_script(source: str, languages: dict[str, dict[str, object]], *, enabl
     return source
 
 
-def write_worker(site: Path, site_url: str, catalogue: model.Catalogue, source: str, *, enabled: bool) -> str:
+def write_worker(site: Path | SiteFiles, site_url: str, catalogue: model.Catalogue, source: str, *, enabled: bool) -> str:
     """Write the site's service worker (at the site's root: its scope is the whole site, the
     shared assets and the search worker included); the path written, relative to the site."""
+    built = SiteFiles.of(site)
     site_path = urlsplit(site_url or "/").path or "/"
     languages: dict[str, dict[str, object]] = {}
     for lang in catalogue.languages:
-        if not (site / catalogue.language_url(lang.code) / "index.html").is_file():
+        if catalogue.language_url(lang.code) + "index.html" not in built:
             continue
-        files = kept_files(site, site_path, catalogue, lang.code)
+        files = kept_files(built, site_path, catalogue, lang.code)
         languages[lang.code] = {
             "files": files,
-            "version": version(site, site_path, files),
+            "version": version(built, site_path, files),
             "notice": catalogue.strings(lang.code)["offline_notice"],
             "folder": site_path + catalogue.language_url(lang.code),  # its handouts join its copy there, on request
         }
-    (site / WORKER).write_text(worker_script(source, languages, enabled=enabled), encoding="utf-8")
+    built.write_text(WORKER, worker_script(source, languages, enabled=enabled))
     return WORKER

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from sitekit import handout, inline_scripts, model, serving, urls
+from sitekit.site_files import SiteFiles
 
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite", "background", "ping", "srcset", "manifest", "codebase"}
@@ -126,45 +127,39 @@ def project_rules(catalogue: model.Catalogue, *, site_url: str, scope: str, them
     )
 
 
-def check(site: Path, rules: Rules) -> list[Fault]:
-    """Every fault of the built site in `site`."""
+def check(site: Path | SiteFiles, rules: Rules) -> list[Fault]:
+    """Every fault of the built site in `site` (a folder, or the build's shared view of it)."""
+    files = SiteFiles.of(site)
     faults: list[Fault] = []
-    for folder, dirs, files in os.walk(site, followlinks=False):
-        base = Path(folder)
-        for name in sorted(dirs + files):
-            path = base / name
-            rel = path.relative_to(site).as_posix()
-            if path.is_symlink():
-                faults.append(
-                    Fault(
-                        rel,
-                        "a symbolic link is in the built site",
-                        "remove the link from docs/ (the build copies files only)",
-                        _source_file(rules, rel),
-                    )
+    for rel in sorted(files.links | set(files.files()), key=lambda rel: rel.split("/")):
+        if rel in files.links:
+            faults.append(
+                Fault(
+                    rel,
+                    "a symbolic link is in the built site",
+                    "remove the link from docs/ (the build copies files only)",
+                    _source_file(rules, rel),
                 )
-            elif name in files and rel not in rules.files and not PURGED_CSS.fullmatch(rel):
-                faults.append(
-                    Fault(
-                        rel,
-                        "the build does not make this file",
-                        "remove it from docs/, or declare it as an asset of the site",
-                        _source_file(rules, rel),
-                    )
+            )
+        elif rel not in rules.files and not PURGED_CSS.fullmatch(rel):
+            faults.append(
+                Fault(
+                    rel,
+                    "the build does not make this file",
+                    "remove it from docs/, or declare it as an asset of the site",
+                    _source_file(rules, rel),
                 )
-            elif name in files and rel not in rules.assets and (source := _source_file(rules, rel)) and not source.endswith(".md:1"):
-                # In place of a file the build makes (a handout, an index): copied from docs/, not made.
-                faults.append(
-                    Fault(
-                        rel, "the file was copied from docs/, where only pages and declared assets belong", "remove it from docs/", source
-                    )
-                )
-        dirs[:] = [d for d in dirs if not (base / d).is_symlink()]
-    for path in sorted(site.rglob("*.html")):
-        if not path.is_symlink():
-            faults += page_faults(path.read_text(encoding="utf-8", errors="replace"), path.relative_to(site).as_posix(), rules)
-    for index in sorted(site.rglob("search_index.json")):
-        faults += index_faults(index, index.relative_to(site).as_posix(), rules)
+            )
+        elif rel not in rules.assets and (source := _source_file(rules, rel)) and not source.endswith(".md:1"):
+            # In place of a file the build makes (a handout, an index): copied from docs/, not made.
+            faults.append(
+                Fault(rel, "the file was copied from docs/, where only pages and declared assets belong", "remove it from docs/", source)
+            )
+    for rel in files.files(".html"):
+        faults += page_faults(files.read_text(rel, errors="replace"), rel, rules)
+    for rel in files.files():
+        if rel.rpartition("/")[2] == "search_index.json":
+            faults += index_faults(files, rel, rules)
     return faults
 
 
@@ -201,10 +196,10 @@ def page_faults(html: str, rel: str, rules: Rules) -> list[Fault]:
     return faults
 
 
-def index_faults(path: Path, rel: str, rules: Rules) -> list[Fault]:
-    """The search index's titles and texts, which the theme's search shows as HTML."""
+def index_faults(site: SiteFiles, rel: str, rules: Rules) -> list[Fault]:
+    """The search index `rel`'s titles and texts, which the theme's search shows as HTML."""
     try:
-        docs = json.loads(path.read_text(encoding="utf-8")).get("docs", [])
+        docs = json.loads(site.read_text(rel)).get("docs", [])
     except (ValueError, AttributeError):
         return [Fault(rel, "the search index is not the build's JSON", "build again")]
     faults = []

@@ -16,9 +16,11 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import brotli
+
+from sitekit.site_files import SiteFiles
 
 # --- caching ----------------------------------------------------------------------
 
@@ -119,7 +121,7 @@ HEADERS_FILE = "_headers"
 NGINX_SNIPPET = "_nginx/painpump-headers.conf"
 
 
-def render_headers_file(site: Path, headers: Mapping[str, str]) -> str:
+def render_headers_file(site: Path | SiteFiles, headers: Mapping[str, str]) -> str:
     """Netlify / Cloudflare Pages `_headers`: the security headers on every path, a year of
     caching on each fingerprinted file, and each PDF handout as a download. Other files keep these hosts' default
     `Cache-Control: public, max-age=0, must-revalidate` (revalidation, like nginx's no-cache):
@@ -130,11 +132,10 @@ def render_headers_file(site: Path, headers: Mapping[str, str]) -> str:
         "/*",
         *(f"  {name}: {value}" for name, value in headers.items()),
     ]
-    for path in sorted(site.rglob("*")):
-        rel = path.relative_to(site).as_posix()
-        if path.is_file() and is_fingerprinted(rel):
+    for rel in SiteFiles.of(site).files():
+        if is_fingerprinted(rel):
             lines += [f"/{rel}", f"  Cache-Control: {IMMUTABLE}"]
-        elif path.is_file() and content_disposition(rel):
+        elif content_disposition(rel):
             lines += [f"/{rel}", f"  Content-Disposition: {content_disposition(rel)}"]
     return "\n".join(lines) + "\n"
 
@@ -199,27 +200,27 @@ def _cached_compress(data: bytes, encoding: str, cache: Path) -> bytes:
     return result
 
 
-def precompress(site: Path) -> dict[str, int]:
+def precompress(site: Path | SiteFiles) -> dict[str, int]:
     """Write `file.gz` and `file.br` beside every text file they make smaller (only `.gz`
     for crawlers' files), for nginx's gzip_static / brotli_static. Returns the total bytes
     written per encoding."""
+    files = SiteFiles.of(site)
     totals = {"raw": 0, "gz": 0, "br": 0}
-    for path in sorted(site.rglob("*")):
-        if not path.is_file() or path.suffix not in COMPRESSED_SUFFIXES:
-            continue
-        data = path.read_bytes()
+    for rel in files.files(COMPRESSED_SUFFIXES):
+        suffix = PurePosixPath(rel).suffix
+        data = files.read_bytes(rel)
         totals["raw"] += len(data)
-        for encoding in ("gz",) if path.suffix in GZIP_ONLY_SUFFIXES else ("gz", "br"):
-            if path.suffix in CACHED_SUFFIXES:
+        for encoding in ("gz",) if suffix in GZIP_ONLY_SUFFIXES else ("gz", "br"):
+            if suffix in CACHED_SUFFIXES:
                 packed = _cached_compress(data, encoding, _cache_dir())
             else:
                 packed = compress(data, encoding, BROTLI_PER_BUILD)
-            target = path.with_name(f"{path.name}.{encoding}")
+            target = f"{rel}.{encoding}"
             if len(packed) < len(data):
-                target.write_bytes(packed)
+                files.write_bytes(target, packed)
                 totals[encoding] += len(packed)
             else:
-                target.unlink(missing_ok=True)
+                files.remove(target)
                 totals[encoding] += len(data)
     return totals
 

@@ -26,6 +26,7 @@ from mkdocs.utils import get_relative_url
 from sitekit import handout, jinja_cache, model
 from sitekit.build import logger
 from sitekit.build.state import Build
+from sitekit.site_files import SiteFiles
 
 log = logger(__name__)
 TOKEN = re.compile(re.escape(handout.SIZE_TOKEN) + r"([\w./-]+?\.pdf)")
@@ -85,7 +86,9 @@ def site_written(build: Build, config):
         how = "unchanged, reused" if result.reused else f"made in {result.seconds:.1f} s"
         log.info(f"Handout {outcome.path}: {result.size / 1024:.0f} KiB ({how})")
         sizes[outcome.path] = handout.size_label(result.size, catalogue.strings(outcome.handout.language.code))
-    _write_sizes(job.site, catalogue, sizes)
+    for made in handout.handouts(catalogue):
+        build.site.noted(made.path(catalogue))  # written by the workers, beside the shared view
+    _write_sizes(build.site, catalogue, sizes)
 
 
 def on_build_error(build: Build, error):
@@ -148,10 +151,10 @@ def _close(build: Build, *, kill: bool = False) -> None:
         maker.close(kill=kill)
 
 
-def _write_sizes(site: Path, catalogue: model.Catalogue, sizes: dict[str, str]) -> None:
+def _write_sizes(site: SiteFiles, catalogue: model.Catalogue, sizes: dict[str, str]) -> None:
     """Each page's handout links get the real size (unknown under serve until made)."""
     unknown = {h.path(catalogue): handout.size_label(None, catalogue.strings(h.language.code)) for h in handout.handouts(catalogue)}
-    for page in site.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
+    for page in site.files(".html"):
+        text = site.read_text(page)
         if handout.SIZE_TOKEN in text:
-            page.write_text(TOKEN.sub(lambda m: sizes.get(m[1]) or unknown.get(m[1], "…"), text), encoding="utf-8")
+            site.write_text(page, TOKEN.sub(lambda m: sizes.get(m[1]) or unknown.get(m[1], "…"), text))

@@ -151,8 +151,7 @@ def on_post_build(build: Build, config):
         return
     catalogue: model.Catalogue = build.catalogue
     words = {lang.code: _suggestion(lang, catalogue) for lang in catalogue.languages if catalogue.published(lang.code)}
-    target = Path(config.site_dir, SUGGESTIONS)
-    target.write_text(json.dumps(words, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    build.site.write_text(SUGGESTIONS, json.dumps(words, ensure_ascii=False, sort_keys=True))
 
 
 def on_post_page(build: Build, output, page, config):

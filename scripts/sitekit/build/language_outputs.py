@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from sitekit import jinja_cache, model, project, search
 from sitekit.build import logger
 from sitekit.build.state import Build
+from sitekit.site_files import SiteFiles
 
 log = logger(__name__)
 
@@ -74,13 +75,12 @@ def on_post_build(build: Build, config):
     if build.nested(config):
         return  # wait for the last language's build
     catalogue: model.Catalogue = build.catalogue
-    site = Path(config.site_dir)
-    _write_search_indexes(site, catalogue, config)
-    _write_sitemaps(site, catalogue, config)
+    _write_search_indexes(build.site, catalogue, config)
+    _write_sitemaps(build.site, catalogue, config)
 
 
-def _write_search_indexes(site: Path, catalogue: model.Catalogue, config) -> None:
-    combined = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+def _write_search_indexes(site: SiteFiles, catalogue: model.Catalogue, config) -> None:
+    combined = json.loads(site.read_text("search/search_index.json"))
     others = tuple(catalogue.language_url(lang.code) for lang in catalogue.languages[1:])
     translate = _translator(config)
     for lang in catalogue.languages:
@@ -99,9 +99,7 @@ def _write_search_indexes(site: Path, catalogue: model.Catalogue, config) -> Non
             "config": {**combined["config"], **_search_config(translate, lang.code), "synonyms": synonyms, "pp_lang": lang.code},
             "docs": docs,
         }
-        target = site / prefix / "search" / "search_index.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        site.write_text(f"{prefix}search/search_index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
 
 
 def _synonyms(root: Path, lang: str, docs: list[dict]) -> dict[str, list[str]]:
@@ -153,7 +151,7 @@ def _sitemap_entries(catalogue: model.Catalogue, site_url: str, language: str | 
     return entries
 
 
-def _write_sitemaps(site: Path, catalogue: model.Catalogue, config) -> None:
+def _write_sitemaps(site: SiteFiles, catalogue: model.Catalogue, config) -> None:
     """The site's sitemap (every page in every language, named by robots.txt) and one per
     language folder (its pages). None beside each page: the theme's language switcher would
     fetch one there, but assets/site.js follows the switcher's links itself and
@@ -163,8 +161,7 @@ def _write_sitemaps(site: Path, catalogue: model.Catalogue, config) -> None:
     entries = _sitemap_entries(catalogue, config.site_url or "/")
     for lang in catalogue.languages[1:]:
         mine = [entry for entry in entries if entry["lang"] == lang.code]
-        (site / lang.code).mkdir(exist_ok=True)
-        (site / lang.code / "sitemap.xml").write_text(template.render(pp_sitemap=mine), encoding="utf-8")
+        site.write_text(f"{lang.code}/sitemap.xml", template.render(pp_sitemap=mine))
     full = template.render(pp_sitemap=entries)
-    (site / "sitemap.xml").write_text(full, encoding="utf-8")
-    (site / "sitemap.xml.gz").write_bytes(gzip.compress(full.encode("utf-8"), mtime=0))
+    site.write_text("sitemap.xml", full)
+    site.write_bytes("sitemap.xml.gz", gzip.compress(full.encode("utf-8"), mtime=0))

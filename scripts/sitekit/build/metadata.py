@@ -5,8 +5,6 @@ sitekit/build/l10n.py, the sitemaps from sitekit/build/language_outputs.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sitekit import model
 from sitekit.build.state import Build
 
@@ -33,4 +31,4 @@ def on_post_build(build: Build, config):
     robots = (
         f"# Generated at build time from site_url (scripts/sitekit/build/metadata.py).\nUser-agent: *\nDisallow:\n\nSitemap: {sitemap}\n"
     )
-    Path(config.site_dir, "robots.txt").write_text(robots, encoding="utf-8")
+    build.site.write_text("robots.txt", robots)

@@ -18,6 +18,7 @@ import rjsmin
 from sitekit import css, jinja_cache
 from sitekit.build import logger
 from sitekit.build.state import Build
+from sitekit.site_files import SiteFiles
 
 log = logger(__name__)
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
@@ -55,15 +56,16 @@ def on_post_page(build: Build, output, page, config):
 def on_post_build(build: Build, config):
     if build.nested(config):
         return
+    site = build.site
     for source in sorted(Path(config.docs_dir, "assets").iterdir()):
         minify = MINIFIERS.get(source.suffix)
-        target = Path(config.site_dir, "assets", source.name)
-        if minify is not None and target.is_file():
-            target.write_text(minify(source.read_text(encoding="utf-8")), encoding="utf-8")
-    purge_theme_stylesheet(config)
+        target = f"assets/{source.name}"
+        if minify is not None and target in site:
+            site.write_text(target, minify(source.read_text(encoding="utf-8")))
+    purge_theme_stylesheet(site, config)
 
 
-def purge_theme_stylesheet(config) -> None:
+def purge_theme_stylesheet(site: SiteFiles, config) -> None:
     """Material's main.css, only with what the built site can use (every language's pages
     are written: this runs in the last language's build)."""
     original = css.theme_stylesheet(Path(folder) for folder in config.theme.dirs)
@@ -72,7 +74,7 @@ def purge_theme_stylesheet(config) -> None:
         log.warning(f"the theme has no {css.THEME_STYLESHEET} — {fix}")
         return
     try:
-        result = css.purge_site(Path(config.site_dir), original)
+        result = css.purge_site(site, original)
     except ValueError as err:
         log.error(f"{original}:{err} — the theme's stylesheet cannot be read; {fix}")
         return

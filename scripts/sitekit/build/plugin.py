@@ -12,8 +12,9 @@ plugins' steps of that priority (this plugin is listed last).
 After the whole site is written (`on_post_build`), in this order:
   1. each language's redirect pages get the site's script and the folder's language, and
      its handouts are started (priority -50, in every language's build);
-  2. the language suggestion's words, each language's 404 page, search index and
-     sitemaps, robots.txt (-200);
+  2. the written site is listed once (sitekit/site_files.py): from here on the steps share
+     it, each built file read once and every change written through it; then the language
+     suggestion's words, each language's search index and sitemaps, robots.txt (-200);
   3. the handouts are collected and their sizes written into the pages, then the site's
      CSS and JavaScript minified and the theme's stylesheet purged (-250);
   4. the offline copy is described, the output gate reads every file (a fault fails the
@@ -41,6 +42,7 @@ from sitekit.build import (
     redirects,
     share,
     theme,
+    written,
 )
 from sitekit.build.state import Build
 
@@ -119,7 +121,7 @@ class SiteBuild(BasePlugin):
     )
     on_post_build = CombinedEvent(
         steps(-50, redirects.on_post_build, handouts.language_written),
-        steps(-200, l10n.on_post_build, language_outputs.on_post_build, metadata.on_post_build),
+        steps(-200, written.on_post_build, l10n.on_post_build, language_outputs.on_post_build, metadata.on_post_build),
         steps(-250, handouts.site_written, performance.on_post_build),
         steps(-300, production.on_post_build),
     )

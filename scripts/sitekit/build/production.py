@@ -39,25 +39,22 @@ def on_config(build: Build, config):
 def on_post_build(build: Build, config):
     if build.nested(config):
         return  # wait for the last language's build
-    site = Path(config.site_dir)
+    site = build.site
     catalogue: model.Catalogue = build.catalogue
     source = (Path(config.theme.custom_dir) / offline.SOURCE).read_text(encoding="utf-8")
     offline.write_worker(site, config.site_url or "/", catalogue, source, enabled=bool(config.extra.get("offline", True)))
     for fault in output_gate.check(site, output_rules(build, config)):
         log.error(fault.format())
-        target = site / fault.path
-        if target.is_symlink() or target.is_file():
-            target.unlink()  # a refused file never reaches readers, even from a failed build's folder
+        site.remove(fault.path)  # a refused file never reaches readers, even from a failed build's folder
     policy = inline_scripts.policy(config.extra["scope"])
     headers = serving.response_headers(policy)
-    (site / serving.HEADERS_FILE).write_text(serving.render_headers_file(site, headers), encoding="utf-8")
-    snippet = site / serving.NGINX_SNIPPET
-    snippet.parent.mkdir(parents=True, exist_ok=True)
-    snippet.write_text(serving.render_nginx_snippet(headers), encoding="utf-8")
+    site.write_text(serving.HEADERS_FILE, serving.render_headers_file(site, headers))
+    site.write_text(serving.NGINX_SNIPPET, serving.render_nginx_snippet(headers))
     if len(f"  Content-Security-Policy: {policy}") > CLOUDFLARE_LINE_LIMIT:
         log.warning(f"The Content-Security-Policy is longer than Cloudflare Pages accepts in _headers ({CLOUDFLARE_LINE_LIMIT} characters)")
     if build.command != "serve":
         serving.precompress(site)
+    site.forget()  # the site is written: its content need not stay in memory (under serve, until the next build)
 
 
 def output_rules(build: Build, config) -> output_gate.Rules:

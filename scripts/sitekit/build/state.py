@@ -1,6 +1,7 @@
 """One build's state, held by the plugin (sitekit/build/plugin.py) and handed to every step:
 the command (build or serve), the catalogue of pages, languages and translation states, its
-publishing gate, and what the handouts' steps keep between languages.
+publishing gate, what the handouts' steps keep between languages, and the written site the
+after-build steps share (sitekit/site_files.py).
 
 mkdocs-static-i18n builds the site once per language, with the same config and the same
 plugin: the state is made in the first language's build (`start`) and kept for the others;
@@ -14,6 +15,7 @@ from typing import Any
 
 from sitekit import model
 from sitekit.gate import Gate
+from sitekit.site_files import SiteFiles
 from sitekit.structure import Renderer
 
 
@@ -23,11 +25,25 @@ class Build:
     _config: Any = None
     _gate: Gate | None = None
     handouts: dict[str, Any] = field(default_factory=dict)  # "built" (the languages written so far), "job", "maker"
+    _site: SiteFiles | None = None
 
     def start(self, config: Any) -> None:
         """A new build: its catalogue and gate are made when first asked for, once every
         plugin has read the config."""
-        self._config, self._gate = config, None
+        self._config, self._gate, self._site = config, None, None
+
+    def list_site(self, config: Any) -> SiteFiles:
+        """List the written site, once every language is written (sitekit/build/written.py):
+        the steps after it share it (each file read once, changes written through)."""
+        self._site = SiteFiles(Path(config.site_dir))
+        return self._site
+
+    @property
+    def site(self) -> SiteFiles:
+        """The written site, as the after-build steps share it."""
+        if self._site is None:
+            raise RuntimeError("the written site is listed once every language is built (written.on_post_build lists it)")
+        return self._site
 
     @property
     def gate(self) -> Gate:
