@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import inspect
+import os
 import stat
 from pathlib import Path
 
@@ -128,3 +129,26 @@ def test_the_theme_check_is_skipped_only_after_it_found_nothing(tmp_path, monkey
     assert theme.problems_once(REPO / "overrides", dirs, REPO / "docs") == []
     assert len(list((tmp_path / "painpump-site" / "theme-check").iterdir())) == 1
     assert theme.problems_once(REPO / "overrides", dirs, REPO / "docs") == []
+
+
+def test_a_rebuild_compresses_only_what_changed_and_unused_forms_are_pruned(tmp_path, monkeypatch):
+    from sitekit import serving
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>" + "words " * 200 + "</p>", encoding="utf-8")
+    serving.precompress(site)
+    made = []
+    original = serving.compress
+    monkeypatch.setattr(serving, "compress", lambda *args: made.append(args[1]) or original(*args))
+    serving.precompress(site)
+    assert made == []  # the page did not change: both forms from the cache
+    (site / "index.html").write_text("<p>" + "other words " * 200 + "</p>", encoding="utf-8")
+    serving.precompress(site)
+    assert sorted(made) == ["br", "gz"]
+    cache = tmp_path / "cache" / "painpump-site" / "precompressed"
+    old = list(cache.iterdir())  # every form so far
+    stale = old[0]
+    os.utime(stale, (0, 0))  # unused since 1970
+    assert serving.prune_cache(cache) == 1 and not stale.exists() and len(list(cache.iterdir())) == len(old) - 1

@@ -105,8 +105,9 @@ def _parse_config(text: str) -> dict[str, Any]:
     return yaml.load(text, Loader=_ConfigLoader)
 
 
-def load_mkdocs_config(root: Path = REPO) -> dict[str, Any]:
-    return parsed_file(root / "mkdocs.yml", _parse_config)
+def load_mkdocs_config(root: Path = REPO, *, mutable: bool = True) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it; mutable=False: the shared reading, for callers that only read it."""
+    return parsed_file(root / "mkdocs.yml", _parse_config, mutable=mutable)
 
 
 def redirect_maps(config: dict[str, Any]) -> dict[str, str]:
@@ -153,7 +154,7 @@ def _parse_languages(text: str) -> tuple[Language, ...]:
 def site_name_languages(root: Path = REPO) -> dict[str, str]:
     """For each language, the language its site name is written in: its own where mkdocs.yml
     gives it one (`site_name` in its i18n entry), else the default language's."""
-    entries = i18n_plugin_config(load_mkdocs_config(root))["languages"]
+    entries = i18n_plugin_config(load_mkdocs_config(root, mutable=False))["languages"]
     default = default_language(root).code
     return {entry["locale"]: entry["locale"] if entry.get("site_name") or entry["locale"] == default else default for entry in entries}
 
@@ -292,12 +293,13 @@ def yaml_file_error(path: Path, err: yaml.YAMLError) -> YAMLFileError:
     )
 
 
-def read_yaml_file(path: Path) -> Any:
-    """A translator's YAML file through load_yaml (None when it does not exist); YAMLFileError when refused."""
+def read_yaml_file(path: Path, *, mutable: bool = True) -> Any:
+    """A translator's YAML file through load_yaml (None when it does not exist); YAMLFileError when
+    refused. mutable=False: the shared reading, for callers that only read it."""
     if not path.exists():
         return None
     try:
-        return parsed_file(path, _read_yaml)
+        return parsed_file(path, _read_yaml, mutable=mutable)
     except UnicodeDecodeError:
         raise YAMLFileError(path, 1, "the file is not UTF-8 text", "save it as UTF-8") from None
     except yaml.YAMLError as err:
@@ -866,13 +868,13 @@ def is_placeholder(value: Any) -> bool:
 
 
 def docs_dir(root: Path = REPO) -> Path:
-    return root / load_mkdocs_config(root).get("docs_dir", "docs")
+    return root / load_mkdocs_config(root, mutable=False).get("docs_dir", "docs")
 
 
 def declared_assets(root: Path = REPO) -> frozenset[str]:
     """The files of docs/ that are not pages and may be published (mkdocs.yml, extra: assets:),
     as paths inside docs/ ('assets/site.css'). Any other file there is refused (sitekit/gate.py)."""
-    extra = load_mkdocs_config(root).get("extra") or {}
+    extra = load_mkdocs_config(root, mutable=False).get("extra") or {}
     return frozenset(str(path) for path in extra.get("assets") or [])
 
 
@@ -902,7 +904,7 @@ def og_locale(lang: str, root: Path = REPO) -> str:
     language (en_US, es_ES, zh_CN, vi_VN, ar_EG), so a new language needs no entry.
     """
     path = l10n_file(lang, "strings", root)
-    own = read_yaml_file(path)  # asked per page and language
+    own = read_yaml_file(path, mutable=False)  # asked per page and language
     if isinstance(own, dict) and isinstance(own.get("og_locale"), str):
         return own["og_locale"]
     from babel.core import get_global
@@ -918,7 +920,7 @@ def ui_strings(lang: str, root: Path = REPO) -> dict[str, str]:
     strings: dict[str, str] = {}
     for code in dict.fromkeys([english, lang]):
         path = l10n_file(code, "strings", root)
-        values = read_yaml_file(path) or {}
+        values = read_yaml_file(path, mutable=False) or {}
         if not isinstance(values, dict):
             continue
         if code != english:

@@ -11,10 +11,12 @@ tests check the responses of a real nginx against the same values (`header_probl
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import os
 import re
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -160,9 +162,12 @@ COMPRESSED_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg"
 # Sitemaps and robots.txt are read by crawlers only, and every crawler accepts gzip: no
 # Brotli copy (at 30 languages × 50 pages the sitemaps are 9 of the 68 MB a build writes).
 GZIP_ONLY_SUFFIXES = frozenset({".xml", ".txt"})
-# Theme files are identical from one build to the next: their compressed forms are kept
-# in a cache by content, so a build compresses only what changed (mostly its HTML).
-CACHED_SUFFIXES = frozenset({".css", ".js", ".svg"})
+# Every compressed form is kept in a cache by content, so a build compresses only what
+# changed: theme files (identical from one build to the next) at Brotli's best, the rest
+# (mostly pages, which an edit changes) at the per-build quality. Entries unused for
+# CACHE_DAYS are removed at the end of a build.
+THEME_SUFFIXES = frozenset({".css", ".js", ".svg"})
+CACHE_DAYS = 30
 GZIP_LEVEL = 9
 # Brotli's best quality (11) takes 2.7 × the time of 10 for pages 3 % smaller (about
 # 0.1 KiB a page): cached theme files get 11, what each build writes anew gets 10.
@@ -182,14 +187,16 @@ def compress(data: bytes, encoding: str, brotli_quality: int = BROTLI_BEST) -> b
     return brotli.compress(data, quality=brotli_quality)
 
 
-def _cached_compress(data: bytes, encoding: str, cache: Path) -> bytes:
-    level = GZIP_LEVEL if encoding == "gz" else BROTLI_BEST
+def _cached_compress(data: bytes, encoding: str, cache: Path, brotli_quality: int = BROTLI_BEST) -> bytes:
+    level = GZIP_LEVEL if encoding == "gz" else brotli_quality
     entry = cache / f"{hashlib.sha256(data).hexdigest()}.{level}.{encoding}"
     try:
-        return entry.read_bytes()
+        found = entry.read_bytes()
+        os.utime(entry)  # used: kept by prune_cache
+        return found
     except OSError:
         pass
-    result = compress(data, encoding)
+    result = compress(data, encoding, brotli_quality)
     try:
         cache.mkdir(parents=True, exist_ok=True)
         partial = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
@@ -211,10 +218,8 @@ def precompress(site: Path | SiteFiles) -> dict[str, int]:
         data = files.read_bytes(rel)
         totals["raw"] += len(data)
         for encoding in ("gz",) if suffix in GZIP_ONLY_SUFFIXES else ("gz", "br"):
-            if suffix in CACHED_SUFFIXES:
-                packed = _cached_compress(data, encoding, _cache_dir())
-            else:
-                packed = compress(data, encoding, BROTLI_PER_BUILD)
+            quality = BROTLI_BEST if suffix in THEME_SUFFIXES else BROTLI_PER_BUILD
+            packed = _cached_compress(data, encoding, _cache_dir(), quality)
             target = f"{rel}.{encoding}"
             if len(packed) < len(data):
                 files.write_bytes(target, packed)
@@ -222,7 +227,23 @@ def precompress(site: Path | SiteFiles) -> dict[str, int]:
             else:
                 files.remove(target)
                 totals[encoding] += len(data)
+    prune_cache(_cache_dir())
     return totals
+
+
+def prune_cache(cache: Path, days: int = CACHE_DAYS) -> int:
+    """Remove the compressed forms no build has used for `days` (each use renews an entry):
+    the cache keeps what current builds write, not every page an edit ever made. Returns how
+    many went."""
+    oldest = time.time() - days * 86400
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in cache.iterdir():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_mtime < oldest:
+                    entry.unlink()
+                    removed += 1
+    return removed
 
 
 # --- checking responses -------------------------------------------------------------
