@@ -36,7 +36,7 @@ def run_build(project_root: Path, site: Path, env: dict[str, str] | None = None)
 
 
 def load_module(path: Path) -> ModuleType:
-    """A script or hook file as a module: they are files of the project, not of the sitekit package."""
+    """A script as a module: the scripts are files of the project, not of the sitekit package."""
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there

@@ -1,7 +1,7 @@
 """The project's code as an installed package (pyproject.toml): what a CI deploy does,
 `pip install --require-hashes -r requirements.lock && pip install --no-deps .`, puts
 `sitekit` in site-packages, away from the project. The build must then find the project
-through its config alone (hooks never use sitekit.model.REPO), from any folder."""
+through its config alone (the build never uses sitekit.model.REPO), from any folder."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ clinic's own text on urgent help): each takes one value per language,
       es: "De lunes a viernes, de 8:00 a 17:00"
 
 and a language without its own value gets the English one, marked as English (`lang`).
-A single value (`hours: "…"`) is the English one. The hook (scripts/sitekit/build/clinic.py)
+A single value (`hours: "…"`) is the English one. The build's step (scripts/sitekit/build/clinic.py)
 refuses a malformed entry, and a production build any value still holding a placeholder.
 """
 

@@ -64,7 +64,7 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 ENGINE_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 SIZE_TOKEN = "PP-HANDOUT-SIZE:"  # in the built pages until the sizes are known
 # Under `mkdocs serve`, the handouts to make when first asked for (site path -> document,
-# site, site_url, target). Here, not in the hook: serve loads the hook afresh for every
+# site, site_url, target). Here, not in the build's step: serve loads the build afresh for every
 # rebuild, while the server it wrapped stays.
 ON_REQUEST: dict[str, tuple[Any, Path, str, Path]] = {}
 ON_REQUEST_LOCK = threading.Lock()
@@ -327,7 +327,7 @@ def guide_date(catalogue: model.Catalogue, lang: str, pages: list[str]) -> dict[
 
 def long_date(date: dt.date, lang: str, strings: dict[str, str]) -> str:
     """A date as the language writes it: its `date_format` (CLDR's long form or a pattern),
-    as the pages write theirs (overrides/hooks/page_source.py)."""
+    as the pages write theirs (sitekit/build/page_source.py)."""
     from babel.dates import format_date
 
     return format_date(date, format=strings.get("date_format") or "long", locale=lang.replace("-", "_"))

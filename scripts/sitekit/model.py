@@ -1,6 +1,6 @@
 """How the site's languages, pages and front matter are modelled.
 
-The one module the build hooks, the translators' tool and the tests share. The list of
+The one module the build's steps, the translators' tool and the tests share. The list of
 languages lives in ``mkdocs.yml`` (the i18n plugin's ``languages``); everything here
 reads it from there.
 """
@@ -89,7 +89,7 @@ _parsed: dict[tuple[str, Path], tuple[bytes, Any]] = {}
 
 
 def parsed_file(path: Path, parse: Callable[[str], Any], *, mutable: bool = True) -> Any:
-    """`parse(text of path)`, parsed again only when the file's bytes changed: the hooks
+    """`parse(text of path)`, parsed again only when the file's bytes changed: the build
     ask for the languages and strings hundreds of times per build, and `mkdocs serve`
     must never see stale data. Callers get their own copy, unless the result is immutable."""
     data = path.read_bytes()
@@ -1012,15 +1012,6 @@ def strings_problems(lang: str, root: Path = REPO) -> list[Problem]:
 
 def _read_yaml(text: str) -> Any:
     return load_yaml(text)
-
-
-# --- inside a build (the hooks) -----------------------------------------------------
-
-
-def page_name(file: Any) -> str:
-    """A page file's name inside its language folder ('trial.md') in any language's build:
-    mkdocs-static-i18n keeps it as `norm_src_uri`."""
-    return getattr(file, "norm_src_uri", file.src_uri)
 
 
 # --- translation state ---------------------------------------------------------------

@@ -206,7 +206,7 @@ def _head_problems(page: HtmlPage, site_url: str, catalogue: model.Catalogue, og
     return problems
 
 
-# The site's own parts inside an article (hooks and templates add them), not the page's text.
+# The site's own parts inside an article (the build's steps and templates add them), not the page's text.
 SITE_PARTS = ("pp-about", "pp-share", "pp-contents")
 
 

@@ -28,7 +28,7 @@ from sitekit import sanitizer
 # mkdocs.yml gives the toc extension this slugify: an id the author did not write is marked,
 # so "every heading has an explicit {#id}" is read from the tree, not guessed from the text.
 GENERATED_ID_PREFIX = "no-id-"
-MARKER = re.compile(r"\{\{\s*([A-Za-z_][\w]*)\s*\}\}")  # {{ clinic_details }}: filled in by a build hook
+MARKER = re.compile(r"\{\{\s*([A-Za-z_][\w]*)\s*\}\}")  # {{ clinic_details }}: filled in by a build step (sitekit/build/clinic.py)
 NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")  # any script's decimal digits: 24, ٢٤, ２４
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # The smallest pieces a reader reads on their own: a paragraph, a list item's own text, a

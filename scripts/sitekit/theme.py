@@ -24,7 +24,7 @@ from jinja2 import nodes
 from sitekit import model, project
 
 TEMPLATE_SUFFIXES = (".html", ".xml")
-# A relative file name in a template or hook string: 'assets/site.js', 'partials/share.html'.
+# A relative file name in a template or a build step's string: 'assets/site.js', 'partials/share.html'.
 FILE_NAME = re.compile(r"[\w.-]+(?:/[\w.-]+)*\.(?:html|xml|js|css|json|svg|png|ico|woff2?)")
 # A file name with the theme's build fingerprint ('bundle.79ae519e.min.js'): it changes
 # with every release, so only the theme's own templates may write one.
@@ -35,7 +35,7 @@ FIX = "name a file or block the installed theme has (see its templates folder), 
 
 @dataclass(frozen=True)
 class Reference:
-    """A name one override or hook file uses: a 'template', a 'block' or a 'file'."""
+    """A name one override or build step uses: a 'template', a 'block' or a 'file'."""
 
     path: Path
     line: int
@@ -117,7 +117,7 @@ def template_references(path: Path, env: jinja2.Environment) -> Iterator[Referen
 
 
 def hook_references(path: Path) -> Iterator[Reference]:
-    """Read with Python's parser: templates a hook loads (`get_template("…")`) or waits for
+    """Read with Python's parser: templates a build step loads (`get_template("…")`) or waits for
     (`template_name == "…"`), and the files under assets/ it names."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     for node in ast.walk(tree):

@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 
 from sitekit import clinic as details
 from sitekit import jinja_cache, model
-from sitekit.build.state import Build
+from sitekit.build.state import Build, page_name
 
 MARKER = "<p>{{ clinic_details }}</p>"
 
@@ -37,7 +37,7 @@ def on_config(build: Build, config):
 
 def on_pre_build(build: Build, config):
     """A production build publishes no language whose urgent-help text is English only
-    (the catalogue, hooks/l10n.py, says which languages are published)."""
+    (the catalogue, sitekit/build/l10n.py, says which languages are published)."""
     if not config.extra.get("production") or build.nested(config):
         return
     catalogue: model.Catalogue = build.catalogue
@@ -64,7 +64,7 @@ def on_page_content(build: Build, html, page, config, files):
     catalogue: model.Catalogue = build.catalogue
     language = config.theme["language"]
     # On a page shown in English (not translated yet) the card is still in the reader's language.
-    shown_in_english = catalogue.content_language(language, model.page_name(page.file)) != language
+    shown_in_english = catalogue.content_language(language, page_name(page.file)) != language
     card = env.get_template("partials/clinic.html").module.clinic_card(
         _for_reader(build, config),
         catalogue.strings(language),

@@ -25,7 +25,7 @@ from mkdocs.utils import get_relative_url
 
 from sitekit import handout, jinja_cache, model
 from sitekit.build import logger
-from sitekit.build.state import Build
+from sitekit.build.state import Build, page_name
 from sitekit.site_files import SiteFiles
 
 log = logger(__name__)
@@ -34,7 +34,7 @@ TOKEN = re.compile(re.escape(handout.SIZE_TOKEN) + r"([\w./-]+?\.pdf)")
 
 def on_page_context(build: Build, context, page, config, nav):
     catalogue: model.Catalogue = build.catalogue
-    if not _wanted(build, config) or model.page_name(page.file) not in catalogue.pages:
+    if not _wanted(build, config) or page_name(page.file) not in catalogue.pages:
         return context
     guide, bilingual = handout.for_language(catalogue, config.theme["language"])
     if guide is None:

@@ -14,7 +14,7 @@ from mkdocs.utils import get_relative_url, normalize_url
 
 from sitekit import model
 from sitekit.build import logger
-from sitekit.build.state import Build
+from sitekit.build.state import Build, page_name
 
 FULL_WIDTH_END = "。！？：；）」』"  # after these a sentence needs no space
 SUGGESTIONS = "language-suggestions.json"  # at the site's top, beside sitemap.xml
@@ -71,7 +71,7 @@ def on_page_markdown(build: Build, markdown, page, config, files):
 
 
 def on_page_content(build: Build, html, page, config, files):
-    if _state(build, config, model.page_name(page.file)) in model.SHOWN_IN_ENGLISH:
+    if _state(build, config, page_name(page.file)) in model.SHOWN_IN_ENGLISH:
         english = build.catalogue.default
         return f'<div lang="{english.code}" dir="{english.direction}">{html}</div>'
     return html
@@ -79,7 +79,7 @@ def on_page_content(build: Build, html, page, config, files):
 
 def on_page_context(build: Build, context, page, config, nav):
     catalogue: model.Catalogue = build.catalogue
-    language, name = config.theme["language"], model.page_name(page.file)
+    language, name = config.theme["language"], page_name(page.file)
     if name not in catalogue.pages:
         return context
     state = catalogue.state(language, name)
@@ -127,7 +127,7 @@ def on_page_context(build: Build, context, page, config, nav):
     context["pp_english_links"] = sorted(
         normalize_url(other.url, page=page)
         for other in (nav.pages if nav else [])
-        if catalogue.state(language, model.page_name(other.file)) in model.SHOWN_IN_ENGLISH
+        if catalogue.state(language, page_name(other.file)) in model.SHOWN_IN_ENGLISH
     )
     context["pp_switcher"] = [
         {"code": lang.code, "name": lang.name, "url": url(lang.code), "current": lang.code == language}
@@ -194,4 +194,4 @@ def _state(build: Build, config, name: str) -> str:
 
 def _content_language(build: Build, page, config) -> str:
     """The language the page's text is in: English for a fallback or a stub."""
-    return build.catalogue.content_language(config.theme["language"], model.page_name(page.file))
+    return build.catalogue.content_language(config.theme["language"], page_name(page.file))

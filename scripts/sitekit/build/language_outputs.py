@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from sitekit import jinja_cache, model, project, search
 from sitekit.build import logger
-from sitekit.build.state import Build
+from sitekit.build.state import Build, page_name
 from sitekit.site_files import SiteFiles
 
 log = logger(__name__)
@@ -47,7 +47,7 @@ def on_template_context(build: Build, context, template_name, config):
         context["pp_english_links"] = [
             posixpath.join(context.get("base_url") or "/", page.url)
             for page in (context["nav"].pages if context.get("nav") else [])
-            if catalogue.state(language, model.page_name(page.file)) in model.SHOWN_IN_ENGLISH
+            if catalogue.state(language, page_name(page.file)) in model.SHOWN_IN_ENGLISH
         ]
         config.extra.alternate = [{"name": home["name"], "lang": home["code"], "link": home["url"]} for home in homes]
     if template_name == "sitemap.xml":

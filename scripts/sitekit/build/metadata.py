@@ -6,12 +6,12 @@ sitekit/build/l10n.py, the sitemaps from sitekit/build/language_outputs.py."""
 from __future__ import annotations
 
 from sitekit import model
-from sitekit.build.state import Build
+from sitekit.build.state import Build, page_name
 
 
 def on_page_context(build: Build, context, page, config, nav):
     catalogue: model.Catalogue = build.catalogue
-    name = model.page_name(page.file)
+    name = page_name(page.file)
     if name not in catalogue.pages:
         return context
     language = catalogue.content_language(config.theme["language"], name)

@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 
 from sitekit import disk, gate, model, sanitizer
 from sitekit.build import logger
-from sitekit.build.state import Build
+from sitekit.build.state import Build, page_name
 
 log = logger(__name__)
 
@@ -105,11 +105,11 @@ def on_page_read_source(build: Build, page, config):
     """Hand MkDocs only what it can read without a traceback (on_files has logged the gate's verdict)."""
     catalogue: model.Catalogue = build.catalogue
     root, language = catalogue.root, config.theme["language"]
-    path, name = Path(page.file.abs_src_path), model.page_name(page.file)
+    path, name = Path(page.file.abs_src_path), page_name(page.file)
     english = model.page_file(catalogue.default.code, name, root)
     own = getattr(page.file, "locale", language) == language
     if own and catalogue.state(language, name) == model.REFUSED:
-        return _english_text(english)  # readers get the English page, as for a missing translation (hooks/l10n.py)
+        return _english_text(english)  # readers get the English page, as for a missing translation (sitekit/build/l10n.py)
     try:
         text = model.read_text(path)
     except model.PageError:

@@ -32,7 +32,7 @@ _INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
 def on_config(build: Build, config):
     """mkdocs-static-i18n 1.3.1 works out, in every language's build, each page's version in
     every language: its cost grows with languages³ × pages (two thirds of a 30-language
-    build). The result only feeds the theme's own language switcher, which hooks/l10n.py
+    build). The result only feeds the theme's own language switcher, which sitekit/build/l10n.py
     replaces (switcher, hreflang, sitemaps): skipped for this build's plugin, in the
     version whose code was checked (the site's files are byte for byte the same)."""
     i18n = config.plugins.get("i18n")

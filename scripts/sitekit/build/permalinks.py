@@ -11,7 +11,7 @@ import html
 import re
 
 from sitekit import model
-from sitekit.build.state import Build
+from sitekit.build.state import Build, page_name
 
 PERMALINK = re.compile(
     r'(?P<open><h(?P<level>[1-6]) id="(?P<id>[^"]+)"[^>]*>)(?P<text>.*?)'
@@ -23,7 +23,7 @@ TAG = re.compile(r"<[^>]+>")
 
 def on_page_content(build: Build, content, page, config, files):
     catalogue: model.Catalogue = build.catalogue
-    name = model.page_name(page.file)
+    name = page_name(page.file)
     language = catalogue.content_language(config.theme["language"], name)
     template = catalogue.strings(language)["section_link"]
 

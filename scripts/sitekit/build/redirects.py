@@ -9,7 +9,7 @@ mkdocs.yml lists each move once, with the English file names:
 
 Under mkdocs-static-i18n the plugin alone cannot serve this: it sees the files before
 the i18n plugin places them, so a redirect at the site's root points into `en/`, and
-each other language would need its own `es/trial.md: es/trial-phase.md` line. This hook
+each other language would need its own `es/trial.md: es/trial-phase.md` line. This step
 hands the plugin, in each language's build, that language's redirects and pages; it
 also makes the redirect pages carry the visitor's #section with assets/redirect.js
 instead of the plugin's inline script (the Content-Security-Policy allows no inline
@@ -26,7 +26,7 @@ from mkdocs_redirects.plugin import get_html_path
 
 from sitekit import model, urls
 from sitekit.build import logger
-from sitekit.build.state import Build
+from sitekit.build.state import Build, page_name
 
 log = logger(__name__)
 INLINE_SCRIPT = re.compile(r"<script>.*?</script>", re.S)
@@ -50,7 +50,7 @@ def on_files(build: Build, files, config):
     prefix = catalogue.language_url(config.theme["language"])
     maps = {old: new for old, new in plugin.config["redirect_maps"].items() if old not in catalogue.pages}
     plugin.redirects = {prefix + old: new for old, new in maps.items()}
-    plugin.doc_pages = {model.page_name(file): file for file in files.documentation_pages()}
+    plugin.doc_pages = {page_name(file): file for file in files.documentation_pages()}
     return files
 
 

@@ -78,3 +78,9 @@ class Build:
     def started(self, config: Any) -> bool:
         """The state of this build is there: a language's build after the first keeps it."""
         return self._config is not None and self.nested(config)
+
+
+def page_name(file: Any) -> str:
+    """A page file's name inside its language folder ('trial.md') in any language's build:
+    mkdocs-static-i18n keeps it as `norm_src_uri`."""
+    return getattr(file, "norm_src_uri", file.src_uri)

@@ -23,7 +23,7 @@ passes `super()` through these filters), so a theme upgrade cannot leave a stale
 
 Each filter warns (and so fails the strict build) when the theme's markup no longer has
 what it adjusts. Once per build, every template, block and assets/ file that the
-overrides and hooks name is checked against the installed theme (sitekit/theme.py)."""
+overrides and the build's steps name is checked against the installed theme (sitekit/theme.py)."""
 
 from __future__ import annotations
 
