@@ -561,8 +561,14 @@ def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, ru
 
 
 def answerable(queries: list[search.Query], catalogue: model.Catalogue, lang: str) -> list[search.Query]:
-    """The language's queries whose page readers get in the language (its index has it)."""
-    return [q for q in queries if q.lang == lang and catalogue.content_language(lang, q.page) == lang]
+    """The language's queries whose page readers get in the language (its index has it);
+    never a query the guide does not answer (no page)."""
+    return [q for q in queries if q.lang == lang and q.page and catalogue.content_language(lang, q.page) == lang]
+
+
+def unanswerable(queries: list[search.Query], lang: str) -> list[search.Query]:
+    """The language's queries the guide does not answer: the results must offer the clinic."""
+    return [q for q in queries if q.lang == lang and not q.page]
 
 
 def outcome(query: search.Query, wanted: str, pages: list[str]) -> dict[str, Any]:
@@ -574,8 +580,8 @@ def run_query_set(served: Served, chromium: Any, catalogue: model.Catalogue, que
     """Each answerable query of a set, typed once in its language's search."""
     outcomes = []
     for lang in catalogue.languages:
-        mine = answerable(queries, catalogue, lang.code)
-        if not mine:
+        mine, others = answerable(queries, catalogue, lang.code), unanswerable(queries, lang.code)
+        if not mine and not others:
             continue
         root = urlsplit(served.origin + catalogue.language_url(lang.code)).path
         context = chromium.new_context(viewport=browser.PHONE, locale=lang.code)
@@ -585,6 +591,9 @@ def run_query_set(served: Served, chromium: Any, catalogue: model.Catalogue, que
         for query in mine:
             search.type_query(page, query.query)
             outcomes.append(outcome(query, root + model.page_url(query.page), search.result_pages(page)))
+        for query in others:
+            search.type_query(page, query.query)
+            outcomes.append({**outcome(query, "", search.result_pages(page)), "help": page.locator(search.SEARCH_HELP).is_visible()})
         context.close()
     return outcomes
 
@@ -594,7 +603,10 @@ def recall_by_language(outcomes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     the queries that missed the top 3, and the answerable queries that found nothing."""
     result = []
     for lang in dict.fromkeys(o["language"] for o in outcomes):
-        mine = [o for o in outcomes if o["language"] == lang]
+        mine = [o for o in outcomes if o["language"] == lang and o["wanted"]]
+        others = [o for o in outcomes if o["language"] == lang and not o["wanted"]]
+        if not mine:
+            continue
         at_1 = [o for o in mine if o["found"][:1] == [o["wanted"]]]
         at_3 = [o for o in mine if o["wanted"] in o["found"][:3]]
         result.append(
@@ -606,6 +618,8 @@ def recall_by_language(outcomes: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "missed_top_3": [o["query"] for o in mine if o not in at_3],
                 "not_first": [o["query"] for o in mine if o not in at_1],
                 "zero_results": [o["query"] for o in mine if not o["results"]],
+                "unanswerable": len(others),
+                "unanswerable_without_help": [o["query"] for o in others if not o.get("help")],
             }
         )
     return result
@@ -640,9 +654,16 @@ def print_search(result: dict[str, Any]) -> None:
         heading(f"Search recall, {name} set (answerable queries: their page is in the language's index)")
         print(
             table(
-                ["language", "queries", "recall at 1", "recall at 3", "no result"],
+                ["language", "queries", "recall at 1", "recall at 3", "no result", "not answered: clinic offered"],
                 [
-                    [e["language"], str(e["queries"]), f"{e['recall_at_1']:.2f}", f"{e['recall_at_3']:.2f}", str(len(e["zero_results"]))]
+                    [
+                        e["language"],
+                        str(e["queries"]),
+                        f"{e['recall_at_1']:.2f}",
+                        f"{e['recall_at_3']:.2f}",
+                        str(len(e["zero_results"])),
+                        f"{e['unanswerable'] - len(e['unanswerable_without_help'])}/{e['unanswerable']}" if e["unanswerable"] else "—",
+                    ]
                     for e in entries
                 ],
             )

@@ -16,7 +16,7 @@ import jinja2
 import pytest
 import yaml
 from conftest import REPO, load_module
-from sitekit import browser, jinja_cache, model
+from sitekit import browser, jinja_cache, model, search
 
 benchmark = load_module(REPO / "scripts" / "benchmark.py")
 
@@ -345,3 +345,20 @@ def test_recall_at_1_and_3_per_language_and_queries_without_results():
     heldout = next(b for name, b in budgets.items() if name.startswith("held-out"))
     assert heldout.met is False and "es 0.25/0.50" in heldout.figure
     assert all(b.met for b in benchmark.recall_budgets({"tuning": [zh], "held-out": [zh]}))
+
+
+def test_a_query_the_guide_does_not_answer_counts_apart_from_recall(tmp_path):
+    """A held-out query with `page: null` is no miss (it was counted as one, against a page
+    named "None"): it is reported with whether the results offered the clinic."""
+    path = tmp_path / "set.yml"
+    path.write_text("en:\n  - {query: catheter, page: trial.md}\n  - {query: parking, page: null}\n", encoding="utf-8")
+    queries = search.load_queries(path)
+    assert [q.page for q in queries] == ["trial.md", ""]
+    catalogue = model.Catalogue.load()
+    assert [q.query for q in benchmark.answerable(queries, catalogue, "en")] == ["catheter"]
+    assert [q.query for q in benchmark.unanswerable(queries, "en")] == ["parking"]
+    found = {"language": "en", "query": "catheter", "wanted": "/trial/", "found": ["/trial/"], "results": 1}
+    unanswered = {"language": "en", "query": "parking", "wanted": "", "found": ["/"], "results": 1, "help": False}
+    (entry,) = benchmark.recall_by_language([found, unanswered])
+    assert (entry["queries"], entry["recall_at_1"], entry["unanswerable"]) == (1, 1.0, 1)
+    assert entry["unanswerable_without_help"] == ["parking"]

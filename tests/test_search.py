@@ -125,7 +125,7 @@ def strings_of(lang: str) -> dict[str, str]:
     return yaml.safe_load((REPO / "l10n" / lang / "strings.yml").read_text(encoding="utf-8"))
 
 
-HELP = "[data-pp-search-help]"
+HELP = search.SEARCH_HELP
 # Each paragraph of an element whose text colour is the colour behind it (the header's white
 # text inherited on the search's white background).
 SAME_COLOUR_JS = """(selector) => [...document.querySelectorAll(selector + ' p')].filter((p) => p.getClientRects().length).filter((p) => {

@@ -158,7 +158,8 @@ def index_config(lang: str, root: Path, text: str, order: list[str]) -> tuple[di
 
 @dataclass(frozen=True)
 class Query:
-    """A query a patient types in `lang`, and the page (file name) it must find in the top 3."""
+    """A query a patient types in `lang`, and the page (file name) it must find in the top 3;
+    `page` is "" when the guide does not answer it (`page: null` in the set)."""
 
     lang: str
     query: str
@@ -174,7 +175,7 @@ def load_queries(path: Path) -> list[Query]:
     """Every query of the set, language by language."""
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [
-        Query(lang, str(entry["query"]), str(entry["page"]), str(entry.get("note", "")))
+        Query(lang, str(entry["query"]), str(entry["page"] or ""), str(entry.get("note", "")))
         for lang, entries in data.items()
         for entry in entries or []
     ]
@@ -185,6 +186,7 @@ def load_queries(path: Path) -> list[Query]:
 SEARCH_TOGGLE = "button[data-pp-toggle=__search]"  # the header's Search button (phones)
 SEARCH_INPUT = "input[data-md-component=search-query]"
 RESULT_ITEM = ".md-search-result__item"
+SEARCH_HELP = "[data-pp-search-help]"  # the no-dead-end help under the results (partials/search-help.html)
 WATCH_JS = """() => {
   if (window.__ppResults) return;
   window.__ppResults = {changed: 0};
