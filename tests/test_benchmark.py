@@ -362,3 +362,17 @@ def test_a_query_the_guide_does_not_answer_counts_apart_from_recall(tmp_path):
     (entry,) = benchmark.recall_by_language([found, unanswered])
     assert (entry["queries"], entry["recall_at_1"], entry["unanswerable"]) == (1, 1.0, 1)
     assert entry["unanswerable_without_help"] == ["parking"]
+
+
+def test_first_answer_budget_reads_the_median_over_languages_and_any_console_warning():
+    def first(times: dict[str, float], warnings: dict[str, list[str]] | None = None) -> dict:
+        languages = [
+            {"language": k, "query": "q", "ms": v, "loading": "…", "warnings": (warnings or {}).get(k, [])} for k, v in times.items()
+        ]
+        return {"languages": languages, "median_ms": sorted(times.values())[len(times) // 2]}
+
+    assert benchmark.first_answer_budget(first({"en": 900, "es": 1400, "vi": 3000})).met
+    slow = benchmark.first_answer_budget(first({"en": 900, "es": 1600, "vi": 3000}))
+    assert not slow.met and "median 1600 ms" in slow.figure
+    warned = benchmark.first_answer_budget(first({"en": 900}, {"en": ["Function is not registered with pipeline"]}))
+    assert not warned.met and "en: Function is not registered" in warned.figure

@@ -525,3 +525,33 @@ def test_translators_check_reads_stop_words_as_the_build_does(project_copy):
     check = run_docs(project_copy.root, "check", str(path))
     assert check.returncode == 1
     assert f"{path.relative_to(project_copy.root)}:2: a stop word must be one word" in check.stderr
+
+
+@pytest.mark.browser
+def test_lunrs_language_files_are_fetched_beside_the_bundle_not_after_it(chromium, built_site):
+    """Tapping search fetches the theme's worker and lunr's files for the language at once,
+    beside the theme's bundle (they came one after another once the bundle had run: two
+    more round trips on a slow phone); the build names the same lunr language in the page
+    as in the language's index."""
+    configs = {
+        lang.code: json.loads(
+            (built_site.site / CATALOGUE.language_url(lang.code) / "search" / "search_index.json").read_text(encoding="utf-8")
+        )["config"]
+        for lang in CATALOGUE.languages
+    }
+    lang = next((code for code, config in configs.items() if config["lang"][0] != "en"), None)
+    if lang is None:
+        pytest.skip("no language of the site loads lunr language files")
+    page = chromium.new_page(viewport=browser.PHONE)
+    events: list[tuple[str, str]] = []
+    page.on("request", lambda request: events.append(("start", request.url)))
+    page.on("requestfinished", lambda request: events.append(("end", request.url)))
+    page.goto(built_site.site_url + CATALOGUE.language_url(lang), wait_until="load")
+    assert page.locator(search.SEARCH_HELP).get_attribute("data-pp-lunr") == configs[lang]["lang"][0]
+    search.open_search(page)
+    search.type_query(page, "zzqxwv")
+    page.close()
+    bundle_done = next(i for i, (kind, url) in enumerate(events) if kind == "end" and "/javascripts/bundle." in url)
+    lunr_file = f"/lunr/min/lunr.{configs[lang]['lang'][0]}.min.js"
+    first_lunr = next(i for i, (kind, url) in enumerate(events) if kind == "start" and url.endswith(lunr_file))
+    assert first_lunr < bundle_done, f"{lunr_file} requested only after the bundle arrived: {events}"
