@@ -47,7 +47,7 @@
   // made a short title holding one word typed, "pump" in the site's name, beat the page
   // whose text answers).
   var TITLE_BOOST = 10;
-  var COVERAGE = 4;
+  var COVERAGE = 4; // a page's score × (the share of the words typed it holds) to this power
   var EVEN = 0.9; // pages whose scores are this close (the lower at least 90 % of the higher) are equally good
 
   function foldRun(run) {
@@ -300,12 +300,13 @@
     return edits + (a.length - i) + (b.length - j) <= 1;
   }
 
-  /** The result pages in the order readers get them: first the pages that hold more of the
-   * words typed (stop words aside; a word counts when any section of the page holds it):
-   * a page with every word beats a short title with one. Then by the theme's score (its
-   * best section); pages whose scores are within EVEN of each other are equally good and
-   * come in the guide's order (`guide`: the pages' addresses as its navigation lists them),
-   * the page where the reader meets the subject first. `covered`: result location →
+  /** The result pages in the order readers get them. Each page's score (the theme's: its
+   * best section) is multiplied by the share of the words typed it holds (stop words aside;
+   * a word counts when any section of the page holds it; the share of the most any page
+   * holds), to the power COVERAGE: a page with every word beats a short title with one.
+   * Pages whose scores are within EVEN of each other are equally good and come in the
+   * guide's order (`guide`: the pages' addresses as the build orders them, the home page
+   * last), the page where the reader meets the subject first. `covered`: result location →
    * indexes of the words it holds. */
   function rankPages(groups, covered, guide) {
     guide = guide || [];
