@@ -555,3 +555,22 @@ def test_lunrs_language_files_are_fetched_beside_the_bundle_not_after_it(chromiu
     lunr_file = f"/lunr/min/lunr.{configs[lang]['lang'][0]}.min.js"
     first_lunr = next(i for i, (kind, url) in enumerate(events) if kind == "start" and url.endswith(lunr_file))
     assert first_lunr < bundle_done, f"{lunr_file} requested only after the bundle arrived: {events}"
+
+
+@pytest.mark.fixture_cases
+def test_the_best_page_missing_a_word_typed_reads_as_missing_so_the_clinic_is_offered():
+    # A Chinese query of characters the index holds in no word of its own found pages
+    # through longer words holding them, with nothing marked missing: no help was shown.
+    zh = run_node(f"s.expandQuery('停车场', {{}}, w => '', s.stopWords([]), s.hanVocabulary({json.dumps([*ZH_INDEX, '停止'])}))")
+    assert run_node(f"s.wordsFound({json.dumps(zh)}, ['停止'], true)") == []  # 停 inside 停止 reads as no word found
+    assert run_node(f"s.wordsFound({json.dumps(zh)}, ['停止'])") == [0]  # (the ranking counts it)
+    group = [{"location": "after/", "terms": {}}, {"location": "after/#recovery", "terms": {}}]
+    marked = run_node(f"(() => {{ const g = {json.dumps(group)}; s.markMissing(g, {{}}, {json.dumps(zh)}); return g[0].terms; }})()")
+    assert marked and all(value is False for value in marked.values()), marked
+    en = run_node("s.expandQuery('catheter parking', {}, w => '', s.stopWords([]))")
+    covered = {"trial/#steps": [0]}  # the page's section holds "catheter"
+    group = [{"location": "trial/", "terms": {"catheter": True}}, {"location": "trial/#steps", "terms": {}}]
+    marked = run_node(
+        f"(() => {{ const g = {json.dumps(group)}; s.markMissing(g, {json.dumps(covered)}, {json.dumps(en)}); return g[0].terms; }})()"
+    )
+    assert marked == {"catheter": True, "parking": False}

@@ -141,6 +141,8 @@
         found.exact.forEach(function (piece) { direct.push(piece + "^" + EXACT_BOOST); });
         words[i].forms.push.apply(words[i].forms, found.pieces.concat(found.exact, found.inside));
         words[i].units = found.units; // each piece a word of its own, for rankPages
+        words[i].pieces = found.pieces;
+        words[i].chars = found.chars; // pieces that are single characters the index holds in no word of its own
         extra.push.apply(extra, found.inside);
         return;
       }
@@ -182,7 +184,7 @@
         if (!best[end] || cost < best[end].cost) best[end] = { cost: cost, start: start, kind: kind, piece: piece };
       }
     }
-    var pieces = [], exact = [], inside = [], parts = [], units = [];
+    var pieces = [], exact = [], inside = [], parts = [], units = [], chars = [];
     for (var at = n; at > 0; at = best[at].start) parts.unshift(best[at]);
     var meaningful = parts.filter(function (part) { return part.kind !== "stop"; });
     (meaningful.length ? meaningful : parts).forEach(function (part) {
@@ -193,8 +195,9 @@
       else inside.push.apply(inside, (found = holding(part.piece)));
       if (part.kind === "exact" || part.kind === "synonym") exact.push.apply(exact, found);
       units.push([part.piece].concat(found));
+      if (part.kind === "char") chars.push(units.length - 1);
     });
-    return { pieces: pieces, exact: exact, inside: unique(inside), units: units };
+    return { pieces: pieces, exact: exact, inside: unique(inside), units: units, chars: chars };
   }
 
   /** Words of the pages (a synonym's targets) as the index holds them: a Chinese word the
@@ -270,14 +273,18 @@
 
   /** The query words (not stop words) a result's matched index terms (`found`) contain:
    * a term found through one of the word's forms (as a beginning, as the theme searches),
-   * or within the one edit of tolerance. */
-  function wordsFound(analysis, found) {
+   * or within the one edit of tolerance. `whole`: a single Chinese character the index
+   * holds in no word of its own counts only as such a word, never inside others (what
+   * reads as found to the reader, markMissing; the ranking counts it inside words too). */
+  function wordsFound(analysis, found, whole) {
     var covered = [], at = 0;
     analysis.words.forEach(function (word) {
       if (word.stop) return;
       var fuzzy = spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
-      (word.units || [word.forms]).forEach(function (forms) { // a Chinese run: each of its pieces
+      (word.units || [word.forms]).forEach(function (forms, i) { // a Chinese run: each of its pieces
+        var alone = whole && word.chars && word.chars.indexOf(i) >= 0;
         var hit = found.some(function (term) {
+          if (alone) return term === forms[0];
           return forms.some(function (form) { return term.indexOf(form) === 0; }) || (fuzzy && oneEditApart(term, word.folded));
         });
         if (hit) covered.push(at);
@@ -285,6 +292,28 @@
       });
     });
     return covered;
+  }
+
+  /** What was typed for each query word wordsFound counts (a Chinese run: its pieces). */
+  function wordLabels(analysis) {
+    var labels = [];
+    analysis.words.forEach(function (word) {
+      if (word.stop) return;
+      if (word.units) word.units.forEach(function (unit, i) { labels.push(word.pieces[i]); });
+      else labels.push(word.typed);
+    });
+    return labels;
+  }
+
+  /** The best page, as search-on-demand.js reads it: a word typed that no section of it
+   * holds is marked missing (false) in its first result's terms, so the help under the
+   * results says that no page has every word (and offers the clinic). */
+  function markMissing(group, covered, analysis) {
+    if (!group || !group[0]) return;
+    var found = {};
+    group.forEach(function (doc) { (covered[doc.location] || []).forEach(function (i) { found[i] = true; }); });
+    var terms = group[0].terms || (group[0].terms = {});
+    wordLabels(analysis).forEach(function (label, i) { if (!found[i]) terms[label] = false; });
   }
 
   function oneEditApart(a, b) {
@@ -331,7 +360,8 @@
 
   scope.ppSearch = {
     fold: fold, indexForms: indexForms, expandQuery: expandQuery, foldSynonyms: foldSynonyms, presentDocument: presentDocument,
-    segmentHan: segmentHan, hanVocabulary: hanVocabulary, stopWords: ownStopWords, wordsFound: wordsFound, rankPages: rankPages
+    segmentHan: segmentHan, hanVocabulary: hanVocabulary, stopWords: ownStopWords, wordsFound: wordsFound, rankPages: rankPages,
+    markMissing: markMissing
   };
 
   if (typeof WorkerGlobalScope === "undefined" || !(scope instanceof WorkerGlobalScope)) return;
@@ -339,7 +369,7 @@
   // --- inside the search worker --------------------------------------------------------
   var SETUP = 0, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
   var theme = decodeURIComponent(location.hash.slice(1)); // the theme's worker, named by search-on-demand.js
-  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {};
+  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, shown = {};
 
 
   function stemmer() {
@@ -364,6 +394,7 @@
     } else if (message.type === QUERY && typeof message.data === "string") {
       analysis = expandQuery(message.data, synonyms, stemmer(), ownStopWords(config.stop_words), vocabulary);
       covered = {};
+      shown = {};
       message.data = analysis.query;
     }
   });
@@ -375,6 +406,7 @@
       message.data.items.forEach(function (group) {
         group.forEach(function (doc) { presentDocument(doc, analysis); });
       });
+      markMissing(message.data.items[0], shown, analysis);
     }
     post(message);
   };
@@ -434,6 +466,7 @@
     results.forEach(function (result) {
       var seen = {}, metadata = result.matchData.metadata;
       covered[result.ref] = wordsFound(analysis, Object.keys(metadata));
+      shown[result.ref] = wordsFound(analysis, Object.keys(metadata), true);
       Object.keys(metadata).forEach(function (term) {
         Object.keys(metadata[term]).forEach(function (field) {
           var found = metadata[term][field];
