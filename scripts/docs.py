@@ -356,15 +356,16 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check pages (all of docs/, every l10n/<lang>/strings.yml, synonyms.yml and reviews.yml by default): every problem as path:line: what — fix."""
+    """Check pages (all of docs/, every l10n/<lang>/strings.yml, synonyms.yml, stopwords.yml and reviews.yml by default): every problem as path:line: what — fix."""
     root = args.root
-    paths, synonym_files, string_files = [], [], []
+    paths, synonym_files, stop_word_files, string_files = [], [], [], []
     languages = model.languages(root)
     reviews = [model.reviews_file(lang.code, root) for lang in languages[1:]]
     defaults = [model.docs_dir(root), *(model.l10n_file(lang.code, "strings", root) for lang in languages)]
     for given in args.files or [
         *defaults,
         *(search.synonyms_file(lang.code, root) for lang in languages),
+        *(search.stop_words_file(lang.code, root) for lang in languages),
         *(path for path in reviews if path.exists()),
     ]:
         path = Path(given)
@@ -372,6 +373,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             paths.extend(gate.tree_files(path))  # every file and link, never following one: the gate says which may not be there
         elif path.name == search.synonyms_file("xx", root).name:
             synonym_files.extend([path] if path.exists() or given in (args.files or []) else [])
+        elif path.name == search.stop_words_file("xx", root).name:
+            stop_word_files.extend([path] if path.exists() or given in (args.files or []) else [])
         elif path.name == "strings.yml" and path.parent.parent.name == "l10n":
             string_files.extend([path] if path.exists() else [])
         elif path.exists() or path.is_symlink():
@@ -383,9 +386,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems += model.l10n_problems(root)
     for path in synonym_files:  # the same reading as the build's (scripts/sitekit/build/language_outputs.py)
         problems.extend(search.read_synonyms(path.parent.name, path.parents[2])[1])
+    for path in stop_word_files:
+        problems.extend(search.read_stop_words(path.parent.name, path.parents[2])[1])
     for path in string_files:  # the build reads them alike (model.ui_strings: a refused value is the English one)
         problems.extend(model.strings_problems(path.parent.name, root))
-    paths += synonym_files + string_files
+    paths += synonym_files + stop_word_files + string_files
     if args.format == "json":
         print(json.dumps([{**vars(p), "path": str(p.path)} for p in problems], ensure_ascii=False, indent=2))
     else:

@@ -15,7 +15,7 @@ import jinja2
 import pytest
 import yaml
 from conftest import REPO, load_module
-from sitekit import browser, jinja_cache, model
+from sitekit import browser, jinja_cache, model, search
 from sitekit.build import performance
 
 benchmark = load_module(REPO / "scripts" / "benchmark.py")
@@ -424,3 +424,32 @@ def test_the_engine_judge_counts_contents_numbers_running_heads_and_runs_in_orde
     )
     judged = benchmark.judge_pdf(tmp_path / "bad.pdf", doc, strings)
     assert (judged["contents_numbered"], judged["running_heads"], judged["runs_in_order"]) == (0, 0, 0)
+def test_a_query_the_guide_does_not_answer_counts_apart_from_recall(tmp_path):
+    """A held-out query with `page: null` is no miss (it was counted as one, against a page
+    named "None"): it is reported with whether the results offered the clinic."""
+    path = tmp_path / "set.yml"
+    path.write_text("en:\n  - {query: catheter, page: trial.md}\n  - {query: parking, page: null}\n", encoding="utf-8")
+    queries = search.load_queries(path)
+    assert [q.page for q in queries] == ["trial.md", ""]
+    catalogue = model.Catalogue.load()
+    assert [q.query for q in benchmark.answerable(queries, catalogue, "en")] == ["catheter"]
+    assert [q.query for q in benchmark.unanswerable(queries, "en")] == ["parking"]
+    found = {"language": "en", "query": "catheter", "wanted": "/trial/", "found": ["/trial/"], "results": 1}
+    unanswered = {"language": "en", "query": "parking", "wanted": "", "found": ["/"], "results": 1, "help": False}
+    (entry,) = benchmark.recall_by_language([found, unanswered])
+    assert (entry["queries"], entry["recall_at_1"], entry["unanswerable"]) == (1, 1.0, 1)
+    assert entry["unanswerable_without_help"] == ["parking"]
+
+
+def test_first_answer_budget_reads_the_median_over_languages_and_any_console_warning():
+    def first(times: dict[str, float], warnings: dict[str, list[str]] | None = None) -> dict:
+        languages = [
+            {"language": k, "query": "q", "ms": v, "loading": "…", "warnings": (warnings or {}).get(k, [])} for k, v in times.items()
+        ]
+        return {"languages": languages, "median_ms": sorted(times.values())[len(times) // 2]}
+
+    assert benchmark.first_answer_budget(first({"en": 900, "es": 1400, "vi": 3000})).met
+    slow = benchmark.first_answer_budget(first({"en": 900, "es": 1600, "vi": 3000}))
+    assert not slow.met and "median 1600 ms" in slow.figure
+    warned = benchmark.first_answer_budget(first({"en": 900}, {"en": ["Function is not registered with pipeline"]}))
+    assert not warned.met and "en: Function is not registered" in warned.figure

@@ -125,7 +125,7 @@ def strings_of(lang: str) -> dict[str, str]:
     return yaml.safe_load((REPO / "l10n" / lang / "strings.yml").read_text(encoding="utf-8"))
 
 
-HELP = "[data-pp-search-help]"
+HELP = search.SEARCH_HELP
 # Each paragraph of an element whose text colour is the colour behind it (the header's white
 # text inherited on the search's white background).
 SAME_COLOUR_JS = """(selector) => [...document.querySelectorAll(selector + ' p')].filter((p) => p.getClientRects().length).filter((p) => {
@@ -254,6 +254,11 @@ def run_node(script: str) -> object:
     return json.loads(result.stdout)
 
 
+def stop_words(lang: str) -> str:
+    """The language's stop words as the build writes them into its index (JSON)."""
+    return json.dumps(search.read_stop_words(lang, CATALOGUE.root)[0], ensure_ascii=False)
+
+
 @pytest.mark.fixture_cases
 def test_folding_of_accents_tone_marks_and_arabic_prefixes():
     folded = run_node(f"{json.dumps(list(FOLDED))}.map(w => w.split(' ').map(s.fold).join(' '))")
@@ -265,8 +270,8 @@ def test_query_words_also_search_pairs_stems_and_synonyms():
     no_stem, no_stop = "w => ''", "w => false"
     expanded = run_node(f"s.expandQuery('Ống thông sonda', s.foldSynonyms({{'Sonda': ['catéter']}}), {no_stem}, {no_stop})")
     assert expanded["query"].split(" ")[:3] == ["ong", "thong", "sonda"]
-    assert "cateter" in expanded["extra"] and "ong_thong" in expanded["extra"]
-    assert "ong_thong*^1000" in expanded["query"]  # pages with the words in that order first
+    assert "cateter" in expanded["extra"] and "_ong_thong" in expanded["extra"]
+    assert "_ong_thong*^1000" in expanded["query"]  # pages with the words in that order first
     dropped = run_node(f"s.expandQuery('analisis de sangre', {{}}, {no_stem}, w => w === 'de')")
     assert dropped["query"].startswith("analisis sangre ")  # a stop word would match every page
 
@@ -276,11 +281,11 @@ def test_results_show_the_words_typed_and_found():
     doc = {
         "title": "鞘内\u200b镇痛泵",
         "text": "un <mark>catéter:</mark> delgado",
-        "terms": {"cateter": True, "ong_thong": False, "zzz": False},
+        "terms": {"cateter": True, "_ong_thong": False, "zzz": False},
     }
     analysis = {
         "words": [{"typed": "cateter", "folded": "cateter", "forms": ["cateter"]}, {"typed": "Zzz", "folded": "zzz", "forms": ["zzz"]}],
-        "extra": ["ong_thong"],
+        "extra": ["_ong_thong"],
     }
     shown = run_node(f"(() => {{ const d = {json.dumps(doc)}; s.presentDocument(d, {json.dumps(analysis)}); return d; }})()")
     assert shown["title"] == "鞘内镇痛泵"
@@ -292,17 +297,17 @@ def test_results_show_the_words_typed_and_found():
     ("lang", "query", "kept", "pair"),
     [
         ("es", "dolor de la espalda", ["dolor", "espalda"], None),  # "de_la" got the pair boost on every page
-        ("vi", "ống thông của tôi", ["ong", "thong"], "ong_thong"),
+        ("vi", "ống thông của tôi", ["ong", "thong"], "_ong_thong"),
         ("ar", "الألم في البطن", ["الم", "بطن"], None),  # في matched a heading with the title boost
         ("en", "pain in the back", ["pain", "back"], None),
     ],
 )
 def test_stop_words_neither_match_nor_get_the_pair_boost(lang, query, kept, pair):
-    expanded = run_node(f"s.expandQuery({json.dumps(query)}, {{}}, w => '', s.stopWords({json.dumps(lang)}))")
+    expanded = run_node(f"s.expandQuery({json.dumps(query)}, {{}}, w => '', s.stopWords({stop_words(lang)}))")
     terms = expanded["query"].split(" ")
     assert [t for t in terms if not t.endswith(("~1", "*^1000"))] == kept
     assert [t for t in terms if t.endswith("*^1000")] == ([f"{pair}*^1000"] if pair else [])
-    alone = run_node("s.expandQuery('de la', {}, w => '', s.stopWords('es')).query")
+    alone = run_node(f"s.expandQuery('de la', {{}}, w => '', s.stopWords({stop_words('es')})).query")
     assert alone.startswith("de la ")  # a query of stop words only is searched as typed
 
 
@@ -321,7 +326,8 @@ ZH_INDEX = ["导管", "补充", "药物", "止痛药", "手术室", "镇静"]
 
 
 def segment_zh(query: str) -> dict:
-    return run_node(f"s.segmentHan({json.dumps(query)}, s.hanVocabulary({json.dumps(ZH_INDEX)}), s.stopWords('zh'))")
+    found = run_node(f"s.segmentHan({json.dumps(query)}, s.hanVocabulary({json.dumps(ZH_INDEX)}), s.stopWords({stop_words('zh')}))")
+    return {key: found[key] for key in ("pieces", "exact", "inside")}
 
 
 @pytest.mark.fixture_cases
@@ -336,7 +342,7 @@ def test_chinese_query_with_an_unknown_first_word_keeps_the_words_the_index_has(
 @pytest.mark.fixture_cases
 def test_chinese_synonym_inside_a_longer_query_finds_the_pages_word():
     query = run_node(
-        f"s.expandQuery('我的管子', s.foldSynonyms({{'管子': ['导管']}}), w => '', s.stopWords('zh'), s.hanVocabulary({json.dumps(ZH_INDEX)})).query"
+        f"s.expandQuery('我的管子', s.foldSynonyms({{'管子': ['导管']}}), w => '', s.stopWords({stop_words('zh')}), s.hanVocabulary({json.dumps(ZH_INDEX)})).query"
     )
     assert "导管^10" in query.split(" ")  # 管子 was only a synonym when typed alone
 
@@ -347,7 +353,7 @@ def test_chinese_synonym_whose_target_the_index_holds_split_finds_its_parts():
     vocabulary = json.dumps(["镇痛", "泵", "导管"])
     for query in ("吗啡泵", "吗啡泵是什么"):
         terms = run_node(
-            f"s.expandQuery({json.dumps(query)}, s.foldSynonyms({{'吗啡泵': ['镇痛泵']}}), w => '', s.stopWords('zh'), s.hanVocabulary({vocabulary})).query"
+            f"s.expandQuery({json.dumps(query)}, s.foldSynonyms({{'吗啡泵': ['镇痛泵']}}), w => '', s.stopWords({stop_words('zh')}), s.hanVocabulary({vocabulary})).query"
         )
         assert {"镇痛", "泵"} <= {t.split("^")[0].rstrip("*") for t in terms.split(" ")}, (query, terms)
         assert "镇痛泵" not in terms.split(" "), terms
@@ -361,7 +367,9 @@ def test_chinese_word_held_only_inside_a_longer_word_finds_that_word():
 
 @pytest.mark.fixture_cases
 def test_chinese_exact_words_rank_first_and_the_themes_segmentation_is_bypassed():
-    query = run_node(f"s.expandQuery('止痛的导管', {{}}, w => '', s.stopWords('zh'), s.hanVocabulary({json.dumps(ZH_INDEX)})).query")
+    query = run_node(
+        f"s.expandQuery('止痛的导管', {{}}, w => '', s.stopWords({stop_words('zh')}), s.hanVocabulary({json.dumps(ZH_INDEX)})).query"
+    )
     assert query.split(" ") == ["止痛", "导管", "导管^10", "止痛药"]  # the index's own word boosted, 的 dropped
     source = WORKER.read_text(encoding="utf-8")
     assert "has: function () { return false; }" in source  # the theme's segment() asks with `in`: it sees no word
@@ -424,3 +432,145 @@ def test_a_synonym_no_page_uses_is_reported():
     found = search.unused_targets(synonyms, "Un Catéter delgado", FIXTURES / "synonyms.yml")
     assert [(p.line, p.severity) for p in found] == [(2, "warning")]
     assert "'tripa' is on no page of this language, so 'panza' finds nothing" in found[0].message
+
+
+# --- ranking: the page that answers first ------------------------------------------------
+
+
+def ranked(groups: list[list[dict]], covered: dict[str, list[int]], guide: list[str]) -> list[str]:
+    """The pages (their first location) in the order rankPages gives them."""
+    order = run_node(f"s.rankPages({json.dumps(groups)}, {json.dumps(covered)}, {json.dumps(guide)}).map(g => g[0].location)")
+    return [location.split("#")[0] for location in order]
+
+
+@pytest.mark.fixture_cases
+def test_a_page_holding_every_word_typed_beats_a_short_title_holding_one():
+    # The theme's order: the home page first, its short title holding "pump" (title boost).
+    groups = [
+        [{"location": "", "score": 30}],
+        [{"location": "implantation/", "score": 12}, {"location": "implantation/#steps", "score": 4}],
+    ]
+    covered = {"": [0], "implantation/": [0], "implantation/#steps": [1]}  # words 0 and 1 on the page, in two sections
+    guide = ["implantation/", ""]
+    assert ranked(groups, covered, guide) == ["implantation/", ""]
+    assert ranked(groups, {"": [0], "implantation/": [0]}, guide) == ["", "implantation/"]  # the same words: the score decides
+
+
+@pytest.mark.fixture_cases
+def test_equally_good_pages_come_in_the_guides_order_the_home_page_last():
+    groups = [[{"location": "implantation/", "score": 21}], [{"location": "trial/", "score": 20}], [{"location": "", "score": 21}]]
+    covered = {"implantation/": [0], "trial/": [0], "": [0]}
+    assert ranked(groups, covered, ["trial/", "implantation/", ""]) == ["trial/", "implantation/", ""]
+    assert ranked(groups, covered, []) == ["implantation/", "trial/", ""]  # without the guide's order: the theme's
+    groups[1][0]["score"] = 10  # far lower: not a tie
+    assert ranked(groups, covered, ["trial/", "implantation/", ""]) == ["implantation/", "", "trial/"]
+    order = search.guide_order(["index.md", {"Before": "before.md"}, ["trial.md"]], ["after.md", "before.md", "index.md", "trial.md"])
+    assert order == ["before/", "trial/", "after/", ""]  # nav order, pages it leaves out by name, the home page last
+
+
+@pytest.mark.fixture_cases
+def test_words_found_count_chinese_pieces_one_edit_and_never_stop_words():
+    analysis = run_node(f"s.expandQuery('the catheter pump', {{}}, w => '', s.stopWords({stop_words('en')}))")
+    found = run_node(f"s.wordsFound({json.dumps(analysis)}, ['cathater', 'pumps'])")
+    assert found == [0, 1]  # one letter wrong, a beginning; 'the' (a stop word) is no word to find
+    assert run_node(f"s.wordsFound({json.dumps(analysis)}, ['cathtre', 'the'])") == []  # two edits; a stop word
+    assert run_node(f"s.wordsFound({json.dumps(analysis)}, ['_catheter_pump'])") == [0, 1]  # the pair holds both
+    zh = run_node(f"s.expandQuery('导管补充', {{}}, w => '', s.stopWords([]), s.hanVocabulary({json.dumps(ZH_INDEX)}))")
+    assert run_node(f"s.wordsFound({json.dumps(zh)}, ['补充'])") == [1]  # each piece of a Chinese run is a word
+
+
+@pytest.mark.fixture_cases
+def test_a_words_search_never_counts_the_pairs_it_begins():
+    forms = run_node("s.indexForms('catheter', 'placement', w => '')")
+    assert forms == ["catheter", "_catheter_placement"]
+    assert not any(form.startswith("catheter") for form in forms[1:])  # `catheter*` matches the word once
+
+
+# --- stop words: the translator's list ----------------------------------------------------
+
+
+def test_every_languages_stop_words_are_well_formed_and_in_its_index(built_site):
+    for lang in CATALOGUE.languages:
+        words, problems = search.read_stop_words(lang.code, CATALOGUE.root)
+        assert not problems, [p.format(CATALOGUE.root) for p in problems]
+        index = built_site.site / CATALOGUE.language_url(lang.code) / "search" / "search_index.json"
+        config = json.loads(index.read_text(encoding="utf-8"))["config"]
+        assert config["stop_words"] == words
+        assert sorted(config["pages"]) == sorted(model.page_url(name) for name in CATALOGUE.pages)
+    source = WORKER.read_text(encoding="utf-8")
+    assert "STOP_WORDS" not in source, "stop words written in search-worker.js rather than l10n/<lang>/stopwords.yml"
+
+
+@pytest.mark.fixture_cases
+def test_malformed_stop_words_are_named_with_file_and_line(tmp_path):
+    l10n = tmp_path / "l10n" / "es"
+    l10n.mkdir(parents=True)
+    (l10n / "stopwords.yml").write_text("[de, la,\n de la, {a: b}]\n", encoding="utf-8")
+    words, problems = search.read_stop_words("es", tmp_path)
+    assert words == ["de", "la"]
+    fix = "write the stop words as one YAML list of single words: [de, la, el]"
+    assert [p.format(tmp_path) for p in problems] == [
+        f"l10n/es/stopwords.yml:2: a stop word must be one word — {fix}",
+        f"l10n/es/stopwords.yml:2: a stop word must be one word — {fix}",
+    ]
+    (l10n / "stopwords.yml").write_text("de: la\n", encoding="utf-8")
+    assert search.read_stop_words("es", tmp_path)[1][0].message == "stop words must be a list of words"
+    (l10n / "stopwords.yml").write_text("[de, la\n", encoding="utf-8")
+    assert "not valid YAML" in search.read_stop_words("es", tmp_path)[1][0].message
+
+
+def test_translators_check_reads_stop_words_as_the_build_does(project_copy):
+    path = project_copy.root / "l10n" / CATALOGUE.languages[-1].code / "stopwords.yml"
+    path.write_text("[de,\n de la]\n", encoding="utf-8")
+    check = run_docs(project_copy.root, "check", str(path))
+    assert check.returncode == 1
+    assert f"{path.relative_to(project_copy.root)}:2: a stop word must be one word" in check.stderr
+
+
+@pytest.mark.browser
+def test_lunrs_language_files_are_fetched_beside_the_bundle_not_after_it(chromium, built_site):
+    """Tapping search fetches the theme's worker and lunr's files for the language at once,
+    beside the theme's bundle (they came one after another once the bundle had run: two
+    more round trips on a slow phone); the build names the same lunr language in the page
+    as in the language's index."""
+    configs = {
+        lang.code: json.loads(
+            (built_site.site / CATALOGUE.language_url(lang.code) / "search" / "search_index.json").read_text(encoding="utf-8")
+        )["config"]
+        for lang in CATALOGUE.languages
+    }
+    lang = next((code for code, config in configs.items() if config["lang"][0] != "en"), None)
+    if lang is None:
+        pytest.skip("no language of the site loads lunr language files")
+    page = chromium.new_page(viewport=browser.PHONE)
+    events: list[tuple[str, str]] = []
+    page.on("request", lambda request: events.append(("start", request.url)))
+    page.on("requestfinished", lambda request: events.append(("end", request.url)))
+    page.goto(built_site.site_url + CATALOGUE.language_url(lang), wait_until="load")
+    assert page.locator(search.SEARCH_HELP).get_attribute("data-pp-lunr") == configs[lang]["lang"][0]
+    search.open_search(page)
+    search.type_query(page, "zzqxwv")
+    page.close()
+    bundle_done = next(i for i, (kind, url) in enumerate(events) if kind == "end" and "/javascripts/bundle." in url)
+    lunr_file = f"/lunr/min/lunr.{configs[lang]['lang'][0]}.min.js"
+    first_lunr = next(i for i, (kind, url) in enumerate(events) if kind == "start" and url.endswith(lunr_file))
+    assert first_lunr < bundle_done, f"{lunr_file} requested only after the bundle arrived: {events}"
+
+
+@pytest.mark.fixture_cases
+def test_the_best_page_missing_a_word_typed_reads_as_missing_so_the_clinic_is_offered():
+    # A Chinese query of characters the index holds in no word of its own found pages
+    # through longer words holding them, with nothing marked missing: no help was shown.
+    zh = run_node(f"s.expandQuery('停车场', {{}}, w => '', s.stopWords([]), s.hanVocabulary({json.dumps([*ZH_INDEX, '停止'])}))")
+    assert run_node(f"s.wordsFound({json.dumps(zh)}, ['停止'], true)") == []  # 停 inside 停止 reads as no word found
+    assert run_node(f"s.wordsFound({json.dumps(zh)}, ['停止'])") == [0]  # (the ranking counts it)
+    group = [{"location": "after/", "terms": {}}, {"location": "after/#recovery", "terms": {}}]
+    marked = run_node(f"(() => {{ const g = {json.dumps(group)}; s.markMissing(g, {{}}, {json.dumps(zh)}); return g[0].terms; }})()")
+    assert marked and all(value is False for value in marked.values()), marked
+    en = run_node("s.expandQuery('catheter parking', {}, w => '', s.stopWords([]))")
+    covered = {"trial/#steps": [0]}  # the page's section holds "catheter"
+    group = [{"location": "trial/", "terms": {"catheter": True}}, {"location": "trial/#steps", "terms": {}}]
+    marked = run_node(
+        f"(() => {{ const g = {json.dumps(group)}; s.markMissing(g, {json.dumps(covered)}, {json.dumps(en)}); return g[0].terms; }})()"
+    )
+    assert marked == {"catheter": True, "parking": False}

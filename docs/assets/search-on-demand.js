@@ -31,6 +31,30 @@
       if (parsed) document.dispatchEvent(new Event("DOMContentLoaded"));
     });
     document.body.appendChild(script);
+    warm();
+  }
+
+  // The files search needs after the bundle, fetched beside it (into the browser's cache)
+  // rather than one after another: the theme's search worker, this file's wrapper of it,
+  // and lunr's files for the language (named by the build: data-pp-lunr; the theme's own
+  // rule for them, setupSearchLanguages). The worker then finds them there (or revalidates
+  // them, one short answer each): on a slow phone the first result comes sooner.
+  function warm() {
+    var config = document.getElementById("__config"), help = document.querySelector("[data-pp-search-help]");
+    var worker = config && JSON.parse(config.textContent).search;
+    if (!worker) return;
+    var workerUrl = new URL(worker, location.href), files = [workerUrl, new URL(WRAPPER)];
+    var language = help && help.getAttribute("data-pp-lunr");
+    if (language && language !== "en") {
+      var base = new URL("../lunr/", workerUrl);
+      files.push(new URL("min/lunr.stemmer.support.min.js", base));
+      if (language === "ja") files.push(new URL("tinyseg.js", base));
+      if (language === "hi" || language === "th") files.push(new URL("wordcut.js", base));
+      files.push(new URL("min/lunr." + language + ".min.js", base));
+    }
+    files.forEach(function (url) {
+      fetch(url.href, { credentials: "same-origin" }).then(function (response) { return response.arrayBuffer(); }).catch(function () {});
+    });
   }
 
   ["pointerdown", "click"].forEach(function (type) {  // a tap, a click, the button by keyboard

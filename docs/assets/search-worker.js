@@ -16,14 +16,17 @@
  *    3 letters (2 after the article) remains; then أ إ آ ٱ → ا, ى → ي, ة → ه.
  *  - Other scripts are only lower-cased; Chinese is segmented into words by the build
  *    (jieba) and its query by the theme, as before.
- *  - Words of a script that separates words with spaces also make pairs ("ong_thong"), on
+ *  - Words of a script that separates words with spaces also make pairs ("_ong_thong"), on
  *    both sides: a query of several words ranks first the pages that have them in that
  *    order (Vietnamese terms are several syllables: "ống thông", "gây tê").
  *  - Latin-script words also give their stem, with the language's lunr stemmer where it has
  *    one ("sedated" finds "sedation"); queries match word beginnings, as the theme does.
  *  - A query word listed in the language's synonyms (l10n/<lang>/synonyms.yml, written
  *    into the index by scripts/sitekit/build/language_outputs.py) also searches for the words
- *    the pages use.
+ *    the pages use; a query word in its stop words (l10n/<lang>/stopwords.yml, the same way)
+ *    neither matches nor pairs while other words remain (lunr's own lists are not used).
+ *  - Ranking: rankPages (a page holding the words typed before a short title holding one;
+ *    equally good pages in the guide's order, the home page last).
  *
  * Results: the spaces the build inserts between Chinese words (U+200B) are removed, and
  * the words to highlight on the opened page are the page's own marked words. */
@@ -40,15 +43,12 @@
   var EXACT_BOOST = 10; // a Chinese word of the index typed whole ranks before the words found inside others
   var CONTAINING = 8; // at most this many index words holding a Chinese piece the index lacks as a word
   var FUZZY_LENGTH = 5; // words of this many letters or more also match with one letter wrong
-  // Words that say nothing about a page (as folded): dropped from a query of several words,
-  // never paired. Added to the stop words of lunr's language support, which some lack.
-  var STOP_WORDS = {
-    en: "a an the of to in on at for and or is are be my i me it do does can how what when why will with".split(" "),
-    es: "de la el los las un una unos unas y o a al del en con por para que se me mi mis lo le les su sus es son como cuando donde cual hay mas muy yo".split(" "),
-    vi: "la cua va thi nhung cac mot toi o gi nao nay do ma".split(" "),
-    ar: "في من على إلى الى عن ما ماذا هل كيف هذا هذه ذلك أن ان أو او مع التي الذي هو هي أنا".split(" "),
-    zh: "的 了 吗 呢 吧 啊 我 你 是 在 和 与 怎么 什么 如何 怎样 哪里 要 会 能 可以 有 没有 一个".split(" ")
-  };
+  // A word in a section's title counts this many times one in its text (the theme's 1000
+  // made a short title holding one word typed, "pump" in the site's name, beat the page
+  // whose text answers).
+  var TITLE_BOOST = 10;
+  var COVERAGE = 4; // a page's score × (the share of the words typed it holds) to this power
+  var EVEN = 0.9; // pages whose scores are this close (the lower at least 90 % of the higher) are equally good
 
   function foldRun(run) {
     run = run.toLowerCase();
@@ -82,8 +82,11 @@
     return word !== "" && !UNSPACED.test(word);
   }
 
+  /** Two neighbouring words as one index term. It starts with "_", so a word's search (the
+   * theme looks words up as beginnings: `catheter*`) never also counts the pairs it begins,
+   * which made a page where the word is followed by more different words rank higher. */
   function pair(a, b) {
-    return a + "_" + b;
+    return "_" + a + "_" + b;
   }
 
   /** The forms a token of the page is indexed under: folded, its stem, and its pair with the next. */
@@ -112,7 +115,7 @@
     folded.forEach(function (word, i) {
       var forms = [word], stemmed = stem(typed[i]);
       if (stemmed && stemmed !== word) forms.push(stemmed);
-      words.push({ typed: typed[i], folded: word, forms: forms });
+      words.push({ typed: typed[i], folded: word, forms: forms, stop: stop[i] });
     });
     Object.keys(synonyms).forEach(function (key) {
       var keyWords = key.split(" ");
@@ -137,6 +140,9 @@
         found.pieces.forEach(function (piece) { main.push(piece); });
         found.exact.forEach(function (piece) { direct.push(piece + "^" + EXACT_BOOST); });
         words[i].forms.push.apply(words[i].forms, found.pieces.concat(found.exact, found.inside));
+        words[i].units = found.units; // each piece a word of its own, for rankPages
+        words[i].pieces = found.pieces;
+        words[i].chars = found.chars; // pieces that are single characters the index holds in no word of its own
         extra.push.apply(extra, found.inside);
         return;
       }
@@ -178,16 +184,20 @@
         if (!best[end] || cost < best[end].cost) best[end] = { cost: cost, start: start, kind: kind, piece: piece };
       }
     }
-    var pieces = [], exact = [], inside = [], parts = [];
+    var pieces = [], exact = [], inside = [], parts = [], units = [], chars = [];
     for (var at = n; at > 0; at = best[at].start) parts.unshift(best[at]);
     var meaningful = parts.filter(function (part) { return part.kind !== "stop"; });
     (meaningful.length ? meaningful : parts).forEach(function (part) {
+      var found = [];
       pieces.push(part.piece);
-      if (part.kind === "exact") exact.push(part.piece);
-      else if (part.kind === "synonym") exact.push.apply(exact, indexWords(synonyms[part.piece], vocabulary, isStopWord)); // the pages' words
-      else inside.push.apply(inside, holding(part.piece));
+      if (part.kind === "exact") found = [part.piece];
+      else if (part.kind === "synonym") found = indexWords(synonyms[part.piece], vocabulary, isStopWord); // the pages' words
+      else inside.push.apply(inside, (found = holding(part.piece)));
+      if (part.kind === "exact" || part.kind === "synonym") exact.push.apply(exact, found);
+      units.push([part.piece].concat(found));
+      if (part.kind === "char") chars.push(units.length - 1);
     });
-    return { pieces: pieces, exact: exact, inside: unique(inside) };
+    return { pieces: pieces, exact: exact, inside: unique(inside), units: units, chars: chars };
   }
 
   /** Words of the pages (a synonym's targets) as the index holds them: a Chinese word the
@@ -210,11 +220,11 @@
     return { words: words, has: function (word) { return known[word] === true; } };
   }
 
-  /** Whether a word is one of the language's stop words (lunr's, where its language
-   * support has them, and the site's). */
-  function ownStopWords(lang) {
+  /** Whether a word is one of `words`, the language's stop words (l10n/<lang>/stopwords.yml,
+   * which the build writes into the index), as folded. */
+  function ownStopWords(words) {
     var list = {};
-    (STOP_WORDS[lang] || []).forEach(function (word) { list[word.replace(RUN, foldRun)] = true; });
+    (words || []).forEach(function (word) { list[word.replace(RUN, foldRun)] = true; });
     return function (typed, folded) { return list[folded === undefined ? typed.replace(RUN, foldRun) : folded] === true; };
   }
 
@@ -261,9 +271,97 @@
     doc.terms = terms;
   }
 
+  /** The query words (not stop words) a result's matched index terms (`found`) contain:
+   * a term found through one of the word's forms (as a beginning, as the theme searches),
+   * or within the one edit of tolerance. `whole`: a single Chinese character the index
+   * holds in no word of its own counts only as such a word, never inside others (what
+   * reads as found to the reader, markMissing; the ranking counts it inside words too). */
+  function wordsFound(analysis, found, whole) {
+    var covered = [], at = 0;
+    analysis.words.forEach(function (word) {
+      if (word.stop) return;
+      var fuzzy = spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
+      (word.units || [word.forms]).forEach(function (forms, i) { // a Chinese run: each of its pieces
+        var alone = whole && word.chars && word.chars.indexOf(i) >= 0;
+        var hit = found.some(function (term) {
+          if (alone) return term === forms[0];
+          return forms.some(function (form) { return term.indexOf(form) === 0; }) || (fuzzy && oneEditApart(term, word.folded));
+        });
+        if (hit) covered.push(at);
+        at++;
+      });
+    });
+    return covered;
+  }
+
+  /** What was typed for each query word wordsFound counts (a Chinese run: its pieces). */
+  function wordLabels(analysis) {
+    var labels = [];
+    analysis.words.forEach(function (word) {
+      if (word.stop) return;
+      if (word.units) word.units.forEach(function (unit, i) { labels.push(word.pieces[i]); });
+      else labels.push(word.typed);
+    });
+    return labels;
+  }
+
+  /** The best page, as search-on-demand.js reads it: a word typed that no section of it
+   * holds is marked missing (false) in its first result's terms, so the help under the
+   * results says that no page has every word (and offers the clinic). */
+  function markMissing(group, covered, analysis) {
+    if (!group || !group[0]) return;
+    var found = {};
+    group.forEach(function (doc) { (covered[doc.location] || []).forEach(function (i) { found[i] = true; }); });
+    var terms = group[0].terms || (group[0].terms = {});
+    wordLabels(analysis).forEach(function (label, i) { if (!found[i]) terms[label] = false; });
+  }
+
+  function oneEditApart(a, b) {
+    if (Math.abs(a.length - b.length) > 1) return false;
+    var i = 0, j = 0, edits = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (a.length > b.length) i++;
+      else if (b.length > a.length) j++;
+      else { i++; j++; }
+    }
+    return edits + (a.length - i) + (b.length - j) <= 1;
+  }
+
+  /** The result pages in the order readers get them. Each page's score (the theme's: its
+   * best section) is multiplied by the share of the words typed it holds (stop words aside;
+   * a word counts when any section of the page holds it; the share of the most any page
+   * holds), to the power COVERAGE: a page with every word beats a short title with one.
+   * Pages whose scores are within EVEN of each other are equally good and come in the
+   * guide's order (`guide`: the pages' addresses as the build orders them, the home page
+   * last), the page where the reader meets the subject first. `covered`: result location →
+   * indexes of the words it holds. */
+  function rankPages(groups, covered, guide) {
+    guide = guide || [];
+    var ranked = groups.map(function (group, order) {
+      var words = {}, score = 0, page = group[0] ? group[0].location.split("#")[0] : "";
+      group.forEach(function (doc) {
+        (covered[doc.location] || []).forEach(function (i) { words[i] = true; });
+        score = Math.max(score, doc.score || 0);
+      });
+      var place = guide.indexOf(page);
+      return { group: group, words: Object.keys(words).length, score: score, order: order, place: place < 0 ? guide.length : place };
+    });
+    var most = Math.max.apply(null, ranked.map(function (entry) { return entry.words; }).concat([1]));
+    ranked.forEach(function (entry) { entry.score *= Math.pow(entry.words / most, COVERAGE); });
+    ranked.sort(function (a, b) {
+      var low = Math.min(a.score, b.score), high = Math.max(a.score, b.score);
+      if (low < EVEN * high) return b.score - a.score;
+      return a.place - b.place || a.order - b.order;
+    });
+    return ranked.map(function (entry) { return entry.group; });
+  }
+
   scope.ppSearch = {
     fold: fold, indexForms: indexForms, expandQuery: expandQuery, foldSynonyms: foldSynonyms, presentDocument: presentDocument,
-    segmentHan: segmentHan, hanVocabulary: hanVocabulary, stopWords: ownStopWords
+    segmentHan: segmentHan, hanVocabulary: hanVocabulary, stopWords: ownStopWords, wordsFound: wordsFound, rankPages: rankPages,
+    markMissing: markMissing
   };
 
   if (typeof WorkerGlobalScope === "undefined" || !(scope instanceof WorkerGlobalScope)) return;
@@ -271,13 +369,8 @@
   // --- inside the search worker --------------------------------------------------------
   var SETUP = 0, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
   var theme = decodeURIComponent(location.hash.slice(1)); // the theme's worker, named by search-on-demand.js
-  var synonyms = {}, language = "en", config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null;
+  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, shown = {};
 
-  function stopWords(config) {
-    var lunr = scope.lunr, lang = config.lang[0], own = lang === "en" ? lunr.stopWordFilter : lunr[lang] && lunr[lang].stopWordFilter;
-    var used = own && config.pipeline.indexOf("stopWordFilter") >= 0, site = ownStopWords(language);
-    return function (word, folded) { return site(word, folded) || (used && !own(new lunr.Token(word.toLowerCase()))); };
-  }
 
   function stemmer() {
     var lunr = scope.lunr, lang = config.lang[0], own = lang === "en" ? lunr.stemmer : lunr[lang] && lunr[lang].stemmer;
@@ -287,15 +380,21 @@
     };
   }
 
-  // Before the theme's listener: fold the query, read the synonyms and language at setup.
+  // Before the theme's listener: fold the query, read the synonyms and the title's weight at setup.
   scope.addEventListener("message", function (event) {
     var message = event.data;
     if (message.type === SETUP) {
       config = message.data.config;
+      if (config.fields && config.fields.title) config.fields.title.boost = TITLE_BOOST;
+      // The language's stop words are its translator's (config.stop_words), left out of
+      // queries only: lunr's lists, which the theme applies to the index too, hold words
+      // this guide is about ("after", "antes", "después") and made them unsearchable.
+      config.pipeline = (config.pipeline || []).filter(function (step) { return step !== "stopWordFilter"; });
       synonyms = foldSynonyms(config.synonyms);
-      language = documentLanguage(message.data);
     } else if (message.type === QUERY && typeof message.data === "string") {
-      analysis = expandQuery(message.data, synonyms, stemmer(), stopWords(config), vocabulary);
+      analysis = expandQuery(message.data, synonyms, stemmer(), ownStopWords(config.stop_words), vocabulary);
+      covered = {};
+      shown = {};
       message.data = analysis.query;
     }
   });
@@ -303,18 +402,14 @@
   var post = scope.postMessage.bind(scope);
   scope.postMessage = function (message) {
     if (message && message.type === RESULT && message.data && message.data.items) {
+      message.data.items = rankPages(message.data.items, covered, config.pages);
       message.data.items.forEach(function (group) {
         group.forEach(function (doc) { presentDocument(doc, analysis); });
       });
+      markMissing(message.data.items[0], shown, analysis);
     }
     post(message);
   };
-
-  /** The language of the index, as the build names it (language_outputs.py): Chinese and
-   * Arabic use lunr's English support (config.lang). */
-  function documentLanguage(data) {
-    return data.config.pp_lang || data.config.lang[0];
-  }
 
   // The theme loads its language files relative to its own worker's address. A language
   // file's stop word filter lunr does not know by name (Vietnamese's) is named, or lunr
@@ -370,6 +465,8 @@
     var results = query.apply(this, arguments);
     results.forEach(function (result) {
       var seen = {}, metadata = result.matchData.metadata;
+      covered[result.ref] = wordsFound(analysis, Object.keys(metadata));
+      shown[result.ref] = wordsFound(analysis, Object.keys(metadata), true);
       Object.keys(metadata).forEach(function (term) {
         Object.keys(metadata[term]).forEach(function (field) {
           var found = metadata[term][field];

@@ -1,6 +1,8 @@
-"""Search data outside the pages: each language's synonyms (l10n/<lang>/synonyms.yml, which
-translators maintain and the build writes into the language's search index) and the query
-set patients' searches are tested and measured with (tests/search_queries.yml).
+"""Search data outside the pages: each language's synonyms (l10n/<lang>/synonyms.yml) and stop
+words (l10n/<lang>/stopwords.yml), which translators maintain and the build writes into the
+language's search index with the guide's page order (`index_config`), and the query sets
+patients' searches are tested and measured with (tests/search_queries.yml, the tuning set;
+tests/search_heldout.yml, the held-out set).
 
 How words match (accents, tone marks, Arabic prefixes, word pairs, stems) is defined once,
 in docs/assets/search-worker.js, for the index and the query alike."""
@@ -16,6 +18,7 @@ import yaml
 from sitekit import model
 
 SYNONYMS = "synonyms"  # l10n/<lang>/synonyms.yml
+STOP_WORDS = "stopwords"  # l10n/<lang>/stopwords.yml
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,78 @@ def index_synonyms(synonyms: list[Synonym]) -> dict[str, list[str]]:
     return result
 
 
+def stop_words_file(lang: str, root: Path = model.REPO) -> Path:
+    return model.l10n_file(lang, STOP_WORDS, root)
+
+
+def read_stop_words(lang: str, root: Path = model.REPO) -> tuple[list[str], list[model.Problem]]:
+    """The language's stop words (words search leaves out of a query of several words) and
+    the problems of its file (none when it has no file: the language then has lunr's own,
+    where lunr has them). Each entry is one word; anything else is refused with its line."""
+    path = stop_words_file(lang, root)
+    if not path.exists():
+        return [], []
+    fix = "write the stop words as one YAML list of single words: [de, la, el]"
+    try:
+        node = model.compose_yaml(model.read_text(path))
+    except yaml.YAMLError as err:
+        line = err.problem_mark.line + 1 if getattr(err, "problem_mark", None) else 1
+        return [], [model.Problem(path, line, f"not valid YAML ({getattr(err, 'problem', err)})", fix)]
+    if node is None:
+        return [], []
+    if not isinstance(node, yaml.SequenceNode):
+        return [], [model.Problem(path, node.start_mark.line + 1, "stop words must be a list of words", fix)]
+    words, problems = [], []
+    for item in node.value:
+        word = item.value.strip() if isinstance(item, yaml.ScalarNode) else ""
+        if not word or any(ch.isspace() for ch in word):
+            problems.append(model.Problem(path, item.start_mark.line + 1, "a stop word must be one word", fix))
+            continue
+        words.append(word)
+    return words, problems
+
+
+def guide_order(nav: Any, pages: list[str]) -> list[str]:
+    """Search's order among equally good pages: the pages' addresses as the guide's
+    navigation (mkdocs.yml `nav`) lists them, then the pages it leaves out, by name; the
+    home page last (it sums up every page: an even match goes to the page on the subject)."""
+    found: list[str] = []
+
+    def walk(entry: Any) -> None:
+        if isinstance(entry, str):
+            found.append(entry)
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                walk(value)
+        elif isinstance(entry, list):
+            for value in entry:
+                walk(value)
+
+    walk(nav or [])
+    listed = [name for name in dict.fromkeys(found) if name in pages]
+    ordered = [model.page_url(name) for name in listed + sorted(set(pages) - set(listed))]
+    return [url for url in ordered if url] + [url for url in ordered if not url]
+
+
+def index_config(lang: str, root: Path, text: str, order: list[str]) -> tuple[dict[str, Any], list[model.Problem]]:
+    """What the language's search index carries besides the theme's settings, read as
+    `docs.py check` reads it: its synonyms, its stop words and the guide's page order
+    (`order`); and the problems of its files (`text`: its pages' searchable text, for the
+    synonyms no page uses)."""
+    synonyms, problems = read_synonyms(lang, root)
+    problems += unused_targets(synonyms, text, synonyms_file(lang, root))
+    stop_words, stop_problems = read_stop_words(lang, root)
+    config = {"synonyms": index_synonyms(synonyms), "stop_words": stop_words, "pages": order}
+    return config, problems + stop_problems
+
+
 # --- the query set -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Query:
-    """A query a patient types in `lang`, and the page (file name) it must find in the top 3."""
+    """A query a patient types in `lang`, and the page (file name) it must find in the top 3;
+    `page` is "" when the guide does not answer it (`page: null` in the set)."""
 
     lang: str
     query: str
@@ -107,7 +176,7 @@ def load_queries(path: Path) -> list[Query]:
     """Every query of the set, language by language."""
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [
-        Query(lang, str(entry["query"]), str(entry["page"]), str(entry.get("note", "")))
+        Query(lang, str(entry["query"]), str(entry["page"] or ""), str(entry.get("note", "")))
         for lang, entries in data.items()
         for entry in entries or []
     ]
@@ -118,6 +187,7 @@ def load_queries(path: Path) -> list[Query]:
 SEARCH_TOGGLE = "button[data-pp-toggle=__search]"  # the header's Search button (phones)
 SEARCH_INPUT = "input[data-md-component=search-query]"
 RESULT_ITEM = ".md-search-result__item"
+SEARCH_HELP = "[data-pp-search-help]"  # the no-dead-end help under the results (partials/search-help.html)
 WATCH_JS = """() => {
   if (window.__ppResults) return;
   window.__ppResults = {changed: 0};

@@ -94,22 +94,15 @@ def _write_search_indexes(site: SiteFiles, catalogue: model.Catalogue, config) -
             local = location[len(prefix) :]
             if local.split("#", 1)[0] in shown:
                 docs.append({**doc, "location": local})
-        synonyms = _synonyms(catalogue.root, lang.code, docs)
+        text = " ".join(f"{doc.get('title', '')} {doc.get('text', '')}" for doc in docs).replace("\u200b", "")
+        extra, problems = search.index_config(lang.code, catalogue.root, text, search.guide_order(config["nav"], catalogue.pages))
+        for problem in problems:  # a malformed entry fails the strict build, a synonym no page uses is reported
+            (log.warning if problem.severity == "error" else log.info)(problem.format(catalogue.root))
         index = {
-            "config": {**combined["config"], **_search_config(translate, lang.code), "synonyms": synonyms, "pp_lang": lang.code},
+            "config": {**combined["config"], **_search_config(translate, lang.code), **extra, "pp_lang": lang.code},
             "docs": docs,
         }
         site.write_text(f"{prefix}search/search_index.json", json.dumps(index, ensure_ascii=False, separators=(",", ":")))
-
-
-def _synonyms(root: Path, lang: str, docs: list[dict]) -> dict[str, list[str]]:
-    """The language's synonyms for its index; a malformed entry fails the strict build, a
-    word no page contains is reported."""
-    synonyms, problems = search.read_synonyms(lang, root)
-    text = " ".join(f"{doc.get('title', '')} {doc.get('text', '')}" for doc in docs).replace("\u200b", "")
-    for problem in problems + search.unused_targets(synonyms, text, search.synonyms_file(lang, root)):
-        (log.warning if problem.severity == "error" else log.info)(problem.format(root))
-    return search.index_synonyms(synonyms)
 
 
 def _translator(config):
