@@ -424,6 +424,8 @@ def test_the_engine_judge_counts_contents_numbers_running_heads_and_runs_in_orde
     )
     judged = benchmark.judge_pdf(tmp_path / "bad.pdf", doc, strings)
     assert (judged["contents_numbered"], judged["running_heads"], judged["runs_in_order"]) == (0, 0, 0)
+
+
 def test_a_query_the_guide_does_not_answer_counts_apart_from_recall(tmp_path):
     """A held-out query with `page: null` is no miss (it was counted as one, against a page
     named "None"): it is reported with whether the results offered the clinic."""
