@@ -104,7 +104,8 @@ def read_stop_words(lang: str, root: Path = model.REPO) -> tuple[list[str], list
     try:
         node = model.compose_yaml(model.read_text(path))
     except yaml.YAMLError as err:
-        line = err.problem_mark.line + 1 if getattr(err, "problem_mark", None) else 1
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
         return [], [model.Problem(path, line, f"not valid YAML ({getattr(err, 'problem', err)})", fix)]
     if node is None:
         return [], []
