@@ -34,20 +34,26 @@ def synonyms_file(lang: str, root: Path = model.REPO) -> Path:
     return model.l10n_file(lang, SYNONYMS, root)
 
 
+def _yaml_node(path: Path, fix: str) -> tuple[yaml.Node | None, list[model.Problem]]:
+    """A translator's search file read as YAML nodes (their lines kept): None and no problem
+    when the file is absent or empty, None and the problem when it is not valid YAML."""
+    if not path.exists():
+        return None, []
+    try:
+        return model.compose_yaml(model.read_text(path)), []
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        return None, [model.Problem(path, line, f"not valid YAML ({getattr(err, 'problem', err)})", fix)]
+
+
 def read_synonyms(lang: str, root: Path = model.REPO) -> tuple[list[Synonym], list[model.Problem]]:
     """The language's synonyms and the problems of its file (none when it has no file)."""
     path = synonyms_file(lang, root)
-    if not path.exists():
-        return [], []
     fix = "write one `word: word the pages use` (or a [list]) per line"
-    try:
-        node = model.compose_yaml(model.read_text(path))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        return [], [model.Problem(path, line, f"not valid YAML ({getattr(err, 'problem', err)})", fix)]
+    node, refused = _yaml_node(path, fix)
     if node is None:
-        return [], []
+        return [], refused
     if not isinstance(node, yaml.MappingNode):
         return [], [model.Problem(path, node.start_mark.line + 1, "synonyms must be a mapping of words", fix)]
     found, problems = [], []
@@ -98,17 +104,10 @@ def read_stop_words(lang: str, root: Path = model.REPO) -> tuple[list[str], list
     the problems of its file (none when it has no file: the language then has lunr's own,
     where lunr has them). Each entry is one word; anything else is refused with its line."""
     path = stop_words_file(lang, root)
-    if not path.exists():
-        return [], []
     fix = "write the stop words as one YAML list of single words: [de, la, el]"
-    try:
-        node = model.compose_yaml(model.read_text(path))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        return [], [model.Problem(path, line, f"not valid YAML ({getattr(err, 'problem', err)})", fix)]
+    node, refused = _yaml_node(path, fix)
     if node is None:
-        return [], []
+        return [], refused
     if not isinstance(node, yaml.SequenceNode):
         return [], [model.Problem(path, node.start_mark.line + 1, "stop words must be a list of words", fix)]
     words, problems = [], []
