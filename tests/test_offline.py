@@ -77,7 +77,9 @@ def test_after_one_visit_every_page_of_the_language_and_its_search_work_offline(
         page.goto(served.origin + CATALOGUE.url(LANG, "trial.md"))
         page.locator("label[for=__search], button[data-pp-toggle=__search]").first.click()
         word = page.locator(".md-content h1").inner_text().split()[-1]
-        page.locator("input.md-search__input").fill(word)
+        # Typed, as a reader types: the theme reads the box on its key events (fill() sends only an
+        # `input` event, which the theme misses once it is listening: a race the busy machine lost).
+        page.locator("input.md-search__input").press_sequentially(word)
         page.wait_for_selector(".md-search-result__item", timeout=45_000)  # lunr builds the index on a slow, busy machine
     finally:
         context.close()
