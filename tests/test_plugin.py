@@ -11,8 +11,8 @@ import os
 import stat
 from pathlib import Path
 
-from conftest import FIXTURES, REPO
-from sitekit import model, structure, theme
+from conftest import REPO
+from sitekit import model, structure
 from sitekit.build import language_outputs, plugin
 from sitekit.build.state import Build
 
@@ -111,24 +111,6 @@ def test_jieba_keeps_its_cache_in_the_projects_own_folder(tmp_path, monkeypatch)
     folder = Path(jieba.dt.tmp_dir)
     assert folder == tmp_path / "painpump-site" / "jieba"  # never the shared temporary folder
     assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0  # the user's alone
-
-
-def theme_dirs_for(overrides: Path) -> list[Path]:
-    from mkdocs.theme import Theme
-
-    return [Path(d) for d in Theme(name=model.load_mkdocs_config(REPO)["theme"]["name"], custom_dir=str(overrides)).dirs]
-
-
-def test_the_theme_check_is_skipped_only_after_it_found_nothing(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    case = FIXTURES / "theme_stale_names"
-    dirs = theme_dirs_for(case / "overrides")
-    for _ in range(2):  # problems are found every time: never remembered as checked
-        assert theme.problems_once(case / "overrides", dirs, REPO / "docs", code=case / "build")
-    dirs = theme_dirs_for(REPO / "overrides")
-    assert theme.problems_once(REPO / "overrides", dirs, REPO / "docs") == []
-    assert len(list((tmp_path / "painpump-site" / "theme-check").iterdir())) == 1
-    assert theme.problems_once(REPO / "overrides", dirs, REPO / "docs") == []
 
 
 def test_a_rebuild_compresses_only_what_changed_and_unused_forms_are_pruned(tmp_path, monkeypatch):

@@ -10,8 +10,6 @@ build (sitekit/build/theme.py) and the tests run it.
 from __future__ import annotations
 
 import ast
-import contextlib
-import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ from typing import cast
 import jinja2
 from jinja2 import nodes
 
-from sitekit import model, project
+from sitekit import model
 
 TEMPLATE_SUFFIXES = (".html", ".xml")
 # A relative file name in a template or a build step's string: 'assets/site.js', 'partials/share.html'.
@@ -57,29 +55,6 @@ def problems(overrides: Path, theme_dirs: Sequence[Path], docs_dir: Path, code: 
         elif ref.kind == "file" and not any((d / ref.name).is_file() for d in [*theme_dirs, docs_dir]):
             found.append(model.Problem(ref.path, ref.line, f"'{ref.name}' is neither in the theme nor in the docs folder", FIX))
     return sorted(found, key=lambda problem: (str(problem.path), problem.line))
-
-
-def problems_once(overrides: Path, theme_dirs: Sequence[Path], docs_dir: Path, code: Path = BUILD_STEPS) -> list[model.Problem]:
-    """`problems`, skipped while nothing it reads changed since a check that found none: the
-    overrides and the build's steps (their bytes), the theme's files and the docs folder's
-    assets (their names, sizes and times). Parsing every template takes a tenth of a build."""
-    digest = hashlib.sha256()
-    for folder in [overrides, code]:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(f"{path}\0".encode() + path.read_bytes() + b"\0")
-    for folder in [*theme_dirs[1:], docs_dir / "assets"]:
-        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-            stat = path.stat()
-            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    digest.update(repr([str(d) for d in theme_dirs]).encode())
-    marker = project.cache_dir("theme-check") / digest.hexdigest()
-    if marker.exists():
-        return []
-    found = problems(overrides, theme_dirs, docs_dir, code)
-    if not found:
-        with contextlib.suppress(OSError):
-            marker.touch()
-    return found
 
 
 def references(overrides: Path, env: jinja2.Environment, code: Path = BUILD_STEPS) -> Iterator[Reference]:

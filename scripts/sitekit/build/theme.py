@@ -91,7 +91,7 @@ def on_env(build: Build, env, config, files):
     if not build.nested(config):  # once, in the last language's build
         root = Path(config.config_file_path).parent
         dirs = [Path(d) for d in config.theme.dirs]
-        for problem in theme.problems_once(Path(config.theme.custom_dir), dirs, Path(config.docs_dir)):
+        for problem in theme.problems(Path(config.theme.custom_dir), dirs, Path(config.docs_dir)):
             log.warning(problem.format(root))
     return env
 
