@@ -304,6 +304,7 @@ def test_review_dates_follow_each_languages_date_format(built_site):
     assert format_date(model.as_date("2026-11-24"), format=model.ui_strings("vi")["date_format"], locale="vi") == "24 tháng 11 năm 2026"
 
 
+@pytest.mark.injected_fault  # the date pattern it writes
 def test_a_date_format_babel_cannot_read_stops_the_build_naming_the_file(project_copy):
     strings = project_copy.root / "l10n" / "es" / "strings.yml"
     strings.write_text(strings.read_text(encoding="utf-8").replace('date_format: "long"', 'date_format: "qqqqqqqqqq"'), encoding="utf-8")
@@ -346,6 +347,7 @@ def test_new_language_takes_bcp47_tags(project_copy):
     assert check.returncode == 0, check.stderr
 
 
+@pytest.mark.injected_fault  # the bad tag or name it gives
 @pytest.mark.parametrize(
     ("code", "name", "message"),
     [

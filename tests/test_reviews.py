@@ -185,6 +185,7 @@ def test_review_refuses_what_it_cannot_record(project_copy):
     assert not model.reviews_file(lang, root).exists(), "nothing is recorded for a page the check refuses"
 
 
+@pytest.mark.injected_fault  # the record it forges
 @pytest.mark.parametrize(
     ("forge", "message"),
     [

@@ -53,6 +53,7 @@ def test_strict_build_passes_with_clean_output(built_site):
     assert [marker for marker in BANNER_MARKERS if marker in built_site.output] == []
 
 
+@pytest.mark.injected_fault  # a broken link it adds
 def test_a_real_warning_still_fails_the_strict_build(project_copy):
     """No banner is silenced by hiding output: a link to a missing page still stops the build, named."""
     page = project_copy.root / "docs" / "en" / "trial.md"
@@ -67,6 +68,7 @@ def test_a_real_warning_still_fails_the_strict_build(project_copy):
     assert [marker for marker in BANNER_MARKERS if marker in build.output] == []
 
 
+@pytest.mark.injected_fault  # the wrong command
 @pytest.mark.parametrize("command", ["build", "serve"])
 def test_the_mkdocs_command_stops_at_once_naming_the_command_to_use(project_copy, tmp_path, command):
     """Under `mkdocs` (MkDocs 1.6.1, installed for the plugins) the site came out without its
@@ -195,6 +197,7 @@ def test_review_dates_are_shown_in_the_pages_language(built_site):
             assert f'{label}: <time datetime="{date.isoformat()}">{format_date(date, format="long", locale="en")}</time>' in html, name
 
 
+@pytest.mark.injected_fault  # the fixture's bad date
 def test_a_bad_date_stops_the_build_naming_file_line_and_fix(project_copy):
     project_copy.overlay("build_bad_date")
     build = project_copy.build(languages=["en"])  # the fault is in an English page
@@ -203,6 +206,7 @@ def test_a_bad_date_stops_the_build_naming_file_line_and_fix(project_copy):
     assert "Traceback" not in build.output
 
 
+@pytest.mark.injected_fault  # the fixture's page without a description
 def test_a_missing_description_stops_the_build(project_copy):
     project_copy.overlay("build_missing_description")
     build = project_copy.build(languages=["en"])  # the fault is in an English page
@@ -210,6 +214,7 @@ def test_a_missing_description_stops_the_build(project_copy):
     assert "docs/en/trial.md:1: front matter field 'description' is missing — add 'description: …'" in build.output
 
 
+@pytest.mark.injected_fault  # review dates it sets a year in the past
 def test_an_overdue_review_is_reported_without_failing_the_build(project_copy):
     """The clinic's review of the trial page (and its translations' copies of the dates)
     falls due a year ago: reported, never a failed build."""
@@ -254,6 +259,7 @@ PLACEHOLDER_CLINIC = {
 }
 
 
+@pytest.mark.injected_fault  # placeholders it writes into every clinic detail
 def test_production_build_refuses_placeholders_naming_each(project_copy):
     config = project_copy.root / "mkdocs.yml"
     config.write_text(clinic.with_example(config.read_text(encoding="utf-8"), PLACEHOLDER_CLINIC), encoding="utf-8")
