@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -121,7 +122,13 @@ def project_copy(tmp_path):
             change when the real site gains a page or a language."""
             use_fixture_docs(self.root, FIXTURES / name)
 
-        def build(self, env: dict[str, str] | None = None) -> Build:
+        def build(self, env: dict[str, str] | None = None, languages: Collection[str] | None = None) -> Build:
+            """The strict build of the copy; `languages` (the default one among them) builds
+            only those (mkdocs-static-i18n's `build: false` for the others), for a test whose
+            claim is about their output or the build's messages: the first language's build
+            logs every language's page problems (sitekit/build/page_source.py on_files)."""
+            if languages is not None:
+                build_only(self.root, languages)
             return run_build(self.root, tmp_path / "site", env)
 
     copy_project(Project.root)
@@ -142,6 +149,34 @@ def use_fixture_docs(root: Path, fixture: Path) -> None:
     )
     entry = re.compile(r"^        - locale: (\w+)\n(?:          .*\n)*", re.M)
     config.write_text(entry.sub(lambda m: m.group(0) if m.group(1) in languages else "", text), encoding="utf-8")
+
+
+LANGUAGE_ENTRY = re.compile(r"^        - locale: (\S+)\n((?:          .*\n)*)", re.M)
+
+
+def build_only(root: Path, languages: Collection[str]) -> None:
+    """Set mkdocs-static-i18n's `build:` of each language in the copy's mkdocs.yml: true for
+    `languages`, false for the others. A code the copy lacks, or leaving out the default
+    language (the plugin always builds it), is a mistake in the test: ValueError."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    catalogue = model.Catalogue.load(root)
+    unknown = set(languages) - {lang.code for lang in catalogue.languages}
+    if unknown or catalogue.default.code not in languages:
+        raise ValueError(
+            f"build_only{tuple(languages)}: the copy's languages are {[lang.code for lang in catalogue.languages]}, "
+            f"the default ({catalogue.default.code}) among those built"
+        )
+
+    def entry(match: re.Match) -> str:
+        flag = f"          build: {'true' if match.group(1) in languages else 'false'}\n"
+        body, found = re.subn(r"^          build: .*\n", flag, match.group(2), flags=re.M)
+        return f"        - locale: {match.group(1)}\n" + (body if found else body + flag)
+
+    text, count = LANGUAGE_ENTRY.subn(entry, text)
+    if count != len(catalogue.languages):
+        raise ValueError(f"mkdocs.yml: {count} of {len(catalogue.languages)} language entries read — update conftest.LANGUAGE_ENTRY")
+    config.write_text(text, encoding="utf-8")
 
 
 def copy_project(root: Path) -> None:

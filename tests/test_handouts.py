@@ -479,6 +479,7 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+@pytest.mark.injected_fault  # the SIGTERM it sends
 def test_a_killed_build_leaves_no_worker_and_writes_no_handout_after(project_copy, tmp_path):
     """SIGTERM to a HANDOUTS=1 build once its workers print: within seconds no worker is left,
     and no PDF (or temporary file) appears in the output folder afterwards."""

@@ -129,6 +129,7 @@ def test_the_listed_scripts_are_the_installed_themes(built_site):
 # --- through the real build ---------------------------------------------------------------------
 
 
+@pytest.mark.injected_fault  # the hostile strings it writes
 def test_hostile_interface_strings_are_refused_by_check_and_build(project_copy):
     """strings.yml values go into every page of their language: markup, a format-string
     field and an unknown key are refused at their line, and readers get English there."""
@@ -144,7 +145,7 @@ def test_hostile_interface_strings_are_refused_by_check_and_build(project_copy):
     assert any(f"'{key}' is not plain text (it contains '<')" in line for line in problems), result.stderr
     assert any("'section_link' has '{section.__class__}', which is not a placeholder" in line for line in problems), result.stderr
     assert any(f"'old_{key}' is not an interface string of the site" in line for line in problems), result.stderr
-    build = project_copy.build()
+    build = project_copy.build(languages=["en", "es"])
     assert build.returncode != 0 and "Traceback" not in build.output
     for problem in problems:
         assert problem.split(" — ")[0] in build.output
@@ -153,6 +154,7 @@ def test_hostile_interface_strings_are_refused_by_check_and_build(project_copy):
         assert "__class__" not in page.read_text(encoding="utf-8"), page
 
 
+@pytest.mark.fixture_cases  # check/base's pages
 def test_a_stub_with_an_unreadable_date_publishes_the_english_page(project_copy):
     project_copy.use_docs("check/base")
     shutil.copy(FIXTURES / "check" / "stub_with_impossible_date" / "trial.md", project_copy.root / "docs" / "es" / "trial.md")
@@ -180,6 +182,7 @@ def test_a_file_copied_from_docs_in_place_of_one_the_build_makes_is_refused(tmp_
     assert fault.source == "docs/es/pain-pump-guide-es.pdf:1"
 
 
+@pytest.mark.fixture_cases  # check/base's pages
 def test_a_file_the_build_does_not_make_fails_the_build_and_is_removed(project_copy):
     """Whatever channel put it there (here: a page file's copy in the docs folder that MkDocs copies)."""
     project_copy.use_docs("check/base")
@@ -206,6 +209,7 @@ def test_the_projects_own_templates_print_values_as_text():
     assert "&lt;script&gt;&lt;b&gt;" in html
 
 
+@pytest.mark.fixture_cases  # check/base's pages
 def test_front_matter_the_gate_refuses_is_never_acted_on(project_copy):
     """An English page (no fallback to show instead) with the theme's keys: refused, and built
     as if they were not there: no traceback for an unknown template, the navigation kept."""

@@ -425,6 +425,7 @@ def test_malformed_clinic_details_are_named():
     ]
 
 
+@pytest.mark.injected_fault  # the clinic detail it spoils
 def test_a_malformed_clinic_detail_stops_the_build_naming_it(project_copy):
     config = project_copy.root / "mkdocs.yml"
     config.write_text(

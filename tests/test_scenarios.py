@@ -8,8 +8,9 @@ on a copy of the whole project: the suite passes on them and reports them.
 
 Both are made in one copy (a clinic meets them together), and there the suite runs again
 (PAINPUMP_ROOT points it there): every test that reads the project's pages, minus the
-browser tests (they read the same catalogue, and would double the suite's time) and the
-fixture cases (they read only tests/fixtures). Readers being served right in these states
+browser tests (they read the same catalogue, and would double the suite's time), the
+fixture cases (they read only tests/fixtures) and the injected faults (each test injects
+its own fault into its own copy; the verdict on it does not depend on the state). Readers being served right in these states
 (notices, English fallback, the threshold) is what those tests check on the copy's build."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sitekit import language_tags, model
 
 pytestmark = pytest.mark.scenario
 TOP_LEVEL_LEFT_OUT = {".git", ".venv", "node_modules", "site", "screenshots", ".pytest_cache", ".ruff_cache", ".hypothesis"}
-SUITE = ["-m", "not browser and not scenario and not fixture_cases", "-n", "0", "-p", "no:cacheprovider", "-q"]
+SUITE = ["-m", "not browser and not scenario and not fixture_cases and not injected_fault", "-n", "0", "-p", "no:cacheprovider", "-q"]
 
 
 def whole_copy(target: Path) -> Path:

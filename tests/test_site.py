@@ -53,11 +53,12 @@ def test_strict_build_passes_with_clean_output(built_site):
     assert [marker for marker in BANNER_MARKERS if marker in built_site.output] == []
 
 
+@pytest.mark.injected_fault  # a broken link it adds
 def test_a_real_warning_still_fails_the_strict_build(project_copy):
     """No banner is silenced by hiding output: a link to a missing page still stops the build, named."""
     page = project_copy.root / "docs" / "en" / "trial.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nSee [the old page](no-such-page.md).\n", encoding="utf-8")
-    build = project_copy.build()
+    build = project_copy.build(languages=["en"])  # the warning is the English page's
     assert build.returncode != 0
     assert re.search(
         r"WARNING +- +Doc file 'en/trial.md' contains a link 'no-such-page.md', but the target 'en/no-such-page.md' is not found",
@@ -67,6 +68,7 @@ def test_a_real_warning_still_fails_the_strict_build(project_copy):
     assert [marker for marker in BANNER_MARKERS if marker in build.output] == []
 
 
+@pytest.mark.injected_fault  # the wrong command
 @pytest.mark.parametrize("command", ["build", "serve"])
 def test_the_mkdocs_command_stops_at_once_naming_the_command_to_use(project_copy, tmp_path, command):
     """Under `mkdocs` (MkDocs 1.6.1, installed for the plugins) the site came out without its
@@ -195,21 +197,24 @@ def test_review_dates_are_shown_in_the_pages_language(built_site):
             assert f'{label}: <time datetime="{date.isoformat()}">{format_date(date, format="long", locale="en")}</time>' in html, name
 
 
+@pytest.mark.injected_fault  # the fixture's bad date
 def test_a_bad_date_stops_the_build_naming_file_line_and_fix(project_copy):
     project_copy.overlay("build_bad_date")
-    build = project_copy.build()
+    build = project_copy.build(languages=["en"])  # the fault is in an English page
     assert build.returncode != 0
     assert "docs/en/trial.md:5: 'next_review' is not a date ('2027-13-45') — write it as YYYY-MM-DD" in build.output
     assert "Traceback" not in build.output
 
 
+@pytest.mark.injected_fault  # the fixture's page without a description
 def test_a_missing_description_stops_the_build(project_copy):
     project_copy.overlay("build_missing_description")
-    build = project_copy.build()
+    build = project_copy.build(languages=["en"])  # the fault is in an English page
     assert build.returncode != 0
     assert "docs/en/trial.md:1: front matter field 'description' is missing — add 'description: …'" in build.output
 
 
+@pytest.mark.injected_fault  # review dates it sets a year in the past
 def test_an_overdue_review_is_reported_without_failing_the_build(project_copy):
     """The clinic's review of the trial page (and its translations' copies of the dates)
     falls due a year ago: reported, never a failed build."""
@@ -254,6 +259,7 @@ PLACEHOLDER_CLINIC = {
 }
 
 
+@pytest.mark.injected_fault  # placeholders it writes into every clinic detail
 def test_production_build_refuses_placeholders_naming_each(project_copy):
     config = project_copy.root / "mkdocs.yml"
     config.write_text(clinic.with_example(config.read_text(encoding="utf-8"), PLACEHOLDER_CLINIC), encoding="utf-8")
@@ -270,7 +276,10 @@ def test_production_build_passes_once_the_clinic_is_filled_in(project_copy):
     # The urgent-help text in every language (a production build refuses a published language's in English only).
     urgent = {lang.code: f"Example urgent help ({lang.code})" for lang in model.languages(project_copy.root)}
     config.write_text(clinic.with_example(config.read_text(encoding="utf-8"), {**clinic.EXAMPLE, "urgent": urgent}), encoding="utf-8")
-    build = project_copy.build(env={"PRODUCTION": "1"})
+    # English only: the refusals read every language's details from the catalogue, whatever is
+    # built; a production build makes every built language's handout (the slow part), and
+    # built_site makes them all (HANDOUTS=1).
+    build = project_copy.build(env={"PRODUCTION": "1"}, languages=["en"])
     assert build.returncode == 0, build.output
     html = (build.site / "contact" / "index.html").read_text(encoding="utf-8")
     assert clinic.EXAMPLE["address"] in " ".join(BeautifulSoup(html, "html.parser").get_text().split())
