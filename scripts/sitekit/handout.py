@@ -46,7 +46,7 @@ import segno
 from bs4 import BeautifulSoup, Tag
 from markupsafe import Markup
 
-from sitekit import disk, model
+from sitekit import disk, model, project
 
 STEM = "pain-pump-guide"  # es/pain-pump-guide-es.pdf, es/pain-pump-guide-es-en.pdf
 TEMPLATE = "handouts/guide.html"  # in overrides/
@@ -823,8 +823,7 @@ def size_problems(result: Result) -> list[str]:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "painpump-site" / "handouts"
+    return project.cache_dir("handouts")
 
 
 def _cached(cache: Path, key: str, site: Path, site_url: str) -> bytes | None:

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 import brotli
 
+from sitekit import project
 from sitekit.site_files import SiteFiles
 
 # --- caching ----------------------------------------------------------------------
@@ -176,8 +177,7 @@ BROTLI_PER_BUILD = 10
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "painpump-site" / "precompressed"
+    return project.cache_dir("precompressed")
 
 
 def compress(data: bytes, encoding: str, brotli_quality: int = BROTLI_BEST) -> bytes:
