@@ -64,10 +64,6 @@ class Build:
     def catalogue(self) -> model.Catalogue:
         return self.gate.catalogue
 
-    @property
-    def root(self) -> Path:
-        return self.gate.root
-
     @staticmethod
     def nested(config: Any) -> bool:
         """True in mkdocs-static-i18n's build of one language before the last: work on the
