@@ -134,3 +134,27 @@ def test_a_rebuild_compresses_only_what_changed_and_unused_forms_are_pruned(tmp_
     stale = old[0]
     os.utime(stale, (0, 0))  # unused since 1970
     assert serving.prune_cache(cache) == 1 and not stale.exists() and len(list(cache.iterdir())) == len(old) - 1
+
+
+def test_the_published_body_may_differ_from_the_gates_reading_only_in_resolved_links_and_the_glossary():
+    read = '<p>See <a href="trial.md#risks">the trial</a>, the <a href="https://example.org/">guide</a> and the IDD pump.</p>'
+    resolved = read.replace("trial.md#risks", "../trial/#risks").replace("IDD", '<abbr title="intrathecal drug delivery">IDD</abbr>')
+    assert structure.publication_difference(read, resolved, {"IDD": "intrathecal drug delivery"}) is None
+    # Failing cases: text added, an absolute address changed, an abbreviation the glossary does not hold.
+    assert "An added claim" in structure.publication_difference(read, read.replace("pump.", "pump. An added claim."), {})
+    assert structure.publication_difference(read, read.replace("example.org", "tracker.example"), {})
+    assert structure.publication_difference(read, resolved, {"IDD": "something else"})
+
+
+def test_a_build_that_publishes_a_body_the_gate_did_not_read_fails(project_copy):
+    """A hook stands for any plugin or extension that changes a page after the gate read it."""
+    (project_copy.root / "tamper.py").write_text(
+        "def on_page_markdown(markdown, page, config, files):\n    return markdown + '\\n\\nAn added claim.\\n'\n", encoding="utf-8"
+    )
+    config = project_copy.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - tamper.py\n", encoding="utf-8")
+    english = model.default_language(project_copy.root).code
+    result = project_copy.build(languages=[english])
+    assert result.returncode != 0
+    assert f"docs/{english}/index.md: the page MkDocs renders is not the page the publishing gate read" in result.output
+    assert "An added claim." in result.output

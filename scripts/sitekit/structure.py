@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import markdown
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdown.extensions.toc import slugify
+from selectolax.lexbor import LexborHTMLParser
 
 from sitekit import sanitizer
 
@@ -167,6 +169,35 @@ class Renderer:
             html, raw = self.render(body)
             self._read[key] = _Reader(html, sanitizer.sanitize(html), raw, Locator(body, first_line)).structure
         return self._read[key]
+
+
+def publication_difference(read: str, published: str, abbreviations: Mapping[str, str]) -> str | None:
+    """Where the body MkDocs publishes differs from the body the publishing gate read (both the
+    sanitizer's output of one Markdown with one configuration), or None. They may differ only
+    where the build adds to the gate's reading: the addresses MkDocs resolves (a relative link
+    or image, `trial.md#risks` made `../trial/#risks`) and the glossary's `abbreviations`
+    (`<abbr title>`, added by sitekit/build/l10n.py). Anything else (text, markup, another
+    address) is a body the gate did not read."""
+    if read == published:
+        return None
+    mine, theirs = LexborHTMLParser(read), LexborHTMLParser(published)
+    for node in theirs.css("abbr"):
+        if abbreviations.get(node.text()) == node.attributes.get("title"):
+            node.unwrap()
+    for tag, attribute in (("a", "href"), ("img", "src")):
+        own, resolved = mine.css(f"{tag}[{attribute}]"), theirs.css(f"{tag}[{attribute}]")
+        if len(own) != len(resolved):
+            continue  # told below, as a difference of the markup
+        for before, after in zip(own, resolved, strict=True):
+            address = before.attributes.get(attribute) or ""
+            if not urlsplit(address).scheme and not address.startswith(("/", "#")):
+                after.attrs[attribute] = address
+    mine_html, theirs_html = (tree.body.html or "" if tree.body else "" for tree in (mine, theirs))
+    if mine_html == theirs_html:
+        return None
+    at = next((i for i, (a, b) in enumerate(zip(mine_html, theirs_html, strict=False)) if a != b), min(len(mine_html), len(theirs_html)))
+    start = max(at - 30, 0)
+    return f"it publishes '…{theirs_html[start : at + 30]}…' where the gate read '…{mine_html[start : at + 30]}…'"
 
 
 class Locator:

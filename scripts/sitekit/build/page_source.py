@@ -20,7 +20,7 @@ import yaml
 from babel.dates import format_date
 from mkdocs.exceptions import PluginError
 
-from sitekit import disk, gate, model, sanitizer
+from sitekit import disk, gate, model, sanitizer, structure
 from sitekit.build import logger
 from sitekit.build.state import Build, page_name
 
@@ -140,9 +140,33 @@ def on_page_read_source(build: Build, page, config):
 
 
 def on_page_content(build: Build, html, page, config, files):
-    """Readers get the sanitizer's output (sitekit/sanitizer.py): the HTML the publishing gate
-    read, never the Markdown's rendering as such."""
-    return sanitizer.sanitize(html)
+    """Readers get the sanitizer's output (sitekit/sanitizer.py), never the Markdown's rendering
+    as such, and only the body the publishing gate read: MkDocs renders the page again (the
+    gate's verdict decides which files are built, before MkDocs resolves their links), and
+    its rendering may differ from the gate's reading only in the links it resolves and the
+    glossary's abbreviations (structure.publication_difference). Any other difference (a
+    plugin or extension that changes the text after the gate) stops the build."""
+    published = sanitizer.sanitize(html)
+    catalogue: model.Catalogue = build.catalogue
+    name = page_name(page.file)
+    if name not in catalogue.pages:
+        return published
+    language = catalogue.content_language(config.theme["language"], name)
+    path = model.page_file(language, name, catalogue.root)
+    try:
+        source = model.read_page(path)
+    except model.PageError:
+        return published  # the gate has said why
+    if any(problem.severity == "error" for problem in build.gate.check_file(path)):
+        return published  # shown as the gate decided (as text, or in English), and the strict build stops
+    abbreviations = model.glossary(language, catalogue.root).get("abbreviations") or {}
+    difference = structure.publication_difference(build.gate.read(source).published, published, abbreviations)
+    if difference:
+        log.error(
+            f"{path.relative_to(catalogue.root)}: the page MkDocs renders is not the page the publishing gate read: "
+            f"{difference} — remove the plugin, hook or Markdown extension that changes pages after the gate"
+        )
+    return published
 
 
 def _english_text(path: Path) -> str:
