@@ -9,12 +9,13 @@ import gzip
 import http.server
 import io
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sitekit import model, serving
 from sitekit.project import strict_build
@@ -95,6 +96,13 @@ class _GzipHandler(_QuietHandler):
         super().end_headers()
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the browser closed the connection (a cancelled request): nothing to report
+        super().handle_error(request, client_address)
+
+
 @dataclass
 class LocalServer:
     """A static server for one folder; `origin` is known before anything is served, so the
@@ -115,7 +123,7 @@ def local_server(directory: Path, *, gzip_text: bool = False, port: int = 0) -> 
     gzip-only host does (see `_GzipHandler`); else every file as it is."""
     directory.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_GzipHandler if gzip_text else _QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = _Server(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
