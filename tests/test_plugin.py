@@ -9,6 +9,7 @@ import importlib.metadata
 import inspect
 import os
 import stat
+import types
 from pathlib import Path
 
 from conftest import REPO
@@ -107,10 +108,35 @@ def test_jieba_keeps_its_cache_in_the_projects_own_folder(tmp_path, monkeypatch)
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(jieba.dt, "tmp_dir", None)
-    language_outputs.on_config(Build(), config=None)
+    monkeypatch.setattr(jieba, "cut", jieba.cut)  # put back after the test
+    build = Build()
+    language_outputs.on_config(build, config=types.SimpleNamespace(plugins={}))
     folder = Path(jieba.dt.tmp_dir)
     assert folder == tmp_path / "painpump-site" / "jieba"  # never the shared temporary folder
     assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0  # the user's alone
+    assert build.chinese_words.path.parent == folder and jieba.cut == build.chinese_words.cut
+
+
+def test_chinese_words_are_kept_across_builds_and_jieba_is_not_asked_again(tmp_path):
+    asked: list[str] = []
+
+    def cut(sentence, *args):
+        asked.append(sentence)
+        return iter(list(sentence))  # one word a character: any segmentation will do here
+
+    path = tmp_path / "words.json"
+    first = language_outputs.ChineseWords(path, cut)
+    assert list(first.cut("鞘内镇痛泵".encode())) == list("鞘内镇痛泵")
+    first.known["一个月前的文字"] = [first.today - first.KEEP_DAYS - 1, ["一个月前"]]  # unused for longer than kept
+    first.save()
+    again = language_outputs.ChineseWords(path, cut)
+    assert list(again.cut("鞘内镇痛泵")) == list("鞘内镇痛泵") and asked == ["鞘内镇痛泵"]  # from the file, not from jieba
+    assert "一个月前的文字" not in again.known
+    # Failing cases: an unreadable file or a malformed entry is cut again, never trusted.
+    path.write_text('{"鞘内镇痛泵": "not a list"}', encoding="utf-8")
+    assert list(language_outputs.ChineseWords(path, cut).cut("鞘内镇痛泵")) == list("鞘内镇痛泵") and len(asked) == 2
+    path.write_text("not JSON", encoding="utf-8")
+    assert list(language_outputs.ChineseWords(path, cut).cut("鞘内镇痛泵")) == list("鞘内镇痛泵") and len(asked) == 3
 
 
 def test_a_rebuild_compresses_only_what_changed_and_unused_forms_are_pruned(tmp_path, monkeypatch):

@@ -26,6 +26,7 @@ class Build:
     _gate: Gate | None = None
     handouts: dict[str, Any] = field(default_factory=dict)  # "built" (the languages written so far), "job", "maker"
     _site: SiteFiles | None = None
+    chinese_words: Any = None  # language_outputs.ChineseWords: the search index's Chinese words, kept across builds
 
     def start(self, config: Any) -> None:
         """A new build: its catalogue and gate are made when first asked for, once every
