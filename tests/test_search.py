@@ -300,6 +300,11 @@ def test_results_show_the_words_typed_and_found():
         ("vi", "ống thông của tôi", ["ong", "thong"], "_ong_thong"),
         ("ar", "الألم في البطن", ["الم", "بطن"], None),  # في matched a heading with the title boost
         ("en", "pain in the back", ["pain", "back"], None),
+        # question words say nothing about a page: a "what is" question searches its subject
+        ("en", "what is a catheter", ["catheter"], None),
+        ("es", "qué es una sonda", ["sonda"], None),
+        ("vi", "ống thông là gì", ["ong", "thong"], "_ong_thong"),
+        ("ar", "ما هي القسطرة", ["قسطره"], None),
     ],
 )
 def test_stop_words_neither_match_nor_get_the_pair_boost(lang, query, kept, pair):
@@ -468,12 +473,43 @@ def test_equally_good_pages_come_in_the_guides_order_the_home_page_last():
     assert order == ["before/", "trial/", "after/", ""]  # nav order, pages it leaves out by name, the home page last
 
 
+def guide_of(count: int) -> list[str]:
+    return [f"page{i}/" for i in range(count)]
+
+
+@pytest.mark.fixture_cases
+def test_a_word_few_pages_hold_outweighs_words_many_pages_hold():
+    """A long question's incidental words count less than the word that carries it: each
+    word weighs by how few pages hold it (IDF). Word 0 is on every page (the site's name);
+    the page holding the rare word 1 beats a higher-scored page holding word 2, which four
+    pages hold; when word 1 is as common as word 2 (the failing case), the score decides."""
+    guide = guide_of(7)
+    groups = [[{"location": page, "score": 12 if page == "page1/" else 10 if page == "page0/" else 1}] for page in guide]
+    covered = {page: [0] for page in guide} | {"page0/": [0, 1], "page1/": [0, 2], "page2/": [0, 2], "page3/": [0, 2], "page4/": [0, 2]}
+    assert ranked(groups, covered, guide)[0] == "page0/"
+    common = covered | {"page5/": [0, 1], "page6/": [0, 1], "page2/": [0, 1]}  # word 1 on four pages, word 2 on three
+    assert ranked(groups, common, guide)[0] == "page1/"
+    weights = run_node(f"s.wordWeights({json.dumps([dict.fromkeys(map(str, covered[page]), 1) for page in guide])}, 7)")
+    assert weights["1"] > weights["2"] > weights["0"] > 0
+
+
+@pytest.mark.fixture_cases
+def test_a_word_held_only_with_one_letter_wrong_counts_less_than_the_word_itself():
+    groups = [[{"location": "trial/", "score": 12}], [{"location": "contact/", "score": 10}]]
+    covered = {"trial/": [0, 1], "contact/": [0, 1]}
+    exact = {"trial/": [0], "contact/": [0, 1]}  # trial/ holds word 1 only within the edit ("tenga" for "tengo")
+    order = run_node(f"s.rankPages({json.dumps(groups)}, {json.dumps(covered)}, [], {json.dumps(exact)}).map(g => g[0].location)")
+    assert order == ["contact/", "trial/"]
+    assert ranked(groups, covered, []) == ["trial/", "contact/"]  # every word exact: the score decides
+
+
 @pytest.mark.fixture_cases
 def test_words_found_count_chinese_pieces_one_edit_and_never_stop_words():
     analysis = run_node(f"s.expandQuery('the catheter pump', {{}}, w => '', s.stopWords({stop_words('en')}))")
     found = run_node(f"s.wordsFound({json.dumps(analysis)}, ['cathater', 'pumps'])")
     assert found == [0, 1]  # one letter wrong, a beginning; 'the' (a stop word) is no word to find
     assert run_node(f"s.wordsFound({json.dumps(analysis)}, ['cathtre', 'the'])") == []  # two edits; a stop word
+    assert run_node(f"s.wordsFound({json.dumps(analysis)}, ['cathater', 'pumps'], false, true)") == [1]  # exactly: no edit
     assert run_node(f"s.wordsFound({json.dumps(analysis)}, ['_catheter_pump'])") == [0, 1]  # the pair holds both
     zh = run_node(f"s.expandQuery('导管补充', {{}}, w => '', s.stopWords([]), s.hanVocabulary({json.dumps(ZH_INDEX)}))")
     assert run_node(f"s.wordsFound({json.dumps(zh)}, ['补充'])") == [1]  # each piece of a Chinese run is a word

@@ -48,6 +48,7 @@
   // whose text answers).
   var TITLE_BOOST = 10;
   var COVERAGE = 4; // a page's score × (the share of the words typed it holds) to this power
+  var FUZZY_SHARE = 0.25; // a word a page holds only with one letter wrong counts this share of its weight
   var EVEN = 0.9; // pages whose scores are this close (the lower at least 90 % of the higher) are equally good
 
   function foldRun(run) {
@@ -275,12 +276,13 @@
    * a term found through one of the word's forms (as a beginning, as the theme searches),
    * or within the one edit of tolerance. `whole`: a single Chinese character the index
    * holds in no word of its own counts only as such a word, never inside others (what
-   * reads as found to the reader, markMissing; the ranking counts it inside words too). */
-  function wordsFound(analysis, found, whole) {
+   * reads as found to the reader, markMissing; the ranking counts it inside words too).
+   * `exactly`: only the words found through their forms, never within the edit. */
+  function wordsFound(analysis, found, whole, exactly) {
     var covered = [], at = 0;
     analysis.words.forEach(function (word) {
       if (word.stop) return;
-      var fuzzy = spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
+      var fuzzy = !exactly && spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
       (word.units || [word.forms]).forEach(function (forms, i) { // a Chinese run: each of its pieces
         var alone = whole && word.chars && word.chars.indexOf(i) >= 0;
         var hit = found.some(function (term) {
@@ -329,27 +331,50 @@
     return edits + (a.length - i) + (b.length - j) <= 1;
   }
 
+  /** How much each word typed says about a page: the fewer pages hold it, the more
+   * (inverse document frequency: ln(1 + pages / pages holding it)), so a word every page
+   * holds ("pump" in the site's name) counts little and the incidental words of a long
+   * question count less than the word that carries it. `held`: for each page, the indexes
+   * of the words it holds; `pages`: how many pages the language has. */
+  function wordWeights(held, pages) {
+    var holding = {}, weights = {};
+    held.forEach(function (words) { Object.keys(words).forEach(function (i) { holding[i] = (holding[i] || 0) + 1; }); });
+    var total = Math.max(pages, held.length);
+    Object.keys(holding).forEach(function (i) { weights[i] = Math.log(1 + total / holding[i]); });
+    return weights;
+  }
+
   /** The result pages in the order readers get them. Each page's score (the theme's: its
-   * best section) is multiplied by the share of the words typed it holds (stop words aside;
-   * a word counts when any section of the page holds it; the share of the most any page
-   * holds), to the power COVERAGE: a page with every word beats a short title with one.
-   * Pages whose scores are within EVEN of each other are equally good and come in the
-   * guide's order (`guide`: the pages' addresses as the build orders them, the home page
-   * last), the page where the reader meets the subject first. `covered`: result location →
-   * indexes of the words it holds. */
-  function rankPages(groups, covered, guide) {
+   * best section) is multiplied by the share of the words typed it holds, each word
+   * weighted by how few pages hold it (wordWeights; stop words aside; a word counts when any
+   * section of the page holds it; the share of the most any page holds), to the power
+   * COVERAGE: a page with every word beats a short title with one, and a page with the rare
+   * word beats one with the words every page has. Pages whose scores are within EVEN of
+   * each other are equally good and come in the guide's order (`guide`: the pages'
+   * addresses as the build orders them, the home page last), the page where the reader
+   * meets the subject first. `covered`: result location → indexes of the words it holds;
+   * `exact`: those it holds as typed (not only within the one edit of tolerance: such a
+   * word counts FUZZY_SHARE of its weight, so "tengo" found as "tenga" on one page does not
+   * outweigh the word that carries the question). Without `exact`, every word is exact. */
+  function rankPages(groups, covered, guide, exact) {
     guide = guide || [];
+    exact = exact || covered;
     var ranked = groups.map(function (group, order) {
       var words = {}, score = 0, page = group[0] ? group[0].location.split("#")[0] : "";
       group.forEach(function (doc) {
-        (covered[doc.location] || []).forEach(function (i) { words[i] = true; });
+        (covered[doc.location] || []).forEach(function (i) { words[i] = words[i] || FUZZY_SHARE; });
         score = Math.max(score, doc.score || 0);
       });
+      group.forEach(function (doc) { (exact[doc.location] || []).forEach(function (i) { words[i] = 1; }); });
       var place = guide.indexOf(page);
-      return { group: group, words: Object.keys(words).length, score: score, order: order, place: place < 0 ? guide.length : place };
+      return { group: group, words: words, score: score, order: order, place: place < 0 ? guide.length : place };
     });
-    var most = Math.max.apply(null, ranked.map(function (entry) { return entry.words; }).concat([1]));
-    ranked.forEach(function (entry) { entry.score *= Math.pow(entry.words / most, COVERAGE); });
+    var weights = wordWeights(ranked.map(function (entry) { return entry.words; }), guide.length);
+    ranked.forEach(function (entry) {
+      entry.weight = Object.keys(entry.words).reduce(function (sum, i) { return sum + weights[i] * entry.words[i]; }, 0);
+    });
+    var most = Math.max.apply(null, ranked.map(function (entry) { return entry.weight; }));
+    ranked.forEach(function (entry) { entry.score *= most > 0 ? Math.pow(entry.weight / most, COVERAGE) : 1; });
     ranked.sort(function (a, b) {
       var low = Math.min(a.score, b.score), high = Math.max(a.score, b.score);
       if (low < EVEN * high) return b.score - a.score;
@@ -361,6 +386,7 @@
   scope.ppSearch = {
     fold: fold, indexForms: indexForms, expandQuery: expandQuery, foldSynonyms: foldSynonyms, presentDocument: presentDocument,
     segmentHan: segmentHan, hanVocabulary: hanVocabulary, stopWords: ownStopWords, wordsFound: wordsFound, rankPages: rankPages,
+    wordWeights: wordWeights,
     markMissing: markMissing
   };
 
@@ -369,7 +395,7 @@
   // --- inside the search worker --------------------------------------------------------
   var SETUP = 0, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
   var theme = decodeURIComponent(location.hash.slice(1)); // the theme's worker, named by search-on-demand.js
-  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, shown = {};
+  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, shown = {};
 
 
   function stemmer() {
@@ -394,6 +420,7 @@
     } else if (message.type === QUERY && typeof message.data === "string") {
       analysis = expandQuery(message.data, synonyms, stemmer(), ownStopWords(config.stop_words), vocabulary);
       covered = {};
+      exact = {};
       shown = {};
       message.data = analysis.query;
     }
@@ -402,7 +429,7 @@
   var post = scope.postMessage.bind(scope);
   scope.postMessage = function (message) {
     if (message && message.type === RESULT && message.data && message.data.items) {
-      message.data.items = rankPages(message.data.items, covered, config.pages);
+      message.data.items = rankPages(message.data.items, covered, config.pages, exact);
       message.data.items.forEach(function (group) {
         group.forEach(function (doc) { presentDocument(doc, analysis); });
       });
@@ -466,6 +493,7 @@
     results.forEach(function (result) {
       var seen = {}, metadata = result.matchData.metadata;
       covered[result.ref] = wordsFound(analysis, Object.keys(metadata));
+      exact[result.ref] = wordsFound(analysis, Object.keys(metadata), false, true);
       shown[result.ref] = wordsFound(analysis, Object.keys(metadata), true);
       Object.keys(metadata).forEach(function (term) {
         Object.keys(metadata[term]).forEach(function (field) {
