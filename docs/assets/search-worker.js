@@ -116,7 +116,7 @@
     folded.forEach(function (word, i) {
       var forms = [word], stemmed = stem(typed[i]);
       if (stemmed && stemmed !== word) forms.push(stemmed);
-      words.push({ typed: typed[i], folded: word, forms: forms, stop: stop[i] });
+      words.push({ typed: typed[i], folded: word, forms: forms, stop: stop[i], stem: stemmed && stemmed !== word ? stemmed : "" });
     });
     Object.keys(synonyms).forEach(function (key) {
       var keyWords = key.split(" ");
@@ -273,8 +273,9 @@
   }
 
   /** The query words (not stop words) a result's matched index terms (`found`) contain:
-   * a term found through one of the word's forms (as a beginning, as the theme searches),
-   * or within the one edit of tolerance. `whole`: a single Chinese character the index
+   * a term found through one of the word's forms (as a beginning, as the theme searches;
+   * its stem only as the whole stem of a word of the page, the index holds each word's stem:
+   * "numbing", stem "numb", is not in "number"), or within the one edit of tolerance. `whole`: a single Chinese character the index
    * holds in no word of its own counts only as such a word, never inside others (what
    * reads as found to the reader, markMissing; the ranking counts it inside words too).
    * `exactly`: only the words found through their forms, never within the edit. */
@@ -287,7 +288,7 @@
         var alone = whole && word.chars && word.chars.indexOf(i) >= 0;
         var hit = found.some(function (term) {
           if (alone) return term === forms[0];
-          return forms.some(function (form) { return term.indexOf(form) === 0; }) || (fuzzy && oneEditApart(term, word.folded));
+          return forms.some(function (form) { return form === word.stem ? term === form : term.indexOf(form) === 0; }) || (fuzzy && oneEditApart(term, word.folded));
         });
         if (hit) covered.push(at);
         at++;
@@ -344,20 +345,40 @@
     return weights;
   }
 
+  /** How nearly a page's title is the words typed: the share of its words (stop words aside)
+   * that are words found (the theme marks them, <mark>) and the share of the words found
+   * (`found`: how many words typed any page holds) that its title holds, combined as their
+   * harmonic mean. Among equally good pages the more specific comes first: "what is a pain
+   * pump" finds the guide's home, "Pain pump implantation", before "Conditions a pain pump
+   * can help with"; "what conditions can a pain pump treat" the conditions. */
+  function titleShare(group, isStopWord, found) {
+    var page = group.filter(function (doc) { return doc.location.indexOf("#") < 0; })[0] || group[0];
+    var title = (page && page.title) || "", marked = 0, distinct = {};
+    title.replace(/<mark[^>]*>([^<]*)<\/mark>/g, function (_, word) {
+      (word.match(RUN) || []).forEach(function (run) { marked++; distinct[foldRun(run)] = true; });
+    });
+    var words = (title.replace(/<[^>]*>/g, "").match(RUN) || []).filter(function (word) { return !isStopWord(word); }).length;
+    if (!words || !marked || !found) return 0;
+    var ofTitle = Math.min(1, marked / words), ofQuery = Math.min(1, Object.keys(distinct).length / found);
+    return (2 * ofTitle * ofQuery) / (ofTitle + ofQuery);
+  }
+
   /** The result pages in the order readers get them. Each page's score (the theme's: its
    * best section) is multiplied by the share of the words typed it holds, each word
    * weighted by how few pages hold it (wordWeights; stop words aside; a word counts when any
    * section of the page holds it; the share of the most any page holds), to the power
    * COVERAGE: a page with every word beats a short title with one, and a page with the rare
    * word beats one with the words every page has. Pages whose scores are within EVEN of
-   * each other are equally good and come in the guide's order (`guide`: the pages'
-   * addresses as the build orders them, the home page last), the page where the reader
-   * meets the subject first. `covered`: result location → indexes of the words it holds;
+   * each other are equally good: the more specific page first (titleShare: the more of its
+   * title the words found make up), then the guide's order (`guide`: the pages' addresses
+   * as the build orders them, the home page last), the page where the reader meets the
+   * subject first. `covered`: result location → indexes of the words it holds;
    * `exact`: those it holds as typed (not only within the one edit of tolerance: such a
    * word counts FUZZY_SHARE of its weight, so "tengo" found as "tenga" on one page does not
    * outweigh the word that carries the question). Without `exact`, every word is exact. */
-  function rankPages(groups, covered, guide, exact) {
+  function rankPages(groups, covered, guide, exact, isStopWord) {
     guide = guide || [];
+    isStopWord = isStopWord || function () { return false; };
     exact = exact || covered;
     var ranked = groups.map(function (group, order) {
       var words = {}, score = 0, page = group[0] ? group[0].location.split("#")[0] : "";
@@ -370,6 +391,7 @@
       return { group: group, words: words, score: score, order: order, place: place < 0 ? guide.length : place };
     });
     var weights = wordWeights(ranked.map(function (entry) { return entry.words; }), guide.length);
+    ranked.forEach(function (entry) { entry.specific = titleShare(entry.group, isStopWord, Object.keys(weights).length); });
     ranked.forEach(function (entry) {
       entry.weight = Object.keys(entry.words).reduce(function (sum, i) { return sum + weights[i] * entry.words[i]; }, 0);
     });
@@ -378,7 +400,7 @@
     ranked.sort(function (a, b) {
       var low = Math.min(a.score, b.score), high = Math.max(a.score, b.score);
       if (low < EVEN * high) return b.score - a.score;
-      return a.place - b.place || a.order - b.order;
+      return b.specific - a.specific || a.place - b.place || a.order - b.order;
     });
     return ranked.map(function (entry) { return entry.group; });
   }
@@ -429,7 +451,7 @@
   var post = scope.postMessage.bind(scope);
   scope.postMessage = function (message) {
     if (message && message.type === RESULT && message.data && message.data.items) {
-      message.data.items = rankPages(message.data.items, covered, config.pages, exact);
+      message.data.items = rankPages(message.data.items, covered, config.pages, exact, ownStopWords(config.stop_words));
       message.data.items.forEach(function (group) {
         group.forEach(function (doc) { presentDocument(doc, analysis); });
       });
