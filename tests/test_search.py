@@ -5,6 +5,7 @@ on the issue's cases (Node); the translators' synonym lists."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -652,3 +653,71 @@ def test_the_best_page_missing_a_word_typed_reads_as_missing_so_the_clinic_is_of
         f"(() => {{ const g = {json.dumps(group)}; s.markMissing(g, {json.dumps(covered)}, {json.dumps(en)}); return g[0].terms; }})()"
     )
     assert marked == {"catheter": True, "parking": False}
+
+
+# --- the review of the search words ----------------------------------------------------------
+
+
+def search_files(root: Path, synonyms: str, stop_words: str) -> None:
+    l10n = root / "l10n" / "es"
+    l10n.mkdir(parents=True, exist_ok=True)
+    (l10n / "synonyms.yml").write_text(synonyms, encoding="utf-8")
+    (l10n / "stopwords.yml").write_text(stop_words, encoding="utf-8")
+
+
+@pytest.mark.fixture_cases
+def test_a_change_to_a_synonym_or_a_stop_word_lapses_the_review_of_the_search_words(tmp_path):
+    search_files(tmp_path, "sonda: catéter\n", "[de, la]\n")
+    assert search.words_review_state("es", tmp_path) == (model.UNREVIEWED, None)
+    review = search.record_words_review("es", tmp_path, "Ana Pérez", "Certified medical translator", dt.date(2026, 12, 1))
+    assert search.words_review_state("es", tmp_path) == (model.REVIEWED, review)
+    assert search.words_review_problems("es", tmp_path) == []
+    search_files(tmp_path, "# los pacientes dicen\nsonda:   catéter\n", "[de,\n la]\n")  # comments and layout: still reviewed
+    assert search.words_review_state("es", tmp_path)[0] == model.REVIEWED
+    for synonyms, stop_words in (("sonda: catéter\nmareo: sedación\n", "[de, la]\n"), ("sonda: catéter\n", "[de, la, el]\n")):
+        search_files(tmp_path, synonyms, stop_words)
+        assert search.words_review_state("es", tmp_path)[0] == model.LAPSED
+        problems = search.words_review_problems("es", tmp_path)
+        assert [p.format(tmp_path) for p in problems] == [
+            "l10n/es/synonyms.yml:1: warning: the search words (synonyms, stop words) changed since Ana Pérez reviewed them on "
+            f"2026-12-01 (words {review.words_hash}): their review has lapsed — have the language's reviewer check them, then "
+            '`python scripts/docs.py review es search --by "NAME" --qualification "QUALIFICATION"`'
+        ]
+
+
+@pytest.mark.fixture_cases
+def test_a_search_words_review_the_command_did_not_write_is_refused(tmp_path):
+    search_files(tmp_path, "sonda: catéter\n", "[de, la]\n")
+    current = search.words_hash(search.search_words("es", tmp_path))
+    path = search.search_review_file("es", tmp_path)
+    fix = 'restore it from git; record the review only with `python scripts/docs.py review es search --by "NAME" --qualification "QUALIFICATION"`'
+    path.write_text(f"reviewer: Ana Pérez\nqualification: MD\ndate: 2026-12-01\nwords_hash: {current}\n", encoding="utf-8")
+    assert search.words_review_state("es", tmp_path) == (model.UNREVIEWED, None)  # words it never kept
+    assert [p.format(tmp_path) for p in search.words_review_problems("es", tmp_path)] == [
+        f"l10n/es/search-review.yml:4: the search words' review names words {current}, which `docs.py review` never recorded — {fix}"
+    ]
+    path.write_text("reviewer: Ana Pérez\ndate: 2026-12-01\nwords_hash: abc\nnote: ok\n", encoding="utf-8")
+    assert [p.format(tmp_path) for p in search.words_review_problems("es", tmp_path)] == [
+        f"l10n/es/search-review.yml:4: the search words' review has a wrong or missing field 'note' — {fix}",
+        f"l10n/es/search-review.yml:1: the search words' review has a wrong or missing field 'qualification' — {fix}",
+    ]
+
+
+def test_translators_record_the_search_words_review_and_check_says_when_it_lapses(project_copy):
+    lang = CATALOGUE.languages[-1].code
+    root = project_copy.root
+    recorded = run_docs(root, "review", lang, "search", "--by", "Ana Pérez", "--qualification", "Certified medical translator")
+    assert recorded.returncode == 0, recorded.stderr
+    synonyms = search.synonyms_file(lang, root)
+    check = run_docs(root, "check", str(synonyms))
+    assert check.returncode == 0 and "lapsed" not in check.stderr
+    target = search.read_synonyms(lang, root)[0][0].targets[0]
+    synonyms.write_text(synonyms.read_text(encoding="utf-8") + f"zzpatientword: {target}\n", encoding="utf-8")
+    check = run_docs(root, "check", str(synonyms))
+    assert check.returncode == 0  # a warning: the translator adds words before the reviewer checks them
+    assert (
+        f"{synonyms.relative_to(root).as_posix()}:1: warning: the search words (synonyms, stop words) changed since Ana Pérez"
+        in check.stderr
+    )
+    status = json.loads(run_docs(root, "status", "--lang", lang, "--json").stdout)
+    assert status[0]["search_words"]["state"] == model.LAPSED
