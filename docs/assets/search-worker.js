@@ -25,8 +25,9 @@
  *    into the index by scripts/sitekit/build/language_outputs.py) also searches for the words
  *    the pages use; a query word in its stop words (l10n/<lang>/stopwords.yml, the same way)
  *    neither matches nor pairs while other words remain (lunr's own lists are not used).
- *  - Ranking: rankPages (a page holding the words typed before a short title holding one;
- *    equally good pages in the guide's order, the home page last).
+ *  - Ranking: rankPages (a page holding the words typed before a short title holding one,
+ *    each word weighed by how few pages hold it; of equally good pages the one whose title
+ *    is the words typed first, then the guide's order, the home page last).
  *
  * Results: the spaces the build inserts between Chinese words (U+200B) are removed, and
  * the words to highlight on the opened page are the page's own marked words. */
@@ -275,8 +276,9 @@
   /** The query words (not stop words) a result's matched index terms (`found`) contain:
    * a term found through one of the word's forms (as a beginning, as the theme searches;
    * its stem only as the whole stem of a word of the page, the index holds each word's stem:
-   * "numbing", stem "numb", is not in "number"), or within the one edit of tolerance. `whole`: a single Chinese character the index
-   * holds in no word of its own counts only as such a word, never inside others (what
+   * "numbing", stem "numb", is not in "number"), or within the one edit of tolerance.
+   * `whole`: a single Chinese character the index holds in no word of its own counts only
+   * as such a word, never inside others (what
    * reads as found to the reader, markMissing; the ranking counts it inside words too).
    * `exactly`: only the words found through their forms, never within the edit. */
   function wordsFound(analysis, found, whole, exactly) {
