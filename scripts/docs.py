@@ -62,6 +62,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "published": catalogue.published(lang.code),
                 "readability_formula": readability.formula(lang.code),
                 "pages": pages,
+                **({} if lang.default else {"search_words": _words_review_entry(lang.code, root)}),
             }
         )
     if args.json:
@@ -83,7 +84,22 @@ def cmd_status(args: argparse.Namespace) -> int:
         ]
         header = ("page", "state", "segments", "review", "reviewer", f"readability ({formula})")
         print(textwrap.indent(tables.table(header, rows), "  "))
+        if "search_words" in entry:
+            words = entry["search_words"]
+            when = f", by {words['reviewer']} on {words['date']}" if words["reviewer"] else ""
+            print(f"  search words (synonyms.yml, stopwords.yml): {words['state']}{when}")
     return 0
+
+
+def _words_review_entry(lang: str, root: Path) -> dict[str, str | None]:
+    """Whether the language's search words' review covers them (search.words_review_state)."""
+    state, review = search.words_review_state(lang, root)
+    return {
+        "state": state,
+        "reviewer": review.reviewer if review else None,
+        "date": review.date.isoformat() if review else None,
+        "words_hash": review.words_hash if review else None,
+    }
 
 
 def _review_entry(review: model.Review) -> dict[str, str | None]:
@@ -294,13 +310,17 @@ def cmd_review(args: argparse.Namespace) -> int:
     reviewers' file, l10n/<lang>/reviews.yml, and the reviewed text into l10n/<lang>/reviewed/;
     the page itself is not changed. Readers are told the page was reviewed, with the date,
     until its words or the English page's words change: then the review lapses, and the page
-    says it is not reviewed. Only this command writes a record: one written by hand is refused."""
+    says it is not reviewed. Only this command writes a record: one written by hand is refused.
+    `review LANG search` records the review of the language's search words (synonyms.yml,
+    stopwords.yml) in l10n/<lang>/search-review.yml: any change to them lapses it."""
     root = args.root
     if args.lang not in [lang.code for lang in model.languages(root)[1:]]:
         return usage_error(f"'{args.lang}' is not a translated language of the site")
-    name = args.page if args.page.endswith(".md") else f"{args.page}.md"
-    if name not in model.page_names(root):
-        return usage_error(f"no page '{name}': pages are {', '.join(model.page_names(root))}")
+    name = args.page if args.page.endswith(".md") or args.page == search.SEARCH_WORDS else f"{args.page}.md"
+    if name not in [*model.page_names(root), search.SEARCH_WORDS]:
+        return usage_error(
+            f"no page '{name}': pages are {', '.join(model.page_names(root))} (or `{search.SEARCH_WORDS}`: the search words)"
+        )
     try:
         date = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
     except ValueError:
@@ -309,6 +329,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         return usage_error(f"--date {date.isoformat()} is in the future: give the day the review was done")
     if not (args.by.strip() and args.qualification.strip()):
         return usage_error("--by and --qualification must name the reviewer and their qualification")
+    if name == search.SEARCH_WORDS:
+        return _review_search_words(args.lang, root, args.by.strip(), args.qualification.strip(), date)
     checker = gate.Gate.for_project(root)
     catalogue = checker.catalogue
     path = model.page_file(args.lang, name, root)
@@ -355,6 +377,24 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review_search_words(lang: str, root: Path, by: str, qualification: str, date: dt.date) -> int:
+    """`review LANG search`: the language's synonyms and stop words, as they are now."""
+    problems = [p for f in (search.read_synonyms, search.read_stop_words) for p in f(lang, root)[1]]
+    problems += search.read_words_review(lang, root)[1]
+    if problems:
+        for problem in problems:
+            print(problem.format(root), file=sys.stderr)
+        print("docs.py: fix the search words' files first. Nothing was recorded.", file=sys.stderr)
+        return 1
+    review = search.record_words_review(lang, root, by, qualification, date)
+    where = search.search_review_file(lang, root).relative_to(root).as_posix()
+    print(
+        f"Recorded in {where}: the {lang} search words reviewed by {by} ({qualification}) on {date.isoformat()}, words {review.words_hash}."
+    )
+    print("Any change to a synonym or a stop word lapses the review: `docs.py check` and the build say so.")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check pages (all of docs/, every l10n/<lang>/strings.yml, synonyms.yml, stopwords.yml and reviews.yml by default): every problem as path:line: what — fix."""
     root = args.root
@@ -388,6 +428,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems.extend(search.read_synonyms(path.parent.name, path.parents[2])[1])
     for path in stop_word_files:
         problems.extend(search.read_stop_words(path.parent.name, path.parents[2])[1])
+    for lang_dir in dict.fromkeys(path.parent for path in synonym_files + stop_word_files):  # their review, once per language
+        problems.extend(search.words_review_problems(lang_dir.name, lang_dir.parent.parent))
     for path in string_files:  # the build reads them alike (model.ui_strings: a refused value is the English one)
         problems.extend(model.strings_problems(path.parent.name, root))
     paths += synonym_files + stop_word_files + string_files
@@ -537,7 +579,7 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--name", help="the language's name in itself, e.g. Français (shown in the switcher)")
     review = add("review", cmd_review)
     review.add_argument("lang", help="the translation's language, e.g. es")
-    review.add_argument("page", help="the page, e.g. trial.md")
+    review.add_argument("page", help="the page, e.g. trial.md, or `search`: the language's synonyms and stop words")
     review.add_argument("--by", required=True, help='the reviewer\'s name, e.g. "Ana Pérez"')
     review.add_argument(
         "--qualification", required=True, help='the reviewer\'s qualification, e.g. "Certified medical translator (English to Spanish)"'

@@ -25,8 +25,9 @@
  *    into the index by scripts/sitekit/build/language_outputs.py) also searches for the words
  *    the pages use; a query word in its stop words (l10n/<lang>/stopwords.yml, the same way)
  *    neither matches nor pairs while other words remain (lunr's own lists are not used).
- *  - Ranking: rankPages (a page holding the words typed before a short title holding one;
- *    equally good pages in the guide's order, the home page last).
+ *  - Ranking: rankPages (a page holding the words typed before a short title holding one,
+ *    each word weighed by how few pages hold it; of equally good pages the one whose title
+ *    is the words typed first, then the guide's order, the home page last).
  *
  * Results: the spaces the build inserts between Chinese words (U+200B) are removed, and
  * the words to highlight on the opened page are the page's own marked words. */
@@ -48,6 +49,7 @@
   // whose text answers).
   var TITLE_BOOST = 10;
   var COVERAGE = 4; // a page's score × (the share of the words typed it holds) to this power
+  var FUZZY_SHARE = 0.25; // a word a page holds only with one letter wrong counts this share of its weight
   var EVEN = 0.9; // pages whose scores are this close (the lower at least 90 % of the higher) are equally good
 
   function foldRun(run) {
@@ -115,7 +117,7 @@
     folded.forEach(function (word, i) {
       var forms = [word], stemmed = stem(typed[i]);
       if (stemmed && stemmed !== word) forms.push(stemmed);
-      words.push({ typed: typed[i], folded: word, forms: forms, stop: stop[i] });
+      words.push({ typed: typed[i], folded: word, forms: forms, stop: stop[i], stem: stemmed && stemmed !== word ? stemmed : "" });
     });
     Object.keys(synonyms).forEach(function (key) {
       var keyWords = key.split(" ");
@@ -272,20 +274,23 @@
   }
 
   /** The query words (not stop words) a result's matched index terms (`found`) contain:
-   * a term found through one of the word's forms (as a beginning, as the theme searches),
-   * or within the one edit of tolerance. `whole`: a single Chinese character the index
-   * holds in no word of its own counts only as such a word, never inside others (what
-   * reads as found to the reader, markMissing; the ranking counts it inside words too). */
-  function wordsFound(analysis, found, whole) {
+   * a term found through one of the word's forms (as a beginning, as the theme searches;
+   * its stem only as the whole stem of a word of the page, the index holds each word's stem:
+   * "numbing", stem "numb", is not in "number"), or within the one edit of tolerance.
+   * `whole`: a single Chinese character the index holds in no word of its own counts only
+   * as such a word, never inside others (what
+   * reads as found to the reader, markMissing; the ranking counts it inside words too).
+   * `exactly`: only the words found through their forms, never within the edit. */
+  function wordsFound(analysis, found, whole, exactly) {
     var covered = [], at = 0;
     analysis.words.forEach(function (word) {
       if (word.stop) return;
-      var fuzzy = spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
+      var fuzzy = !exactly && spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
       (word.units || [word.forms]).forEach(function (forms, i) { // a Chinese run: each of its pieces
         var alone = whole && word.chars && word.chars.indexOf(i) >= 0;
         var hit = found.some(function (term) {
           if (alone) return term === forms[0];
-          return forms.some(function (form) { return term.indexOf(form) === 0; }) || (fuzzy && oneEditApart(term, word.folded));
+          return forms.some(function (form) { return form === word.stem ? term === form : term.indexOf(form) === 0; }) || (fuzzy && oneEditApart(term, word.folded));
         });
         if (hit) covered.push(at);
         at++;
@@ -329,31 +334,75 @@
     return edits + (a.length - i) + (b.length - j) <= 1;
   }
 
+  /** How much each word typed says about a page: the fewer pages hold it, the more
+   * (inverse document frequency: ln(1 + pages / pages holding it)), so a word every page
+   * holds ("pump" in the site's name) counts little and the incidental words of a long
+   * question count less than the word that carries it. `held`: for each page, the indexes
+   * of the words it holds; `pages`: how many pages the language has. */
+  function wordWeights(held, pages) {
+    var holding = {}, weights = {};
+    held.forEach(function (words) { Object.keys(words).forEach(function (i) { holding[i] = (holding[i] || 0) + 1; }); });
+    var total = Math.max(pages, held.length);
+    Object.keys(holding).forEach(function (i) { weights[i] = Math.log(1 + total / holding[i]); });
+    return weights;
+  }
+
+  /** How nearly a page's title is the words typed: the share of its words (stop words aside)
+   * that are words found (the theme marks them, <mark>) and the share of the words found
+   * (`found`: how many words typed any page holds) that its title holds, combined as their
+   * harmonic mean. Among equally good pages the more specific comes first: "what is a pain
+   * pump" finds the guide's home, "Pain pump implantation", before "Conditions a pain pump
+   * can help with"; "what conditions can a pain pump treat" the conditions. */
+  function titleShare(group, isStopWord, found) {
+    var page = group.filter(function (doc) { return doc.location.indexOf("#") < 0; })[0] || group[0];
+    var title = (page && page.title) || "", marked = 0, distinct = {};
+    title.replace(/<mark[^>]*>([^<]*)<\/mark>/g, function (_, word) {
+      (word.match(RUN) || []).forEach(function (run) { marked++; distinct[foldRun(run)] = true; });
+    });
+    var words = (title.replace(/<[^>]*>/g, "").match(RUN) || []).filter(function (word) { return !isStopWord(word); }).length;
+    if (!words || !marked || !found) return 0;
+    var ofTitle = Math.min(1, marked / words), ofQuery = Math.min(1, Object.keys(distinct).length / found);
+    return (2 * ofTitle * ofQuery) / (ofTitle + ofQuery);
+  }
+
   /** The result pages in the order readers get them. Each page's score (the theme's: its
-   * best section) is multiplied by the share of the words typed it holds (stop words aside;
-   * a word counts when any section of the page holds it; the share of the most any page
-   * holds), to the power COVERAGE: a page with every word beats a short title with one.
-   * Pages whose scores are within EVEN of each other are equally good and come in the
-   * guide's order (`guide`: the pages' addresses as the build orders them, the home page
-   * last), the page where the reader meets the subject first. `covered`: result location →
-   * indexes of the words it holds. */
-  function rankPages(groups, covered, guide) {
+   * best section) is multiplied by the share of the words typed it holds, each word
+   * weighted by how few pages hold it (wordWeights; stop words aside; a word counts when any
+   * section of the page holds it; the share of the most any page holds), to the power
+   * COVERAGE: a page with every word beats a short title with one, and a page with the rare
+   * word beats one with the words every page has. Pages whose scores are within EVEN of
+   * each other are equally good: the more specific page first (titleShare: the more of its
+   * title the words found make up), then the guide's order (`guide`: the pages' addresses
+   * as the build orders them, the home page last), the page where the reader meets the
+   * subject first. `covered`: result location → indexes of the words it holds;
+   * `exact`: those it holds as typed (not only within the one edit of tolerance: such a
+   * word counts FUZZY_SHARE of its weight, so "tengo" found as "tenga" on one page does not
+   * outweigh the word that carries the question). Without `exact`, every word is exact. */
+  function rankPages(groups, covered, guide, exact, isStopWord) {
     guide = guide || [];
+    isStopWord = isStopWord || function () { return false; };
+    exact = exact || covered;
     var ranked = groups.map(function (group, order) {
       var words = {}, score = 0, page = group[0] ? group[0].location.split("#")[0] : "";
       group.forEach(function (doc) {
-        (covered[doc.location] || []).forEach(function (i) { words[i] = true; });
+        (covered[doc.location] || []).forEach(function (i) { words[i] = words[i] || FUZZY_SHARE; });
         score = Math.max(score, doc.score || 0);
       });
+      group.forEach(function (doc) { (exact[doc.location] || []).forEach(function (i) { words[i] = 1; }); });
       var place = guide.indexOf(page);
-      return { group: group, words: Object.keys(words).length, score: score, order: order, place: place < 0 ? guide.length : place };
+      return { group: group, words: words, score: score, order: order, place: place < 0 ? guide.length : place };
     });
-    var most = Math.max.apply(null, ranked.map(function (entry) { return entry.words; }).concat([1]));
-    ranked.forEach(function (entry) { entry.score *= Math.pow(entry.words / most, COVERAGE); });
+    var weights = wordWeights(ranked.map(function (entry) { return entry.words; }), guide.length);
+    ranked.forEach(function (entry) { entry.specific = titleShare(entry.group, isStopWord, Object.keys(weights).length); });
+    ranked.forEach(function (entry) {
+      entry.weight = Object.keys(entry.words).reduce(function (sum, i) { return sum + weights[i] * entry.words[i]; }, 0);
+    });
+    var most = Math.max.apply(null, ranked.map(function (entry) { return entry.weight; }));
+    ranked.forEach(function (entry) { entry.score *= most > 0 ? Math.pow(entry.weight / most, COVERAGE) : 1; });
     ranked.sort(function (a, b) {
       var low = Math.min(a.score, b.score), high = Math.max(a.score, b.score);
       if (low < EVEN * high) return b.score - a.score;
-      return a.place - b.place || a.order - b.order;
+      return b.specific - a.specific || a.place - b.place || a.order - b.order;
     });
     return ranked.map(function (entry) { return entry.group; });
   }
@@ -361,6 +410,7 @@
   scope.ppSearch = {
     fold: fold, indexForms: indexForms, expandQuery: expandQuery, foldSynonyms: foldSynonyms, presentDocument: presentDocument,
     segmentHan: segmentHan, hanVocabulary: hanVocabulary, stopWords: ownStopWords, wordsFound: wordsFound, rankPages: rankPages,
+    wordWeights: wordWeights,
     markMissing: markMissing
   };
 
@@ -369,7 +419,7 @@
   // --- inside the search worker --------------------------------------------------------
   var SETUP = 0, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
   var theme = decodeURIComponent(location.hash.slice(1)); // the theme's worker, named by search-on-demand.js
-  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, shown = {};
+  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, shown = {};
 
 
   function stemmer() {
@@ -394,6 +444,7 @@
     } else if (message.type === QUERY && typeof message.data === "string") {
       analysis = expandQuery(message.data, synonyms, stemmer(), ownStopWords(config.stop_words), vocabulary);
       covered = {};
+      exact = {};
       shown = {};
       message.data = analysis.query;
     }
@@ -402,7 +453,7 @@
   var post = scope.postMessage.bind(scope);
   scope.postMessage = function (message) {
     if (message && message.type === RESULT && message.data && message.data.items) {
-      message.data.items = rankPages(message.data.items, covered, config.pages);
+      message.data.items = rankPages(message.data.items, covered, config.pages, exact, ownStopWords(config.stop_words));
       message.data.items.forEach(function (group) {
         group.forEach(function (doc) { presentDocument(doc, analysis); });
       });
@@ -466,6 +517,7 @@
     results.forEach(function (result) {
       var seen = {}, metadata = result.matchData.metadata;
       covered[result.ref] = wordsFound(analysis, Object.keys(metadata));
+      exact[result.ref] = wordsFound(analysis, Object.keys(metadata), false, true);
       shown[result.ref] = wordsFound(analysis, Object.keys(metadata), true);
       Object.keys(metadata).forEach(function (term) {
         Object.keys(metadata[term]).forEach(function (field) {

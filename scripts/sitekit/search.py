@@ -9,6 +9,9 @@ in docs/assets/search-worker.js, for the index and the query alike."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,8 @@ from sitekit import model
 
 SYNONYMS = "synonyms"  # l10n/<lang>/synonyms.yml
 STOP_WORDS = "stopwords"  # l10n/<lang>/stopwords.yml
+SEARCH_REVIEW = "search-review"  # l10n/<lang>/search-review.yml, written only by `docs.py review <lang> search`
+SEARCH_WORDS = "search"  # what `docs.py review <lang> search` reviews: the language's synonyms and stop words
 
 
 @dataclass(frozen=True)
@@ -146,12 +151,133 @@ def index_config(lang: str, root: Path, text: str, order: list[str]) -> tuple[di
     """What the language's search index carries besides the theme's settings, read as
     `docs.py check` reads it: its synonyms, its stop words and the guide's page order
     (`order`); and the problems of its files (`text`: its pages' searchable text, for the
-    synonyms no page uses)."""
+    synonyms no page uses), with their review's (a lapsed review is a warning)."""
     synonyms, problems = read_synonyms(lang, root)
     problems += unused_targets(synonyms, text, synonyms_file(lang, root))
     stop_words, stop_problems = read_stop_words(lang, root)
     config = {"synonyms": index_synonyms(synonyms), "stop_words": stop_words, "pages": order}
-    return config, problems + stop_problems
+    return config, problems + stop_problems + words_review_problems(lang, root)
+
+
+# --- the review of a language's search words --------------------------------------------
+#
+# The synonyms and stop words are part of what the language's medical reviewer signs: a
+# synonym leads a patient's word to a page. `docs.py review <lang> search` records their
+# review in l10n/<lang>/search-review.yml (who, when, and the hash of the words as read:
+# comments and layout change nothing) and keeps the reviewed words in
+# l10n/<lang>/reviewed/search/<hash>.yml; any change to a synonym or a stop word lapses it:
+# `docs.py check`, `status` and the build say so until the words are reviewed again.
+
+REVIEW_FIELDS = ("reviewer", "qualification", "date", "words_hash")
+
+
+@dataclass(frozen=True)
+class WordsReview:
+    """A qualified medical translator's review of a language's search words."""
+
+    reviewer: str
+    qualification: str
+    date: dt.date
+    words_hash: str
+
+
+def search_words(lang: str, root: Path = model.REPO) -> dict[str, Any]:
+    """The language's search words as search uses them (comments and layout aside)."""
+    synonyms, _ = read_synonyms(lang, root)
+    stop_words, _ = read_stop_words(lang, root)
+    return {"synonyms": [[s.word, list(s.targets)] for s in synonyms], "stop_words": stop_words}
+
+
+def words_text(words: dict[str, Any]) -> str:
+    return json.dumps(words, ensure_ascii=False, indent=1) + "\n"
+
+
+def words_hash(words: dict[str, Any]) -> str:
+    return hashlib.sha256(words_text(words).encode("utf-8")).hexdigest()[:12]
+
+
+def search_review_file(lang: str, root: Path = model.REPO) -> Path:
+    return model.l10n_file(lang, SEARCH_REVIEW, root)
+
+
+def reviewed_words_path(lang: str, digest: str, root: Path = model.REPO) -> Path:
+    """Where `docs.py review <lang> search` keeps the search words it recorded a review of."""
+    return root / "l10n" / lang / "reviewed" / SEARCH_WORDS / f"{digest}.json"
+
+
+def review_command(lang: str) -> str:
+    return f'python scripts/docs.py review {lang} {SEARCH_WORDS} --by "NAME" --qualification "QUALIFICATION"'
+
+
+def record_words_review(lang: str, root: Path, reviewer: str, qualification: str, date: dt.date) -> WordsReview:
+    """Record the review of the language's current search words (and keep them)."""
+    words = search_words(lang, root)
+    review = WordsReview(reviewer, qualification, date, words_hash(words))
+    kept = reviewed_words_path(lang, review.words_hash, root)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(words_text(words), encoding="utf-8")
+    record = {"reviewer": reviewer, "qualification": qualification, "date": date, "words_hash": review.words_hash}
+    header = [
+        f"# Review of the {lang} search words (synonyms.yml, stopwords.yml) by a qualified medical translator.",
+        f"# Written only by `{review_command(lang)}`: any change to the words lapses it.",
+    ]
+    body = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
+    search_review_file(lang, root).write_text("\n".join(header) + "\n" + body, encoding="utf-8")
+    return review
+
+
+def read_words_review(lang: str, root: Path = model.REPO) -> tuple[WordsReview | None, list[model.Problem]]:
+    """The language's search-word review record (None without a file), and what is wrong
+    with it: a record the command did not write (a field missing or unknown, a hash of words
+    it never kept) is refused with its line, and reads as no review."""
+    path = search_review_file(lang, root)
+    fix = f"restore it from git; record the review only with `{review_command(lang)}`"
+    node, problems = _yaml_node(path, fix)
+    if node is None:
+        return None, problems
+    data = yaml.safe_load(model.read_text(path))
+    if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
+        return None, [model.Problem(path, node.start_mark.line + 1, "the search words' review is not a record", fix)]
+    lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    wrong = [key for key in map(str, data) if key not in REVIEW_FIELDS] + [key for key in REVIEW_FIELDS if data.get(key) in (None, "")]
+    if wrong:
+        return None, [
+            model.Problem(path, lines.get(key, 1), f"the search words' review has a wrong or missing field '{key}'", fix) for key in wrong
+        ]
+    date = model.as_date(data["date"])
+    review = WordsReview(str(data["reviewer"]), str(data["qualification"]), date or dt.date.min, str(data["words_hash"]))
+    kept = reviewed_words_path(lang, review.words_hash, root)
+    if date is None or not kept.is_file() or words_hash(json.loads(kept.read_text(encoding="utf-8"))) != review.words_hash:
+        line = lines["date" if date is None else "words_hash"]
+        return None, [
+            model.Problem(
+                path, line, f"the search words' review names words {review.words_hash}, which `docs.py review` never recorded", fix
+            )
+        ]
+    return review, []
+
+
+def words_review_state(lang: str, root: Path = model.REPO) -> tuple[str, WordsReview | None]:
+    """model.REVIEWED while the record covers the current search words, model.LAPSED once a
+    synonym or a stop word changed, model.UNREVIEWED without a (valid) record."""
+    review, _ = read_words_review(lang, root)
+    if review is None:
+        return model.UNREVIEWED, None
+    return (model.REVIEWED if review.words_hash == words_hash(search_words(lang, root)) else model.LAPSED), review
+
+
+def words_review_problems(lang: str, root: Path = model.REPO) -> list[model.Problem]:
+    """The record's problems, and a warning when the words changed since their review (the
+    language's synonyms file named, or its stop words file when it has no synonyms)."""
+    review, problems = read_words_review(lang, root)
+    if review is None or review.words_hash == words_hash(search_words(lang, root)):
+        return problems
+    path = synonyms_file(lang, root) if synonyms_file(lang, root).exists() else stop_words_file(lang, root)
+    message = (
+        f"the search words (synonyms, stop words) changed since {review.reviewer} reviewed them on "
+        f"{review.date.isoformat()} (words {review.words_hash}): their review has lapsed"
+    )
+    return [model.Problem(path, 1, message, f"have the language's reviewer check them, then `{review_command(lang)}`", "warning")]
 
 
 # --- the query set -------------------------------------------------------------------
