@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sitekit.model.config import REPO, Language, default_language, languages, page_file, page_names
 from sitekit.model.pages import PageError, Problem, english_version, read_page, text_hash
@@ -125,12 +124,10 @@ class Catalogue:
         return catalogue
 
     @classmethod
-    def as_given(
-        cls, root: Path, languages: list[Language], pages: list[str], states: dict[tuple[str, str], str], **fields: Any
-    ) -> Catalogue:
+    def as_given(cls, root: Path, languages: list[Language], pages: list[str], states: dict[tuple[str, str], str]) -> Catalogue:
         """A catalogue whose states are what readers get, as given (no gate: every translated
         page is accepted); for tests that set the states themselves."""
-        return cls(root, languages, pages, states, judge=_accepts_every_page, **fields)
+        return cls(root, languages, pages, states, judge=_accepts_every_page)
 
     @property
     def default(self) -> Language:
