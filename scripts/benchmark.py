@@ -92,6 +92,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from sitekit import browser, clinic, handout, model, nginx, offline, output_gate, search, serving, tables
+from sitekit.gate import project_catalogue
 from sitekit.project import copy_project, strict_build
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
@@ -942,6 +943,7 @@ def probe_reads(project: Path, site: Path) -> dict[str, int]:
     import markdown
     from properdocs.commands.build import build
     from properdocs.config import load_config
+    from sitekit.model import pages
 
     counts = dict.fromkeys(["page_readings", "page_parses", "yaml_loads", "markdown_renders"], 0)
 
@@ -955,7 +957,8 @@ def probe_reads(project: Path, site: Path) -> dict[str, int]:
         setattr(owner, name, wrapper)
 
     counted(model, "parse_page", "page_readings")
-    counted(model, "_parse_page", "page_parses")
+    counted(pages, "parse_page", "page_readings")  # the package's own callers (read_page)
+    counted(pages, "_parse_page", "page_parses")
     counted(yaml, "load", "yaml_loads")  # safe_load goes through load
     counted(markdown.Markdown, "convert", "markdown_renders")
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
@@ -1194,7 +1197,7 @@ def measure_engines(workdir: Path, runs: int) -> dict[str, Any]:
     project = copy_project(workdir / "engines-project", ROOT)
     config = project / "mkdocs.yml"
     config.write_text(clinic.with_example(config.read_text(encoding="utf-8")), encoding="utf-8")
-    catalogue = model.Catalogue.load(project)
+    catalogue = project_catalogue(project)
     template = Theme(name="material", custom_dir=str(project / "overrides")).get_env().get_template(handout.TEMPLATE)
     rows = []
     with browser.local_server(workdir / "engines-site") as server, browser.chromium() as chromium:
@@ -1316,7 +1319,7 @@ def make_synthetic_site(target: Path, languages: list[str], pages: int, root: Pa
         name = f"extra-{number:03d}.md"
         source = model.read_page(english / real[number % len(real)])
         meta = {**source.meta, "title": f"{source.meta['title']} ({number})"}
-        (english / name).write_text(front_matter(meta) + source.body, encoding="utf-8")
+        (english / name).write_text(model.format_page(meta, source.body), encoding="utf-8")
         names.append(name)
     names = names[:pages]
     for name in real[pages:]:
@@ -1329,7 +1332,7 @@ def make_synthetic_site(target: Path, languages: list[str], pages: int, root: Pa
         for name in names:
             source = model.read_page(english / name)
             meta = {**source.meta, "source_hash": model.source_hash(source)}
-            (folder / name).write_text(front_matter(meta) + source.body, encoding="utf-8")
+            (folder / name).write_text(model.format_page(meta, source.body), encoding="utf-8")
         l10n = target / "l10n" / code
         if not l10n.exists():
             shutil.copytree(target / "l10n" / english_code, l10n, ignore=shutil.ignore_patterns("history"))
@@ -1342,10 +1345,6 @@ def make_synthetic_site(target: Path, languages: list[str], pages: int, root: Pa
     if english_code not in languages:
         raise SetupError(f"the synthetic site needs the default language {english_code}")
     (target / "mkdocs.yml").write_text(config_for(target, languages=entries, nav=names), encoding="utf-8")
-
-
-def front_matter(meta: dict[str, Any]) -> str:
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
 
 
 def measure_scaling(workdir: Path, sizes: list[int], pages: int, catalogue: model.Catalogue) -> dict[str, Any]:
@@ -1751,7 +1750,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
     """Measure the parts asked for into `figures`, printing each part's table when it is done."""
-    catalogue = model.Catalogue.load(ROOT)
+    catalogue = project_catalogue(ROOT)
     figures.update({"machine": {"cpus": os.cpu_count(), "load": os.getloadavg()}, "runs": args.runs})
 
     def done(part: str, result: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 from sitekit import disk, exchange, gate, language_tags, model, readability, search, tables, translation
+from sitekit.gate import project_catalogue
 from sitekit.structure import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
@@ -28,7 +29,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     refused by the check, how many of its segments changed in English since the
     translation, and whether a qualified medical translator's review covers it."""
     root = args.root
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     codes = [lang.code for lang in catalogue.languages]
     if args.lang and args.lang not in codes:
         return usage_error(f"unknown language '{args.lang}': the site has {', '.join(codes)}")
@@ -140,7 +141,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """Show what changed in the English page since the translation's recorded version:
     each changed or new segment, then the line diff."""
     root = args.root
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     if args.lang not in [lang.code for lang in catalogue.languages[1:]]:
         return usage_error(f"'{args.lang}' is not a translated language of the site")
     name = args.page if args.page.endswith(".md") else f"{args.page}.md"
@@ -177,7 +178,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_snapshot(args: argparse.Namespace) -> int:
     """Record the current version of every English page in l10n/history/ (for `diff`)."""
     root = args.root
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     for name in catalogue.pages:
         page = model.read_page(model.page_file(catalogue.default.code, name, root))
         target = translation.snapshot_path(name, model.source_hash(page, root), root)
@@ -228,7 +229,7 @@ def cmd_new_language(args: argparse.Namespace) -> int:
         return usage_error(
             f"--name {json.dumps(name, ensure_ascii=False)}: {problem} — give the language's name as its readers write it, e.g. --name Français"
         )
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     folder = model.docs_dir(root) / code
     if code in [lang.code for lang in catalogue.languages] or folder.exists() or model.l10n_file(code, "strings", root).parent.exists():
         print(f"{code} already exists (in mkdocs.yml, docs/{code}/ or l10n/{code}/): nothing was changed.", file=sys.stderr)
@@ -237,15 +238,13 @@ def cmd_new_language(args: argparse.Namespace) -> int:
     files: dict[Path, str | None] = {}
     for page_name in catalogue.pages:
         source = model.read_page(model.page_file(english, page_name, root))
-        files[model.page_file(code, page_name, root)] = (
-            "---\n"
+        files[model.page_file(code, page_name, root)] = model.format_page(
             f"title: {json.dumps(source.meta['title'], ensure_ascii=False)}\n"
             f"description: {json.dumps(source.meta['description'], ensure_ascii=False)}\n"
             f"last_reviewed: {source.meta['last_reviewed']}\n"
             f"next_review: {source.meta['next_review']}\n"
-            "untranslated: true  # UNTRANSLATED STUB: readers see the English page until this page is translated\n"
-            "---\n\n"
-            f"<!-- Translate docs/{english}/{page_name} here; see TRANSLATING.md. -->\n"
+            "untranslated: true  # UNTRANSLATED STUB: readers see the English page until this page is translated\n",
+            f"\n<!-- Translate docs/{english}/{page_name} here; see TRANSLATING.md. -->\n",
         )
     files[model.l10n_file(code, "strings", root)] = (
         f"# Interface strings for {name}: translate each value (still English).\n"
@@ -284,8 +283,10 @@ def cmd_new_language(args: argparse.Namespace) -> int:
                 languages = model._parse_languages(content)
                 if next((lang.name for lang in languages if lang.code == code), None) != name:
                     raise ValueError(f"the new entry does not read back as {code} ({name})")
+            elif path.suffix == ".md":
+                model.parse_page(path, content)
             elif path.suffix != ".html":
-                model.load_yaml(content.split("---\n")[1] if path.suffix == ".md" else content)
+                model.load_yaml(content)
         except Exception as err:
             print(f"{path.relative_to(root)}: would not read back ({err}) — nothing was changed", file=sys.stderr)
             return 1

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitekit import browser, clinic, handout, model, project, search, tables, visual
+from sitekit.gate import project_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]  # the project: this script lives in its scripts/ folder
 QUERIES = ROOT / "tests" / "search_queries.yml"
@@ -323,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         started = time.monotonic()
         if args.handouts:
-            written = handout_sheets(server.directory, args.out, model.Catalogue.load(ROOT))
+            written = handout_sheets(server.directory, args.out, project_catalogue(ROOT))
             for path in written:
                 print(f"contact sheet: {path}")
             if not written:
@@ -332,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.update_references:
             with browser.chromium() as chromium:
-                pictures = visual.render(server.directory, server.origin, chromium, model.Catalogue.load(ROOT))
+                pictures = visual.render(server.directory, server.origin, chromium, project_catalogue(ROOT))
             written = visual.update(pictures)
             size = sum(path.stat().st_size for path in written)
             print(
@@ -341,12 +342,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.search:
             queries = search_queries([code for code in codes if not args.lang or code in args.lang], args.query)
-            catalogue = model.Catalogue.load(ROOT)
+            catalogue = project_catalogue(ROOT)
             shots = take_search(args.out, [(code, query, server.origin + catalogue.language_url(code)) for code, query in queries.items()])
         else:
             targets = [
                 (code, name, url)
-                for code, name, url in browser.page_urls(server.origin, model.Catalogue.load(ROOT))
+                for code, name, url in browser.page_urls(server.origin, project_catalogue(ROOT))
                 if (not args.lang or code in args.lang) and (not pages or name in pages)
             ]
             shots = take(args.out, targets, views)

@@ -17,6 +17,7 @@ from types import ModuleType
 
 import pytest
 from sitekit import browser, clinic, model, project
+from sitekit.gate import project_catalogue
 
 REPO = Path(__file__).resolve().parents[1]  # the project: the tests live in its tests/ folder
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -160,7 +161,7 @@ def build_only(root: Path, languages: Collection[str]) -> None:
     language (the plugin always builds it), is a mistake in the test: ValueError."""
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     unknown = set(languages) - {lang.code for lang in catalogue.languages}
     if unknown or catalogue.default.code not in languages:
         raise ValueError(
@@ -188,7 +189,7 @@ def pytest_terminal_summary(terminalreporter):
     """States a clinic must hear about but that never fail the suite: overdue reviews, and
     translations that are outdated, missing or not yet offered to readers."""
     today = dt.date.today()
-    catalogue = model.Catalogue.load()
+    catalogue = project_catalogue()
     overdue, behind = [], []
     for lang in catalogue.languages:
         for name in catalogue.pages:

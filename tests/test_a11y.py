@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 from sitekit import a11y, browser, model
+from sitekit.gate import project_catalogue
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 LANGUAGES = [lang.code for lang in CATALOGUE.languages]
 WIDTHS = {"360": {"width": 360, "height": 640}, "1024": {"width": 1024, "height": 768}, "1280": {"width": 1280, "height": 800}}
 SAMPLE = "trial.md"
@@ -222,7 +223,7 @@ def test_english_parts_are_marked_on_a_page_whose_translation_is_missing(project
     (project_copy.root / "docs" / "es" / "after.md").unlink()
     build = project_copy.build()
     assert build.returncode == 0, build.output
-    catalogue = model.Catalogue.load(project_copy.root)
+    catalogue = project_catalogue(project_copy.root)
     assert language_of_parts_problems(build.site, catalogue) == []
     html = (build.site / "es" / "after" / "index.html").read_text(encoding="utf-8")
     title = str(model.read_page(project_copy.root / "docs" / "en" / "after.md").meta["title"])

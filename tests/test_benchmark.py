@@ -17,6 +17,7 @@ import yaml
 from conftest import REPO, load_module
 from sitekit import browser, jinja_cache, model, search
 from sitekit.build import performance
+from sitekit.gate import project_catalogue
 
 benchmark = load_module(REPO / "scripts" / "benchmark.py")
 
@@ -295,11 +296,11 @@ def test_english_only_config_builds_english_alone():
 
 def test_synthetic_site_counts_every_page_as_translated(tmp_path):
     real = [lang.code for lang in model.languages()]
-    languages = benchmark.synthetic_languages(len(real) + 2, model.Catalogue.load())
+    languages = benchmark.synthetic_languages(len(real) + 2, project_catalogue())
     assert languages[: len(real)] == real and len(set(languages)) == len(real) + 2
     chosen = languages[:2] + languages[len(real) : len(real) + 1]  # two of the site's languages and one it lacks
     benchmark.make_synthetic_site(tmp_path, chosen, 9)
-    catalogue = model.Catalogue.load(tmp_path)
+    catalogue = project_catalogue(tmp_path)
     assert [lang.code for lang in catalogue.languages] == chosen
     assert len(catalogue.pages) == 9
     assert set(yaml.safe_load((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]) == set(catalogue.pages)
@@ -411,7 +412,7 @@ def test_the_engine_judge_counts_contents_numbers_running_heads_and_runs_in_orde
     runs = '<p dir="rtl">العنوان: <bdi dir="ltr">12 Main St.</bdi></p>'
     good = f"<html><head><style>{page}</style></head><body>{head}<ol><li>Title · 2</li></ol>{runs}<p style='break-before: page'>Text</p></body></html>"
     bad = "<html><body><ol><li>Title</li></ol><p>العنوان: Main St. 12</p><p style='break-before: page'>Text</p></body></html>"
-    doc = handout.Document(handout.Handout(model.Catalogue.load().default), good, ["index.md"], [])
+    doc = handout.Document(handout.Handout(project_catalogue().default), good, ["index.md"], [])
     for name, html in (("good", good), ("bad", bad)):
         HTML(string=html).write_pdf(tmp_path / f"{name}.pdf")
     judged = benchmark.judge_pdf(tmp_path / "good.pdf", doc, strings)
@@ -433,7 +434,7 @@ def test_a_query_the_guide_does_not_answer_counts_apart_from_recall(tmp_path):
     path.write_text("en:\n  - {query: catheter, page: trial.md}\n  - {query: parking, page: null}\n", encoding="utf-8")
     queries = search.load_queries(path)
     assert [q.page for q in queries] == ["trial.md", ""]
-    catalogue = model.Catalogue.load()
+    catalogue = project_catalogue()
     assert [q.query for q in benchmark.answerable(queries, catalogue, "en")] == ["catheter"]
     assert [q.query for q in benchmark.unanswerable(queries, "en")] == ["parking"]
     found = {"language": "en", "query": "catheter", "wanted": "/trial/", "found": ["/trial/"], "results": 1}

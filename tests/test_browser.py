@@ -17,10 +17,11 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from sitekit import browser, model
 from sitekit.clinic import EXAMPLE as EXAMPLE_CLINIC
+from sitekit.gate import project_catalogue
 
 pytestmark = pytest.mark.browser
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 AXE = Axe()
 AXE_RULES = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]},

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from mkdocs.theme import Theme
 from sitekit import browser, css, model
+from sitekit.gate import project_catalogue
 from sitekit.search import open_search, type_query
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 ORIGINAL = css.theme_stylesheet(Path(d) for d in Theme(name=model.load_mkdocs_config(CATALOGUE.root)["theme"]["name"]).dirs)
 STYLESHEETS = Path(css.THEME_STYLESHEET).parent
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, load_module
 from sitekit import disk, exchange, model
+from sitekit.gate import project_catalogue
 
 DOCS = load_module(REPO / "scripts" / "docs.py")
 FAILURES = {
@@ -30,7 +31,7 @@ def failing(code: int):
 
 def edit_english_page(root: Path) -> None:
     """An English edit, so that `snapshot` has a version to record (a file to write)."""
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     page = model.page_file(catalogue.default.code, catalogue.pages[0], root)
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
 
@@ -59,7 +60,7 @@ def test_a_missing_file_is_still_a_problem_for_check(project_copy, monkeypatch, 
 
 def test_an_import_on_a_full_disk_changes_nothing_and_says_why(project_copy, monkeypatch, capsys, tmp_path):
     root = project_copy.root
-    lang = model.Catalogue.load(root).languages[1].code
+    lang = project_catalogue(root).languages[1].code
     assert DOCS.main(["--root", str(root), "export", lang, "--out", str(tmp_path / "out")]) == 0
     exported = sorted((tmp_path / "out" / lang).glob("*.xlf"))
     assert exported

@@ -19,6 +19,7 @@ import yaml
 from conftest import FIXTURES, run_docs
 from lxml import etree
 from sitekit import exchange, gate, model, segments
+from sitekit.gate import project_catalogue
 from translate.storage import po, tbx, tmx, xliff
 
 CASES = FIXTURES / "exchange"
@@ -212,7 +213,7 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     reviewed = run_docs(root, "review", "es", "trial.md", "--by", "Ana Pérez", "--qualification", "Medical translator")
     assert reviewed.returncode == 0, reviewed.stderr
     record = model.read_reviews("es", root).records["trial.md"]
-    assert model.Catalogue.load(root).review("es", "trial.md").state == model.REVIEWED
+    assert project_catalogue(root).review("es", "trial.md").state == model.REVIEWED
     written = exchange.Exchange(root).export("es", "po", tmp_path)
     [pages, strings] = [p for name in ("pages.po", "strings.po") for p in written if p.name == name]
     store = po.pofile.parsefile(str(pages))
@@ -244,7 +245,7 @@ def test_unfinished_pages_and_notes_wait_for_the_next_export(project_copy, tmp_p
     assert "Anote su dolor 2 veces al día." in page.read_text(encoding="utf-8")
     assert run_docs(root, "check", str(page)).returncode == 0
     assert model.read_reviews("es", root).records["trial.md"] == record, "the record stays, naming what was reviewed"
-    lapsed = model.Catalogue.load(root).review("es", "trial.md")
+    lapsed = project_catalogue(root).review("es", "trial.md")
     assert lapsed.state == model.LAPSED and "translation's text changed" in lapsed.why, "an import of new words lapses the review at once"
     check = run_docs(root, "check")
     assert "warning: the review of trial.md by Ana Pérez" in check.stderr and "the translation's words have changed" in check.stderr

@@ -16,6 +16,7 @@ from conftest import FIXTURES, REPO, run_docs
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sitekit import gate, model, project, translation
+from sitekit.gate import project_catalogue
 
 CASES = FIXTURES / "check"
 SCENARIOS = sorted(p.name for p in CASES.iterdir() if p.is_dir() and p.name != "base")
@@ -77,7 +78,7 @@ def test_check_and_build_refuse_each_bad_input_alike(checked_project, scenario):
 def test_a_page_is_published_in_its_language_however_it_was_saved(checked_project, scenario):
     """A byte order mark or Windows line endings never turn a translation into the English page."""
     submit(checked_project.root, scenario)
-    assert model.Catalogue.load(checked_project.root).state("es", "trial.md") == model.TRANSLATED
+    assert project_catalogue(checked_project.root).state("es", "trial.md") == model.TRANSLATED
     build = checked_project.build()
     assert build.returncode == 0, build.output
     html = (build.site / "es" / "trial" / "index.html").read_text(encoding="utf-8")

@@ -33,10 +33,10 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from pypdf import PdfReader
 from sitekit import handout, model
-from sitekit.gate import Gate
+from sitekit.gate import Gate, project_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 HANDOUTS = handout.handouts(CATALOGUE)
 IDS = ["-".join(h.codes) for h in HANDOUTS]
 # assets/handout.css: each sheet's number, "3 / 13" (a column of a bilingual sheet may get half of it)
@@ -446,7 +446,7 @@ def test_the_cover_line_follows_the_reviews():
     pages = handout.menu_pages(CATALOGUE)
     translated = [name for name in pages if CATALOGUE.state(lang, name) not in model.SHOWN_IN_ENGLISH]
     checked = copy.copy(CATALOGUE)
-    record = model.ReviewRecord("Ana Pérez", "Medical translator", model.dt.date(2026, 12, 1), "0" * 12, "1" * 12)
+    record = model.ReviewRecord("Ana Pérez", "Medical translator", dt.date(2026, 12, 1), "0" * 12, "1" * 12)
     checked.reviews = {**CATALOGUE.reviews, **{(lang, name): model.Review(model.REVIEWED, record) for name in translated}}
     strings = model.ui_strings(lang)
     assert handout.review_status(checked, lang, pages) == strings["handout_checked"]

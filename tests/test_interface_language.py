@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 from sitekit import browser, model, search
+from sitekit.gate import project_catalogue
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 THEME_EN = Path(__import__("material").__file__).parent / "templates" / "partials" / "languages" / "en.html"
 QUERIES = search.load_queries(Path(__file__).parent / "search_queries.yml")
 

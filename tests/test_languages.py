@@ -10,9 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import run_docs
 from mkdocs.utils import get_relative_url
-from sitekit import clinic, language_tags, model, sitecheck
+from sitekit import clinic, gate, language_tags, model, sitecheck
+from sitekit.gate import project_catalogue
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 TRANSLATIONS = [lang for lang in CATALOGUE.languages if not lang.default]
 
 
@@ -33,9 +34,28 @@ def test_a_language_is_offered_once_enough_of_it_is_translated():
         states = {("en", p): model.SOURCE for p in pages} | {
             ("es", p): model.TRANSLATED if i < done else model.MISSING for i, p in enumerate(pages)
         }
-        catalogue = model.Catalogue(CATALOGUE.root, [english, spanish], pages, states)
+        catalogue = model.Catalogue.as_given(CATALOGUE.root, [english, spanish], pages, states)
         assert catalogue.published("es") == (done / len(pages) >= model.PUBLISH_THRESHOLD), done
         assert [lang.code for lang in catalogue.readable("p0.md")] == (["en", "es"] if catalogue.published("es") and done else ["en"])
+
+
+def test_a_catalogue_no_gate_judges_does_not_say_what_readers_get():
+    """Catalogue.load without a judge reads the files' states only: asking what readers get of a
+    translated page fails (it never passes as accepted); the project's catalogue is judged by
+    the gate made with it, once, and a judge given is kept."""
+    english, spanish = model.Language("en", "English", default=True), model.Language("es", "Español")
+    states = {("en", "p.md"): model.SOURCE, ("es", "p.md"): model.TRANSLATED}
+    unjudged = model.Catalogue(CATALOGUE.root, [english, spanish], ["p.md"], states)
+    assert unjudged.state("en", "p.md") == model.SOURCE and unjudged.file_state("es", "p.md") == model.TRANSLATED
+    with pytest.raises(model.Unjudged, match=r"gate\.project_catalogue"):
+        unjudged.state("es", "p.md")
+    with pytest.raises(model.Unjudged):
+        unjudged.published("es")
+    assert model.Catalogue.as_given(CATALOGUE.root, [english, spanish], ["p.md"], states).state("es", "p.md") == model.TRANSLATED
+    judged = project_catalogue(CATALOGUE.root)
+    assert isinstance(judged.judge.__self__, gate.Gate) and judged.judge.__self__.catalogue is judged
+    checker = gate.Gate.for_project(CATALOGUE.root, judged)
+    assert judged.judge.__self__ is not checker  # a catalogue already judged keeps its gate
 
 
 @pytest.mark.parametrize("lang", [lang.code for lang in TRANSLATIONS])
@@ -238,14 +258,14 @@ def test_sitemap_lists_every_page_in_every_language_readers_get_it_in(built_site
 def test_a_changed_english_page_makes_its_translations_outdated(project_copy):
     english = project_copy.root / "docs" / "en" / "trial.md"
     english.write_text(english.read_text(encoding="utf-8").replace("a few days to a week", "a few days to two weeks"), encoding="utf-8")
-    assert model.Catalogue.load(project_copy.root).state("es", "trial.md") == model.OUTDATED
+    assert project_catalogue(project_copy.root).state("es", "trial.md") == model.OUTDATED
     build = project_copy.build(languages=["en", "es"])
     assert build.returncode == 0, build.output
     page = soup(build.site / "es" / "trial" / "index.html")
     notice = page.select_one(".pp-notice--outdated")
     assert model.ui_strings("es")["notice_outdated"] in notice.get_text()
     assert notice.find("a", href="../../trial/")
-    review = model.Catalogue.load(project_copy.root).review("es", "trial.md").state
+    review = project_catalogue(project_copy.root).review("es", "trial.md").state
     assert notice_problems(page, "es", model.OUTDATED, review) == []
 
 
@@ -263,7 +283,7 @@ def test_a_missing_translation_falls_back_to_english_with_a_notice(project_copy)
     assert page.select_one('link[rel="canonical"]')["href"] == model.load_mkdocs_config()["site_url"] + "trial/"
     assert "/es/trial/" not in (build.site / "sitemap.xml").read_text(encoding="utf-8")
     site_url = model.load_mkdocs_config()["site_url"]
-    catalogue = model.Catalogue.load(project_copy.root)
+    catalogue = project_catalogue(project_copy.root)
     assert sitecheck.metadata_problems(build.site, site_url, catalogue) == []  # canonical, hreflang and og: the English page's
     assert sitecheck.sitemap_problems(build.site, site_url, catalogue) == []
     index = json.loads((build.site / "es" / "search" / "search_index.json").read_text(encoding="utf-8"))
@@ -273,7 +293,7 @@ def test_a_missing_translation_falls_back_to_english_with_a_notice(project_copy)
 def test_a_new_language_stays_hidden_until_translated(project_copy):
     result = run_docs(project_copy.root, "new-language", "fr", "--name", "Français")
     assert result.returncode == 0, result.stderr
-    catalogue = model.Catalogue.load(project_copy.root)
+    catalogue = project_catalogue(project_copy.root)
     assert catalogue.share("fr") == 0 and not catalogue.published("fr")
     status = run_docs(project_copy.root, "status", "--lang", "fr", "--json")
     assert json.loads(status.stdout)[0]["complete"] == 0
@@ -321,7 +341,7 @@ def test_a_production_build_refuses_a_published_language_whose_urgent_text_is_en
     config.write_text(clinic.with_example(config.read_text(encoding="utf-8")), encoding="utf-8")  # urgent: English only
     build = project_copy.build({"PRODUCTION": "1"})
     assert build.returncode != 0
-    catalogue = model.Catalogue.load(project_copy.root)
+    catalogue = project_catalogue(project_copy.root)
     published = [lang for lang in catalogue.languages[1:] if catalogue.published(lang.code)]
     assert published, "the test needs a published translation"
     for lang in published:
@@ -342,7 +362,7 @@ def test_new_language_takes_bcp47_tags(project_copy):
         assert result.returncode == 0, result.stderr
         assert f"Started {code} (Nome)" in result.stdout
         assert f"until {model.PUBLISH_THRESHOLD:.0%} of its pages are translated" in result.stdout
-        assert (root / "docs" / code).is_dir() and code in [lang.code for lang in model.Catalogue.load(root).languages]
+        assert (root / "docs" / code).is_dir() and code in [lang.code for lang in project_catalogue(root).languages]
     check = run_docs(root, "check")
     assert check.returncode == 0, check.stderr
 

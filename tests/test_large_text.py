@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from sitekit import model
+from sitekit.gate import project_catalogue
 
 SMALL_PHONE = {"width": 360, "height": 740}
 TEXT_200 = {"standard": 32, "fixed": 26}
@@ -53,7 +54,7 @@ MEASURE_JS = """() => {
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", [lang.code for lang in model.languages()])
 def test_200_percent_text_on_a_360_px_phone_reads(example_site, context, lang):
-    catalogue = model.Catalogue.load()
+    catalogue = project_catalogue()
     page = context(viewport=SMALL_PHONE, locale=lang)
     page.context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": TEXT_200})
     problems = []

@@ -16,6 +16,7 @@ from conftest import FIXTURES, REPO, copy_project, run_docs
 from sitekit import browser, gate, model, sitecheck, urls
 from sitekit.build import redirects
 from sitekit.build.state import Build
+from sitekit.gate import project_catalogue
 
 GATE = gate.Gate.for_project(REPO)
 CATALOGUE = GATE.catalogue
@@ -143,7 +144,7 @@ def test_a_moved_page_without_redirect_names_the_redirect_to_add(project_copy):
     assert set(before) < set(after), "update never removes an address"
     # Addresses of the languages still offered: without the redirect, translations that link to the
     # moved page (or are the moved page) no longer match their English version, and are refused.
-    catalogue = model.Catalogue.load(project_copy.root)
+    catalogue = project_catalogue(project_copy.root)
     offered = {
         "/" + catalogue.language_url(lang.code) + "trial-phase/#trial-steps"
         for lang in catalogue.languages
@@ -163,7 +164,7 @@ def test_a_removed_section_id_names_the_files_to_fix(project_copy):
     codes = [lang.code for lang in CATALOGUE.languages]
     listed = {urls.page_of(url.partition("#")[0], codes)[0] for url in lost}
     # The translations no longer match the English version they follow: refused, shown in English.
-    catalogue = model.Catalogue.load(project_copy.root)
+    catalogue = project_catalogue(project_copy.root)
     files = ", ".join(dict.fromkeys(f"docs/{catalogue.content_language(code, 'trial.md')}/trial.md" for code in codes if code in listed))
     shown = ", ".join(lost[:4]) + (f" and {len(lost) - 4} more" if len(lost) > 4 else "")
     assert (
@@ -196,7 +197,7 @@ def test_a_mistranslated_heading_id_is_never_recorded_and_the_check_points_to_th
     update = run_urls(project_copy.root, "update")
     assert "#pasos" not in update.stdout and "/es/trial/#pasos" not in urls.read_contract(project_copy.root / urls.CONTRACT)
     # The gate refuses the page: readers of /es/trial/ get the English page, whose sections all resolve.
-    assert model.Catalogue.load(project_copy.root).state("es", "trial.md") == model.REFUSED
+    assert project_catalogue(project_copy.root).state("es", "trial.md") == model.REFUSED
     assert update.returncode == 0, update.stderr
     check = run_docs(project_copy.root, "check", "docs/es/trial.md")
     assert "the heading with id '#trial-steps' (English: " in check.stderr and "keep its id: '## … {#trial-steps}'" in check.stderr

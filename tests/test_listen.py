@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 from sitekit import browser, model
+from sitekit.gate import project_catalogue
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 
 # A stand-in for the browser's speech synthesis: `voices` (language tags) are the device's;
 # speak() records what it is handed and starts it; __speech.finish() ends the one being read.

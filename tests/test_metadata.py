@@ -10,8 +10,9 @@ import dataclasses
 from bs4 import BeautifulSoup
 from conftest import FIXTURES
 from sitekit import model, sitecheck
+from sitekit.gate import project_catalogue
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 EXAMPLE = "https://painpump.example.org/"
 
 
@@ -67,7 +68,7 @@ def test_a_bad_sitemap_is_caught():
     english, spanish = model.Language("en", "English", default=True), model.Language("es", "Español")
     pages = ["index.md", "trial.md"]
     states = {("en", name): model.SOURCE for name in pages} | {("es", name): model.TRANSLATED for name in pages}
-    catalogue = model.Catalogue(CATALOGUE.root, [english, spanish], pages, states)
+    catalogue = model.Catalogue.as_given(CATALOGUE.root, [english, spanish], pages, states)
     assert sitecheck.sitemap_problems(FIXTURES / "html_bad_sitemap", EXAMPLE, catalogue) == [
         "sitemap.xml: no entry for https://painpump.example.org/es/trial/",
         "sitemap.xml: https://painpump.example.org/es/old/ is listed, but it is not a page readers get in that language",

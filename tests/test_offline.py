@@ -10,8 +10,9 @@ import time
 
 import pytest
 from sitekit import browser, model, offline
+from sitekit.gate import project_catalogue
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 LANG = next((lang.code for lang in CATALOGUE.languages if not lang.default and CATALOGUE.published(lang.code)), CATALOGUE.default.code)
 
 

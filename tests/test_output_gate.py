@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO, run_docs
 from sitekit import inline_scripts, model, output_gate, serving
+from sitekit.gate import project_catalogue
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 SITE_URL = "http://127.0.0.1:8000/"
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 from sitekit import browser, model, pa11y
+from sitekit.gate import project_catalogue
 
 pytestmark = pytest.mark.browser
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 VIEWPORTS = {"phone": browser.PHONE, "desktop": browser.DESKTOP}
 
 

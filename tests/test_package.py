@@ -32,7 +32,7 @@ def installed(tmp_path_factory):
 
 def test_the_wheel_holds_the_sitekit_package(installed):
     env, site_packages = installed
-    assert (site_packages / "sitekit" / "model.py").is_file()
+    assert (site_packages / "sitekit" / "model" / "__init__.py").is_file()
     where = subprocess.run([sys.executable, "-c", "import sitekit; print(sitekit.__file__)"], env=env, capture_output=True, text=True)
     assert where.stdout.strip() == str(site_packages / "sitekit" / "__init__.py"), where.stderr
 

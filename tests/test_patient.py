@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from sitekit import browser, clinic, model, nojs, search
+from sitekit.gate import project_catalogue
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 LANGUAGES = [lang.code for lang in CATALOGUE.languages]
 RTL = [lang.code for lang in CATALOGUE.languages if lang.direction == "rtl"]
 PHONE_360 = {"width": 360, "height": 640}

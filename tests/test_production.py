@@ -21,9 +21,10 @@ import pytest
 from bs4 import BeautifulSoup
 from sitekit import browser, inline_scripts, model, nginx, serving, urls
 from sitekit import handout as handouts
+from sitekit.gate import project_catalogue
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import build_only
 from sitekit import model
+from sitekit.gate import project_catalogue
 
 
 def build_flags(root) -> dict[str, bool]:
@@ -14,7 +15,7 @@ def build_flags(root) -> dict[str, bool]:
 
 
 def test_build_only_sets_each_languages_build_flag(project_copy):
-    codes = [lang.code for lang in model.Catalogue.load(project_copy.root).languages]
+    codes = [lang.code for lang in project_catalogue(project_copy.root).languages]
     assert all(build_flags(project_copy.root).values())
     chosen = [codes[0], codes[-1]]
     build_only(project_copy.root, chosen)
@@ -25,7 +26,7 @@ def test_build_only_sets_each_languages_build_flag(project_copy):
 
 @pytest.mark.parametrize("mistake", ["default_left_out", "unknown_code"])
 def test_build_only_refuses_a_list_it_cannot_build(project_copy, mistake):
-    catalogue = model.Catalogue.load(project_copy.root)
+    catalogue = project_catalogue(project_copy.root)
     default, other = catalogue.default.code, catalogue.languages[1].code
     languages = [other] if mistake == "default_left_out" else [default, "xx-no-such-language"]
     before = (project_copy.root / "mkdocs.yml").read_bytes()
@@ -35,7 +36,7 @@ def test_build_only_refuses_a_list_it_cannot_build(project_copy, mistake):
 
 
 def test_a_build_of_the_default_language_makes_no_other_languages_pages(project_copy):
-    catalogue = model.Catalogue.load(project_copy.root)
+    catalogue = project_catalogue(project_copy.root)
     other = catalogue.languages[1]
     build = project_copy.build(languages=[catalogue.default.code])
     assert build.returncode == 0, build.output

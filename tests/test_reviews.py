@@ -26,8 +26,9 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, Build, load_module, run_docs
 from sitekit import gate, model, project, sitecheck
+from sitekit.gate import project_catalogue
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 TODAY = dt.date.today()
 
 
@@ -78,7 +79,7 @@ def record_of(root: Path, lang: str, name: str) -> model.ReviewRecord | None:
 
 def test_review_records_who_when_and_exactly_what_in_the_reviewers_file(project_copy):
     root = project_copy.root
-    pages = translated_pages(model.Catalogue.load(root))
+    pages = translated_pages(project_catalogue(root))
     if not pages:
         pytest.skip("no translated page in this state of the project")
     lang, name = pages[0]
@@ -95,7 +96,7 @@ def test_review_records_who_when_and_exactly_what_in_the_reviewers_file(project_
     )
     assert path.read_bytes() == before, "the page itself is not changed"
     assert model.reviewed_text_path(lang, name, text, root).is_file(), "the reviewed text is kept"
-    assert model.Catalogue.load(root).review(lang, name).state == model.REVIEWED
+    assert project_catalogue(root).review(lang, name).state == model.REVIEWED
     assert docs(root, "check").returncode == 0
 
     again = review(root, lang, name)  # a second review replaces the record, it does not add one
@@ -106,12 +107,12 @@ def test_review_records_who_when_and_exactly_what_in_the_reviewers_file(project_
 
 def test_a_review_lapses_when_the_english_page_changes(project_copy):
     root = project_copy.root
-    lang, name = translated_pages(model.Catalogue.load(root))[0]
+    lang, name = translated_pages(project_catalogue(root))[0]
     assert review(root, lang, name).returncode == 0
     append(model.page_file("en", name, root), "\n\nOne more sentence.\n")
     assert docs(root, "snapshot").returncode == 0
 
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     assert catalogue.review(lang, name).state == model.LAPSED
     assert catalogue.review(lang, name).record.reviewer == "Ana Pérez"
     check = docs(root, "check")
@@ -143,13 +144,13 @@ def rewrapped(path: Path) -> None:
 
 def test_a_rewrap_of_either_side_keeps_state_and_review_and_a_changed_word_lapses_it(project_copy):
     root = project_copy.root
-    lang, name = translated_pages(model.Catalogue.load(root))[0]
+    lang, name = translated_pages(project_catalogue(root))[0]
     assert review(root, lang, name).returncode == 0
     english, translated = model.page_file("en", name, root), model.page_file(lang, name, root)
     checked = docs(root, "check").stderr  # whatever else the project holds (an outdated page elsewhere: its warnings)
     rewrapped(english)
     rewrapped(translated)
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     assert catalogue.state(lang, name) == model.TRANSLATED, "a re-wrapped English page changes no translation's state"
     assert catalogue.review(lang, name).state == model.REVIEWED, "nor its review"
     assert docs(root, "check").stderr == checked, "nor anything the check says"
@@ -158,7 +159,7 @@ def test_a_rewrap_of_either_side_keeps_state_and_review_and_a_changed_word_lapse
     body_start = text.index("\n---\n", 4) + 5
     word = re.search(r"\w{5,}", text[body_start:])
     translated.write_text(text[: body_start + word.start()] + "X" + text[body_start + word.start() + 1 :], encoding="utf-8")
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     review_now = catalogue.review(lang, name)
     assert review_now.state == model.LAPSED and "translation's text changed" in review_now.why
     check = docs(root, "check")
@@ -170,7 +171,7 @@ def test_a_rewrap_of_either_side_keeps_state_and_review_and_a_changed_word_lapse
 
 def test_review_refuses_what_it_cannot_record(project_copy):
     root = project_copy.root
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     lang, name = translated_pages(catalogue)[0]
     path = model.page_file(lang, name, root)
     assert review(root, lang, name, "--date", (TODAY + dt.timedelta(days=1)).isoformat()).returncode == 2
@@ -198,7 +199,7 @@ def test_review_refuses_what_it_cannot_record(project_copy):
 )
 def test_a_record_the_tool_did_not_write_is_refused(project_copy, forge, message):
     root = project_copy.root
-    lang, name = translated_pages(model.Catalogue.load(root))[0]
+    lang, name = translated_pages(project_catalogue(root))[0]
     file = model.reviews_file(lang, root)
     page = model.read_page(model.page_file(lang, name, root))
     record = model.ReviewRecord("Ana Pérez", "Medical translator", TODAY, model.english_version(name, root), model.text_hash(page, root))
@@ -216,7 +217,7 @@ def test_a_record_the_tool_did_not_write_is_refused(project_copy, forge, message
         else:
             text = text.replace("  reviewer:", "  reviwer:")
         file.write_text(text, encoding="utf-8")
-    assert model.Catalogue.load(root).review(lang, name).state == (model.REVIEWED if forge == "unknown_page" else model.UNREVIEWED), (
+    assert project_catalogue(root).review(lang, name).state == (model.REVIEWED if forge == "unknown_page" else model.UNREVIEWED), (
         "a forged record never says reviewed"
     )
     check = docs(root, "check")
@@ -252,9 +253,9 @@ def test_a_record_reads_back_as_written():
 
 def test_status_shows_review_state_and_reviewer_per_page(project_copy):
     root = project_copy.root
-    lang, name = translated_pages(model.Catalogue.load(root))[0]
+    lang, name = translated_pages(project_catalogue(root))[0]
     assert review(root, lang, name, "--date", TODAY.isoformat()).returncode == 0
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     report = {entry["language"]: entry for entry in json.loads(docs(root, "status", "--json").stdout)}
     for code in [lg.code for lg in catalogue.languages[1:]]:
         for entry in report[code]["pages"]:
@@ -341,7 +342,7 @@ def test_built_pages_say_reviewed_only_while_current_and_show_a_refused_translat
     most complete language, one page has a current review, one a review that lapsed with an
     English edit, and one is refused by the check."""
     root = project.copy_project(tmp_path / "project")
-    pages = translated_pages(model.Catalogue.load(root))
+    pages = translated_pages(project_catalogue(root))
     lang = pages[0][0]
     current, lapsed, refused = [name for code, name in pages if code == lang][:3]
     for name in (current, lapsed):
@@ -350,7 +351,7 @@ def test_built_pages_say_reviewed_only_while_current_and_show_a_refused_translat
     assert docs(root, "snapshot").returncode == 0
     append(model.page_file(lang, refused, root), "\n\nUn párrafo de más.\n")
     build = lenient_build(root, tmp_path / "site")
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     says_reviewed_only_while_current(build, catalogue, lang, current, lapsed)
     never_offered(build, catalogue, lang, refused, sibling=current)
 

@@ -25,6 +25,7 @@ import pytest
 from babel import Locale
 from conftest import REPO
 from sitekit import language_tags, model
+from sitekit.gate import project_catalogue
 
 pytestmark = pytest.mark.scenario
 TOP_LEVEL_LEFT_OUT = {".git", ".venv", "node_modules", "site", "screenshots", ".pytest_cache", ".ruff_cache", ".hypothesis"}
@@ -57,7 +58,7 @@ def suite(root: Path) -> subprocess.CompletedProcess:
 def unused_language(root: Path) -> str:
     """A two-letter code the theme translates that the project has nowhere yet (mkdocs.yml,
     docs/CODE/, l10n/CODE/): what `docs.py new-language` accepts."""
-    used = {lang.code for lang in model.Catalogue.load(root).languages}
+    used = {lang.code for lang in project_catalogue(root).languages}
     free = [
         code
         for code in sorted(language_tags.theme_languages())
@@ -88,7 +89,7 @@ def test_the_scenario_picks_a_language_the_project_does_not_have(tmp_path):
     """The failing case of unused_language: with the first free code started (its folders
     made), the next pick is another code."""
     first = unused_language(REPO)
-    assert first not in {lang.code for lang in model.Catalogue.load(REPO).languages}
+    assert first not in {lang.code for lang in project_catalogue(REPO).languages}
     root = whole_copy(tmp_path / "project")
     (root / "docs" / first).mkdir()
     assert unused_language(root) != first
@@ -100,7 +101,7 @@ def test_the_scenario_picks_a_language_the_project_does_not_have(tmp_path):
 def test_an_english_edit_and_a_new_language_land_before_the_translators_catch_up(tmp_path):
     """Both states at once, as a clinic meets them (and one run of the suite, not two)."""
     root = whole_copy(tmp_path / "project")
-    name, translated = translated_page(model.Catalogue.load(root))
+    name, translated = translated_page(project_catalogue(root))
     page = root / "docs" / "en" / name
     text = page.read_text(encoding="utf-8")
     anchor = new_section_id(text)
@@ -108,7 +109,7 @@ def test_an_english_edit_and_a_new_language_land_before_the_translators_catch_up
     assert run(root, "scripts/docs.py", "snapshot").returncode == 0
     update = run(root, "scripts/urls.py", "update")
     assert update.returncode == 0, update.stderr
-    catalogue = model.Catalogue.load(root)
+    catalogue = project_catalogue(root)
     assert f"added /{catalogue.url('en', name)}#{anchor}" in update.stdout
     assert f"/{catalogue.url(translated, name)}#{anchor}" not in update.stdout, "a translation's addresses wait for its translation"
     code = unused_language(root)

@@ -9,6 +9,7 @@ import pytest
 from conftest import REPO, load_module
 from PIL import Image, ImageChops
 from sitekit import browser, model
+from sitekit.gate import project_catalogue
 
 SCRIPT = REPO / "scripts" / "screenshots.py"
 
@@ -116,7 +117,7 @@ def test_writes_one_contact_sheet_per_handout(built_site, tmp_path):
     """--handouts: every handout of the build (HANDOUTS=1) as one picture of all its sheets."""
     from sitekit import handout
 
-    catalogue = model.Catalogue.load()
+    catalogue = project_catalogue()
     result = run("--site", str(built_site.site), "--out", str(tmp_path), "--handouts")
     assert result.returncode == 0, result.stdout + result.stderr
     written = sorted(p.name for p in (tmp_path / "handouts").glob("sheet-*.png"))

@@ -16,10 +16,11 @@ import pytest
 import yaml
 from conftest import FIXTURES, REPO, run_docs
 from sitekit import browser, model, search
+from sitekit.gate import project_catalogue
 
 QUERIES = search.load_queries(Path(__file__).parent / "search_queries.yml")
 WORKER = REPO / "docs" / "assets" / "search-worker.js"
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 
 
 def queries_of(lang: str) -> list[search.Query]:

@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, REPO
 from sitekit import clinic, gate, model, sitecheck
+from sitekit.gate import project_catalogue
 
 # Lines of the clinic's source that are headings (reworded into page titles and section
 # headings on the site) or the logo marker; every other sentence must appear verbatim.
@@ -147,11 +148,11 @@ def test_a_broken_link_and_anchor_are_caught():
 
 
 def test_every_page_has_title_description_lang_and_review_dates(built_site):
-    assert sitecheck.metadata_problems(built_site.site, built_site.site_url, model.Catalogue.load()) == []
+    assert sitecheck.metadata_problems(built_site.site, built_site.site_url, project_catalogue()) == []
 
 
 def test_missing_metadata_is_caught():
-    assert sitecheck.metadata_problems(FIXTURES / "html_missing_metadata", "https://painpump.example.org/", model.Catalogue.load()) == [
+    assert sitecheck.metadata_problems(FIXTURES / "html_missing_metadata", "https://painpump.example.org/", project_catalogue()) == [
         "index.html: no <title>",
         "index.html: no meta description",
         "index.html: <html> has no lang attribute",

@@ -15,6 +15,7 @@ from conftest import FIXTURES, REPO
 from mkdocs.theme import Theme
 from sitekit import model, theme
 from sitekit.build import theme as build_theme
+from sitekit.gate import project_catalogue
 
 HOOK = build_theme
 
@@ -76,7 +77,7 @@ def test_a_changed_theme_block_is_reported(adjust, block, caplog):
 
 
 def test_every_page_loads_the_theme_on_demand_and_its_language_index(built_site):
-    catalogue = model.Catalogue.load(REPO)
+    catalogue = project_catalogue(REPO)
     for lang in catalogue.languages:
         for name in catalogue.pages:
             url = built_site.site_url + catalogue.url(lang.code, name)

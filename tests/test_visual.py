@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from sitekit import model, visual
+from sitekit import visual
+from sitekit.gate import project_catalogue
 
-CATALOGUE = model.Catalogue.load()
+CATALOGUE = project_catalogue()
 
 
 @pytest.fixture(scope="module")

@@ -160,5 +160,5 @@ def chromium():
 
 def page_urls(origin: str, catalogue: model.Catalogue | None = None) -> list[tuple[str, str, str]]:
     """(language, page name, absolute URL) for every page in every language, 404s excluded."""
-    catalogue = catalogue or model.Catalogue.load()
+    catalogue = catalogue or model.Catalogue.load()  # its addresses only: no verdict needed
     return [(lang.code, name, origin + catalogue.url(lang.code, name)) for lang in catalogue.languages for name in catalogue.pages]

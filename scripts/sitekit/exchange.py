@@ -751,16 +751,17 @@ def page_text(
         for key_node, _ in meta.value:
             if key_node.value in ("title", "description"):
                 lines[f"{name}:{key_node.value}"] = key_node.start_mark.line + 2
-    return f"---\n{head}---\n{body}", lines
+    return model.format_page(head, body), lines
 
 
 def _front_matter(path: Path, english: model.PageSource) -> str:
-    """The translation's own front matter text (a new page: the English page's dates)."""
+    """The translation's own front matter text (a new page, or one whose front matter cannot
+    be read: the English page's dates)."""
     if path.exists():
-        lines = model.read_text(path).split("\n")
-        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
-        if lines[0].rstrip() == "---" and end is not None:
-            return "".join(line + "\n" for line in lines[1:end])
+        try:
+            return model.read_page(path).front_matter
+        except model.PageError:
+            pass
     return set_fields("", {key: str(english.meta.get(key, "")) for key in ("title", "description", *model.DATE_FIELDS)})
 
 

@@ -186,7 +186,7 @@ def _cjk_value(numeral: str) -> int:
 
 
 # --- what docs/ may hold: pages and the declared assets (mkdocs.yml, extra: assets:), nothing else -
-PAGE_SIZE_LIMIT = model.PAGE_SIZE_LIMIT  # why 256 KiB: see sitekit/model.py
+PAGE_SIZE_LIMIT = model.PAGE_SIZE_LIMIT  # why 256 KiB: see sitekit/model/pages.py
 IMPORT_LEFTOVER = ".importing"  # the temporary name `docs.py import` stages a file under (sitekit/exchange.py: STAGED)
 SYMLINK_FIX = "replace the link with the file itself (a copy), or remove it: docs/ holds only real files and folders"
 LEFTOVER_FIX = "remove it (rm it), then run `python scripts/docs.py import` again with the same file; the page {page} is as it was"
@@ -204,15 +204,16 @@ class Gate:
     _checked: dict[Path, tuple[bytes, list[model.Problem]]] = field(default_factory=dict, repr=False)
     _numbers: dict[str, Numbers] = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.catalogue.judge is None:  # a catalogue no gate judges yet takes this one's verdicts: each page checked once
+            self.catalogue.judge = self.errors
+
     @classmethod
     def load(cls, root: Path, renderer: Renderer, extra: Any, moved: dict[str, str], catalogue: model.Catalogue | None = None) -> Gate:
         """The gate of a project (`extra`: mkdocs.yml's extra, for its link hosts; `moved`:
         its redirect_maps). A catalogue it loads itself has this gate as its judge: each
         page's state is the gate's verdict, so each page is checked once."""
-        made: list[Gate] = []
-        catalogue = catalogue or model.Catalogue.load(root, judge=lambda lang, name: made[0].errors(lang, name))
-        made.append(cls(root, catalogue, renderer, _hosts(extra), moved))
-        return made[0]
+        return cls(root, catalogue or model.Catalogue.load(root), renderer, _hosts(extra), moved)
 
     @classmethod
     def for_project(cls, root: Path = model.REPO, catalogue: model.Catalogue | None = None) -> Gate:
@@ -1078,6 +1079,12 @@ def _layout(path: Path, message: str, fix: str) -> model.Problem:
 def _hosts(extra: Any) -> frozenset[str]:
     hosts = extra.get("link_hosts") if hasattr(extra, "get") else None
     return frozenset(str(host).casefold() for host in hosts or [])
+
+
+def project_catalogue(root: Path = model.REPO) -> model.Catalogue:
+    """The project's catalogue, judged by its publishing gate (made here, once: the gate is
+    the catalogue's judge, and each page is judged when its state is first asked for)."""
+    return Gate.for_project(root).catalogue
 
 
 def check_paths(paths: list[Path], root: Path = model.REPO) -> list[model.Problem]:

@@ -11,7 +11,7 @@ are compiled with autoescape: a value from front matter, an interface string or 
 clinic's details is printed as text, never as markup, and only what is marked as HTML
 (a macro's output, markupsafe.Markup) is printed as it is. The theme's own templates keep
 the theme's setting (none); what they print from pages is plain text by the publishing
-gate's rules (sitekit/model.py: front matter). Every environment passes through `shared`,
+gate's rules (sitekit/model/pages.py: front matter). Every environment passes through `shared`,
 so one template is never compiled both ways.
 """
 

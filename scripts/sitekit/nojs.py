@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sitekit import model
+from sitekit.gate import project_catalogue
 
 # For every element matching each selector: why a reader could not see and use it (""
 # when they can: displayed, opaque, in the window once scrolled to, not covered by
@@ -112,7 +113,7 @@ def nav_order(root=model.REPO) -> list[str]:
 
 def expectations(origin: str, catalogue: model.Catalogue | None = None) -> dict[str, Expected]:
     """Expected navigation for every page URL (every page in every language)."""
-    catalogue = catalogue or model.Catalogue.load()
+    catalogue = catalogue or project_catalogue()
     order = [name for name in nav_order(catalogue.root) if name in catalogue.pages]
 
     def url(code: str, name: str) -> str:

@@ -21,11 +21,14 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Comment, Tag
 
-from sitekit import model
 from sitekit.structure import HEADINGS, MARKER, Renderer, Structure
+
+if TYPE_CHECKING:  # sitekit.model hashes a page's segments with this module
+    from sitekit import model
 
 INDENT = "    "  # Python-Markdown's nesting: four spaces
 CODE_TOKEN = re.compile(r"<(\d+)/>|<(\d+)>|</(\d+)>")

@@ -115,9 +115,10 @@ def on_page_read_source(build: Build, page, config):
     except model.PageError:
         return ""  # a page that is not text: the gate has said why
     try:
-        meta = model.parse_page(path, text).meta  # the gate's reading (no YAML anchors or aliases)
+        source = model.parse_page(path, text)  # the gate's reading (no YAML anchors or aliases)
     except model.PageError:
         return _without_front_matter(text)  # the gate has said why
+    meta = source.meta
     if not own:
         log.info(f"Not translated into {language}: {name} (readers get the English page, with a notice)")
         return text
@@ -126,13 +127,13 @@ def on_page_read_source(build: Build, page, config):
         # translated, whatever else its file holds (decided from the gate's reading, first).
         return _english_text(english)
     if any(problem.rule == "html" for problem in build.gate.check_file(path)):
-        return html.escape(_without_front_matter(text))  # shown as text, never run, until fixed
-    if not _mkdocs_can_read(text):
-        return _without_front_matter(text)
+        return html.escape(source.body)  # shown as text, never run, until fixed
+    if not _mkdocs_can_read(source):
+        return source.body
     allowed = model.ALLOWED_FIELDS["source" if language == catalogue.default.code else "translation"]
     if set(meta) - allowed:  # the theme's `template:`, `hide:`…: refused by the gate, never acted on
         kept = {key: value for key, value in meta.items() if key in allowed}
-        text = "---\n" + yaml.safe_dump(kept, allow_unicode=True, sort_keys=False) + "---\n" + _without_front_matter(text)
+        text = model.format_page(kept, source.body)
     due = model.as_date(meta.get("next_review"))
     if due is not None and due < dt.date.today():
         log.info(f"Review overdue: {page.file.src_uri} was due for review on {due.isoformat()}")
@@ -177,16 +178,17 @@ def _english_text(path: Path) -> str:
         return ""
 
 
-def _mkdocs_can_read(text: str) -> bool:
+def _mkdocs_can_read(source: model.PageSource) -> bool:
     """MkDocs parses front matter with PyYAML's dates, and raises on an impossible one."""
     try:
-        yaml.safe_load(text.split("---", 2)[1])
+        yaml.safe_load(source.front_matter)
     except Exception:
         return False
     return True
 
 
 def _without_front_matter(text: str) -> str:
+    """A page's text without what looks like front matter, for a page parse_page cannot read."""
     parts = text.split("---", 2)
     return parts[2] if len(parts) == 3 and not parts[0].strip() else text
 
