@@ -124,7 +124,10 @@ class YAMLAnchorError(yaml.MarkedYAMLError):
 
 def refuse_anchors(text: str, loader: type = yaml.SafeLoader) -> None:
     """Raise YAMLAnchorError at the first anchor or alias of `text` (and yaml.YAMLError when
-    it is not YAML). Only the events are read: nothing is expanded."""
+    it is not YAML). Only the events are read: nothing is expanded. Text without `&` or `*`
+    holds neither (both are marked by that character in the text itself): not read twice."""
+    if "&" not in text and "*" not in text:
+        return
     for event in yaml.parse(text, Loader=loader):
         if not isinstance(event, yaml.NodeEvent) or event.anchor is None:  # aliases, scalars and collections have one
             continue
