@@ -603,9 +603,9 @@ def render(doc: Document, site: Path, site_url: str, styles: Styles | None = Non
 # guide, bound on the right, its left-hand one), and a sheet of paper carries a recto and
 # the verso behind it. The guide's back page (the patient's notes page: BACK_ANCHOR,
 # after the guide's text) is its last side; it should be the back of the last sheet, a
-# verso: the outside of the stapled handout, where a patient finds them without
-# leafing. A handout laid out with an odd number of sides has it on a recto,
-# its back left blank by the printer: it is laid out again with the back page on the next
+# verso: the outside of the stapled handout, where a patient finds it without leafing.
+# A handout laid out with an odd number of sides has it on a recto, its back left blank
+# by the printer: it is laid out again with the back page on the next
 # verso (the body class BACK_VERSO; assets/handout.css: `break-before: verso`), which
 # never takes more paper (the last sheet's back was empty). Only where that helps: when
 # the back page had that side to itself, the recto before it is left blank and says so
@@ -634,7 +634,7 @@ def _back_page(laid_out: Any) -> tuple[int, float] | None:
     """Where the back page starts in WeasyPrint's layout: (side, share of its body above it)."""
     for number, page in enumerate(laid_out.pages, 1):
         if BACK_ANCHOR in page.anchors:
-            box = page._page_box  # the body: the page's content box
+            box = page._page_box  # the body: the page's content box (WeasyPrint has no public name for it)
             top = page.anchors[BACK_ANCHOR][1] - box.content_box_y()
             return number, max(0.0, top / box.height)
     return None
