@@ -26,8 +26,9 @@ Parts (all by default; pick some with --only weight,search,...):
               the parses they cost, YAML documents loaded, Markdown renderings
   scaling     synthetic sites (many languages × pages) made from the project: time per
               page-language as the site grows
-  handouts    the PDF handouts: their sizes and sheets, and the whole build's time
-              without them, with every handout made afresh (an empty cache: by worker
+  handouts    the PDF handouts: their sizes, sheets (sides) and sheets of paper
+              printed double-sided, and the whole build's time without them, with
+              every handout made afresh (an empty cache: by worker
               processes during the build, and by the build's process at its end) and
               with every handout unchanged (taken from the cache); per handout, the CPU
               time WeasyPrint takes to print it (its build cost, per language)
@@ -1059,7 +1060,8 @@ def measure_handouts(workdir: Path, runs: int, catalogue: model.Catalogue) -> di
     files = []
     for made in handout.handouts(catalogue):
         path = site / made.path(catalogue)
-        files.append({"file": made.path(catalogue), "bytes": path.stat().st_size, "sheets": len(PdfReader(path).pages)})
+        sides = len(PdfReader(path).pages)
+        files.append({"file": made.path(catalogue), "bytes": path.stat().st_size, "sheets": sides, "paper": handout.paper(sides)})
     measure_print_cost(files, site, with_them, catalogue)
     cpu = {kind: median([t.cpu for t in found]) for kind, found in times.items()}
     wall = {kind: median([t.wall for t in found]) for kind, found in times.items()}
@@ -1106,8 +1108,11 @@ def print_handouts(result: dict[str, Any]) -> None:
     print(table(["build", "CPU s", "CPU × without", "wall s", "wall × without"], rows))
     print(
         table(
-            ["handout", "KiB", "sheets", "print CPU s"],
-            [[f["file"], kib(f["bytes"]), str(f["sheets"]), f"{f['cpu_s']:.2f}" if "cpu_s" in f else "—"] for f in result["files"]],
+            ["handout", "KiB", "sheets", "paper (double-sided)", "print CPU s"],
+            [
+                [f["file"], kib(f["bytes"]), str(f["sheets"]), str(f["paper"]), f"{f['cpu_s']:.2f}" if "cpu_s" in f else "—"]
+                for f in result["files"]
+            ],
         )
     )
 

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+from collections.abc import Collection
 from pathlib import Path
 
 import pydyf
@@ -32,7 +33,7 @@ from babel.dates import format_date
 from bs4 import BeautifulSoup
 from PIL import Image
 from pypdf import PdfReader
-from sitekit import handout, model
+from sitekit import clinic, handout, model
 from sitekit.gate import Gate, project_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
@@ -521,10 +522,13 @@ INK_DPI = 20  # enough to see where a sheet's text is; a handout renders in well
 FILLED_MIN, LAST_FILLED_MIN = 0.4, 0.2  # of the body's height: below it a sheet is nearly blank
 
 
-def sheet_ink(path: Path, tmp_path: Path) -> list[tuple[float, float, float]]:
+EDGE_MM = 4  # the sheet's top: a running head whose ink reaches it runs off the sheet
+
+
+def sheet_ink(path: Path, tmp_path: Path) -> list[tuple[float, float, float, float]]:
     """Per sheet, rendered in grey at INK_DPI: (how far down the body the ink reaches, as a
     share of the body's height; the share of the body's pixels that are ink; the share of
-    the running head's area that is ink)."""
+    the running head's area that is ink; the share of the top EDGE_MM that is ink)."""
     subprocess.run(["pdftoppm", "-r", str(INK_DPI), "-gray", "-png", str(path), str(tmp_path / "ink")], check=True)
     found = []
     for png in sorted(tmp_path.glob("ink-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
@@ -534,12 +538,14 @@ def sheet_ink(path: Path, tmp_path: Path) -> list[tuple[float, float, float]]:
         top, bottom = round(MARGINS_MM[0] * per_mm), grey.height - round(MARGINS_MM[1] * per_mm)
         body = grey.crop((0, top, grey.width, bottom)).point(lambda v: 255 if v < 200 else 0)
         head = grey.crop((0, 0, grey.width, top)).point(lambda v: 255 if v < 200 else 0)
+        edge = grey.crop((0, 0, grey.width, max(1, round(EDGE_MM * per_mm)))).point(lambda v: 255 if v < 200 else 0)
         box = body.getbbox()
         found.append(
             (
                 box[3] / body.height if box else 0.0,
                 body.histogram()[255] / (body.width * body.height),
                 head.histogram()[255] / (head.width * head.height),
+                edge.histogram()[255] / (edge.width * edge.height),
             )
         )
     return found
@@ -554,76 +560,160 @@ def in_text(wanted: str, text: str, rtl: bool) -> bool:
     return all(letters(word, True) in flat for word in re.findall(r"\w+", unicodedata.normalize("NFKC", wanted)))
 
 
-def nearly_blank(ink: list[tuple[float, float, float]]) -> list[str]:
+def head_off_the_sheet(ink: list[tuple[float, ...]]) -> list[str]:
+    """The sheets whose running head reaches the sheet's top edge (a long clinic name or
+    title wrapping onto more lines than the top margin holds: the first is cut off)."""
+    return [f"sheet {number}: the running head runs off the sheet's top" for number, (*_, edge) in enumerate(ink, 1) if edge > 0]
+
+
+def nearly_blank(ink: list[tuple[float, ...]], blank: Collection[int] = ()) -> list[str]:
+    """The sheets whose body is nearly blank, but for `blank`: the side a handout leaves
+    blank on purpose and says so (`blank_sides`), whose only ink is that notice."""
     problems = []
-    for number, (filled, share, _) in enumerate(ink, 1):
+    for number, (filled, share, *_) in enumerate(ink, 1):
         least = LAST_FILLED_MIN if number == len(ink) else FILLED_MIN
-        if filled < least or share < 0.005:
+        if number not in blank and (filled < least or share < 0.005):
             problems.append(f"sheet {number}: its text fills {filled:.0%} of the body (at least {least:.0%})")
+    return problems
+
+
+def blank_sides(path: Path, lang: str) -> list[int]:
+    """The sides whose whole text (running head and number included) is the notice that
+    the side was left blank on purpose (`handout_blank`), in the guide's language."""
+    rtl = CATALOGUE.language(lang).direction == "rtl"
+    notice = letters(CATALOGUE.strings(lang)["handout_blank"], rtl)
+    return [number for number in range(1, len(PdfReader(path).pages) + 1) if letters(side_text(path, number), rtl) == notice]
+
+
+def side_text(path: Path, number: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(number), "-l", str(number), str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def sheet_problems(path: Path, made: handout.Handout, site: Path, tmp_path: Path) -> list[str]:
+    """No nearly blank sheet (a notice or review dates alone): the body's ink reaches at
+    least 40 % down every sheet (the last: 20 %), but for the one side left blank on
+    purpose; every other sheet but the cover has its running head (the guide's title, the
+    clinic's number) and its number."""
+    ink = sheet_ink(path, tmp_path)
+    blank = blank_sides(path, made.language.code)
+    problems = [] if len(ink) >= 2 else ["a handout of one sheet"]
+    problems += nearly_blank(ink, blank)
+    problems += [f"sheet {n}: no running head" for n, (_, _, head, _) in enumerate(ink[1:], 2) if head < 0.01 and n not in blank]
+    problems += head_off_the_sheet(ink)
+    rtl = made.language.direction == "rtl"
+    home = BeautifulSoup((site / CATALOGUE.url(made.language.code, "index.md") / "index.html").read_text("utf-8"), "html.parser")
+    title = home.find("meta", property="og:site_name")["content"]
+    call = home.select_one(".pp-top .pp-call").get_text()  # the clinic's number, as every page's top has it
+    _, _, width, _ = body_box(path)
+    for number in range(2, len(ink) + 1):
+        if number in blank:
+            continue
+        crop = ["-x", "0", "-y", "0", "-W", str(width), "-H", str(round(MARGINS_MM[0] * MM))]
+        head = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), *crop, str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        foot = side_text(path, number)
+        if not in_text(title, head, rtl):
+            problems.append(f"sheet {number}: no title in its running head: {head!r}")
+        if not in_text(call, head, rtl):
+            problems.append(f"sheet {number}: no 'Call the clinic' and number in its running head: {head!r}")
+        if not re.search(rf"\b{number}\s*/\s*{len(ink)}\b", foot):
+            problems.append(f"sheet {number}: no '{number} / {len(ink)}'")
     return problems
 
 
 @pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
 def test_every_sheet_is_filled_and_has_the_running_head(site, made, tmp_path):
-    """No nearly blank sheet (a notice or review dates alone): the body's ink reaches at
-    least 40 % down every sheet (the last: 20 %); every sheet but the cover has its
-    running head (the guide's title, the clinic's number) and its number."""
-    path = site.site / made.path(CATALOGUE)
-    ink = sheet_ink(path, tmp_path)
-    assert len(ink) >= 2
-    assert nearly_blank(ink) == []
-    assert [n for n, (_, _, head) in enumerate(ink[1:], 2) if head < 0.01] == [], "sheets without a running head"
-    rtl = made.language.direction == "rtl"
-    home = BeautifulSoup((site.site / CATALOGUE.url(made.language.code, "index.md") / "index.html").read_text("utf-8"), "html.parser")
-    title = home.find("meta", property="og:site_name")["content"]
-    call = home.select_one(".pp-top .pp-call").get_text()  # the clinic's number, as every page's top has it
-    _, _, width, _ = body_box(path)
-    for number in range(2, len(ink) + 1):
-        head = subprocess.run(
-            [
-                "pdftotext",
-                "-f",
-                str(number),
-                "-l",
-                str(number),
-                "-x",
-                "0",
-                "-y",
-                "0",
-                "-W",
-                str(width),
-                "-H",
-                str(round(MARGINS_MM[0] * MM)),
-                str(path),
-                "-",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        foot = subprocess.run(
-            ["pdftotext", "-f", str(number), "-l", str(number), str(path), "-"], capture_output=True, text=True, check=True
-        ).stdout
-        assert in_text(title, head, rtl), f"sheet {number}: no title in its running head: {head!r}"
-        assert in_text(call, head, rtl), f"sheet {number}: no 'Call the clinic' and number in its running head: {head!r}"
-        assert re.search(rf"\b{number}\s*/\s*{len(ink)}\b", foot), f"sheet {number}: no '{number} / {len(ink)}'"
+    assert sheet_problems(site.site / made.path(CATALOGUE), made, site.site, tmp_path) == []
 
 
-def test_the_sheet_check_catches_a_nearly_blank_sheet():
+def test_the_sheet_check_catches_a_nearly_blank_sheet_and_a_head_off_the_sheet():
     full, half, empty = (0.95, 0.1, 0.02), (0.5, 0.05, 0.02), (0.08, 0.01, 0.02)
     assert nearly_blank([full, half, full, half]) == []
     assert nearly_blank([full, empty, full, (0.3, 0.02, 0.02)]) == ["sheet 2: its text fills 8% of the body (at least 40%)"]
     assert nearly_blank([full, full, empty]) == ["sheet 3: its text fills 8% of the body (at least 20%)"]
+    assert nearly_blank([full, full, empty, full], blank=[3]) == []  # the side left blank on purpose, and only it
+    assert nearly_blank([full, empty, empty, full], blank=[3]) == ["sheet 2: its text fills 8% of the body (at least 40%)"]
+    assert head_off_the_sheet([(0.9, 0.1, 0.02, 0.0), (0.9, 0.1, 0.05, 0.01)]) == ["sheet 2: the running head runs off the sheet's top"]
+
+
+# --- printed double-sided: the back page on the back of the last sheet, one blank side at most ---
+
+MAX_BLANK = 1  # sides a handout may leave blank (sitekit/handout.py, "Printed double-sided")
+
+
+def back_page(path: Path) -> tuple[int, float]:
+    """(the side the back page starts on, the share of that side's body above it), from
+    the PDF's destination for it (its top, in points from the sheet's foot)."""
+    reader = PdfReader(path)
+    where = reader.named_destinations[handout.BACK_ANCHOR]
+    side = reader.get_destination_page_number(where) + 1
+    _, top, _, height = body_box(path)
+    sheet_height = float(reader.pages[0].mediabox[3])
+    return side, max(0.0, (sheet_height - float(where.top) - top) / height)
+
+
+def duplex_problems(sides: int, blank: list[int], back: tuple[int, float]) -> list[str]:
+    """What breaks the handouts' rule for double-sided printing: the back page (the notes)
+    starts on the last side and is a verso (an even side: the back of the last sheet),
+    unless it shares a recto with the guide's text; the only side left blank is the recto
+    just before it, at most MAX_BLANK."""
+    problems = []
+    if len(blank) > MAX_BLANK:
+        problems.append(f"sides {blank} are left blank: at most {MAX_BLANK}")
+    problems += [f"side {n} is left blank: only the recto before the back page may be" for n in blank if n % 2 == 0 or n != sides - 1]
+    side, above = back
+    if side != sides:
+        problems.append(f"the back page starts on side {side}, not on the last side ({sides})")
+    elif sides % 2 == 1 and above < handout.OWN_SIDE:
+        problems.append(f"the back page has side {side}, a recto, to itself: it belongs on the verso behind it (the same paper)")
+    return problems
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_printed_double_sided_the_back_page_is_the_back_of_the_last_sheet(site, made):
+    path = site.site / made.path(CATALOGUE)
+    sides = len(PdfReader(path).pages)
+    assert duplex_problems(sides, blank_sides(path, made.language.code), back_page(path)) == []
+
+
+def test_the_double_sided_check_catches_a_misplaced_blank_side_and_a_back_page_on_a_recto():
+    assert duplex_problems(8, [7], (8, 0.0)) == []  # the back page had a side to itself: the recto before it blank
+    assert duplex_problems(7, [], (7, 0.5)) == []  # it shares the last recto with the guide's text
+    assert duplex_problems(9, [], (9, 0.0)) == [
+        "the back page has side 9, a recto, to itself: it belongs on the verso behind it (the same paper)"
+    ]
+    assert duplex_problems(8, [3], (8, 0.0)) == ["side 3 is left blank: only the recto before the back page may be"]
+    assert duplex_problems(8, [6], (8, 0.0)) == ["side 6 is left blank: only the recto before the back page may be"]
+    assert duplex_problems(10, [7, 9], (10, 0.0))[0] == f"sides [7, 9] are left blank: at most {MAX_BLANK}"
+    assert duplex_problems(8, [], (7, 0.0)) == ["the back page starts on side 7, not on the last side (8)"]
+
+
+@pytest.mark.fixture_cases
+def test_the_back_page_moves_to_a_verso_only_where_that_helps():
+    """Laid out again only when the back page is on the last side, a recto, and either has
+    it to itself (the recto before it is then left blank: the same paper) or follows enough
+    of the guide's text that the text does not stand nearly alone."""
+    assert handout.back_to_verso(9, (9, 0.0))  # alone on a recto: to the verso behind it
+    assert handout.back_to_verso(9, (9, 0.5))  # after half a side of text: that side keeps its text
+    assert not handout.back_to_verso(9, (9, 0.2))  # after a few lines: they would stand alone
+    assert not handout.back_to_verso(8, (8, 0.0))  # already the back of the last sheet
+    assert not handout.back_to_verso(9, (8, 0.0))  # longer than a side: left as it is
+    assert not handout.back_to_verso(9, None)
+    assert [handout.paper(n) for n in (7, 8, 9)] == [4, 4, 5]
 
 
 BIDI_CONTROLS = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
-def test_the_contents_list_every_page_with_the_sheet_it_starts_on(site, made):
+def contents_problems(path: Path, made: handout.Handout, site: Path) -> list[str]:
     """The cover's contents: every page's title, in the menu's order, with the number of
     the sheet it starts on (the PDF's own destination for the page says which)."""
-    path = site.site / made.path(CATALOGUE)
     reader = PdfReader(path)
     destinations = reader.named_destinations
     pages = handout.menu_pages(CATALOGUE)
@@ -632,31 +722,59 @@ def test_the_contents_list_every_page_with_the_sheet_it_starts_on(site, made):
     # "Title · 3", or right to left as extraction may order it, "3 · Title", or (a cover
     # mostly in Arabic, which pdftotext reads right to left) "عنوان 3 · Title /"
     printed = [int(m[1] or m[2] or m[3]) for m in re.finditer(r"·\s*(\d+)\s*$|^\s*(\d+)\s*·|\s(\d+)\s*·\s*[^\d\s]", cover, re.M)]
-    assert printed == starts, cover
-    assert all(1 < start <= len(reader.pages) for start in starts) and starts == sorted(starts)
+    problems = [] if printed == starts else [f"the contents print sheets {printed}, the pages start on {starts}"]
+    if not (all(1 < start <= len(reader.pages) for start in starts) and starts == sorted(starts)):
+        problems.append(f"the pages start on sheets {starts}")
     rtl = made.language.direction == "rtl"
     for name, start in zip(pages, starts, strict=True):
-        title = CATALOGUE.content_language(made.language.code, name)
-        heading = BeautifulSoup((site.site / CATALOGUE.url(made.language.code, name) / "index.html").read_text("utf-8"), "html.parser")
+        heading = BeautifulSoup((site / CATALOGUE.url(made.language.code, name) / "index.html").read_text("utf-8"), "html.parser")
         heading = heading.select_one("article h1").get_text()
-        assert in_text(heading, cover, rtl), (name, title)
-        assert in_text(heading, pdf_text(path, first=start, last=start), rtl), f"{name} does not start on sheet {start}"
+        if not in_text(heading, cover, rtl):
+            problems.append(f"{name}: its title is not in the contents")
+        if not in_text(heading, pdf_text(path, first=start, last=start), rtl):
+            problems.append(f"{name} does not start on sheet {start}")
+    return problems
+
+
+@pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
+def test_the_contents_list_every_page_with_the_sheet_it_starts_on(site, made):
+    assert contents_problems(site.site / made.path(CATALOGUE), made, site.site) == []
+
+
+def cover_overflow(path: Path, made: handout.Handout) -> list[str]:
+    """The cover (title, version, the clinic's details, QR code, contents) fits on sheet 1:
+    the guide's first page starts on sheet 2 (the cover ends with a page break)."""
+    reader = PdfReader(path)
+    first = handout.anchor(made.language.code, handout.menu_pages(CATALOGUE)[0])
+    start = reader.get_destination_page_number(reader.named_destinations[first]) + 1
+    return [] if start == 2 else [f"the cover runs over {start - 1} sheets: the first page starts on sheet {start}"]
+
+
+def urgent_problems(path: Path, made: handout.Handout, number: str | None = None) -> list[str]:
+    """Wherever the clinic's urgent-help box is printed (the contact page, the back page), its
+    words and the out-of-hours label (and `number`, when given: the number itself) are on
+    the same sheet."""
+    strings, rtl = CATALOGUE.strings(made.language.code), made.language.direction == "rtl"
+    words, number_label = letters(strings["urgent_help"], rtl), letters(strings["urgent_phone"], rtl)
+    digits = re.sub(r"\D", "", number or "")
+    found, problems = 0, []
+    side = None if made.partner is None else "right" if rtl else "left"  # bilingual: the language's column
+    for sheet in range(1, len(PdfReader(path).pages) + 1):
+        text = pdf_text(path, side, first=sheet, last=sheet)
+        flat = letters(text, rtl)
+        found += flat.count(words)
+        if flat.count(words) != flat.count(number_label):
+            problems.append(f"sheet {sheet}: urgent help without its number, or the number alone")
+        elif digits and flat.count(words) and digits not in re.sub(r"\D", "", BIDI_CONTROLS.sub("", text)):
+            problems.append(f"sheet {sheet}: urgent help without the number {number}")
+    if found < 2:
+        problems.append("the contact page and the back page have the urgent-help box")
+    return problems
 
 
 @pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
 def test_urgent_help_and_its_number_are_on_one_sheet(site, made):
-    """Wherever the clinic's urgent-help box is printed (the cover, the contact page), its
-    words and the out-of-hours number are on the same sheet."""
-    path = site.site / made.path(CATALOGUE)
-    strings, rtl = CATALOGUE.strings(made.language.code), made.language.direction == "rtl"
-    words, number_label = letters(strings["urgent_help"], rtl), letters(strings["urgent_phone"], rtl)
-    found = 0
-    side = None if made.partner is None else "right" if rtl else "left"  # bilingual: the language's column
-    for sheet in range(1, len(PdfReader(path).pages) + 1):
-        text = letters(pdf_text(path, side, first=sheet, last=sheet), rtl)
-        found += text.count(words)
-        assert text.count(words) == text.count(number_label), f"sheet {sheet}: urgent help without its number, or the number alone"
-    assert found >= 2, "the cover and the contact page have the urgent-help box"
+    assert urgent_problems(site.site / made.path(CATALOGUE), made) == []
 
 
 # --- right to left: numbers, addresses and web addresses in the order the browser shows -------
@@ -673,11 +791,18 @@ def isolated_runs(html: str) -> list[str]:
     return [flat for flat in (SPACES.sub("", BIDI_CONTROLS.sub("", run)) for run in runs) if re.search(r"\d", flat)]
 
 
+NOT_LATIN = re.compile(r"[^0-9A-Za-z]")
+
+
 def out_of_order(runs: list[str], pdf: Path) -> list[str]:
-    text = SPACES.sub(
-        "", BIDI_CONTROLS.sub("", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
-    )
-    return [run for run in runs if run not in text]
+    """The runs the PDF's text lacks in their order: each whole, or (a run wrapped onto a
+    second line of a right-to-left line, e.g. a clinic's long address: extraction puts the
+    line's right-to-left label between its parts) its Latin letters and digits in order
+    among the text's, right-to-left script and punctuation left out; "62701 12" for
+    "12 … 62701" is out of order either way."""
+    raw = BIDI_CONTROLS.sub("", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    text, latin = SPACES.sub("", raw), NOT_LATIN.sub("", raw)
+    return [run for run in runs if run not in text and NOT_LATIN.sub("", run) not in latin]
 
 
 @pytest.mark.parametrize("made", [h for h in HANDOUTS if h.language.direction == "rtl"], ids=lambda h: "-".join(h.codes))
@@ -892,3 +1017,114 @@ def test_the_notes_labels_fall_back_to_english_like_every_interface_string(tmp_p
     path.write_text(re.sub(r"^handout_notes_refills:.*\n", "", path.read_text("utf-8"), flags=re.M), encoding="utf-8")
     assert model.ui_strings(other.code, root)["handout_notes_refills"] == model.ui_strings(CATALOGUE.default.code)["handout_notes_refills"]
     assert notes_problems("nothing here", CATALOGUE.default.code, False) != []
+
+
+# --- the handouts with a clinic's real details: longer than the placeholders and the example ----
+
+# Realistic production details, filled in as a clinic does (extra.clinic in mkdocs.yml,
+# written by sitekit.clinic.with_example): a long name, an address long enough to wrap on
+# two lines, with digits, international numbers (020 7946 0xxx: reserved by Ofcom for
+# fiction), and the clinic's own longer urgent-help words in every language (a stand-in
+# of a real text's length, never published).
+PRODUCTION_CLINIC = {
+    "name": "Northbridge Regional Hospital — Department of Pain Medicine and Neuromodulation",
+    "phone": "+44 20 7946 0958",
+    "address": "Pain Management Centre, Building 4, Level 2, Room 2.117, 1250 Riverside Parkway, Northbridge NB12 7QX, United Kingdom",
+    "hours": {
+        "en": "Monday to Friday, 8:00 to 18:00; Saturday, 9:00 to 12:30 (closed on bank holidays)",
+        "es": "De lunes a viernes, de 8:00 a 18:00; sábados, de 9:00 a 12:30 (cerrado los días festivos)",
+        "ar": "من الاثنين إلى الجمعة، من 8:00 إلى 18:00؛ السبت، من 9:00 إلى 12:30 (مغلق في العطل الرسمية)",
+    },
+    "urgent": {
+        "en": "Call the out-of-hours number at once, day or night, if the pump's alarm sounds, if you have a fever of 38 °C or more, "
+        "new weakness or numbness in your legs, a severe headache that gets worse when you sit up, or redness, swelling or fluid "
+        "around a wound. If someone cannot be woken or is breathing slowly, call 999 for an ambulance.",
+        "es": "Llame de inmediato al número fuera del horario de atención, de día o de noche, si suena la alarma de la bomba, si tiene "
+        "fiebre de 38 °C o más, debilidad o entumecimiento nuevos en las piernas, un dolor de cabeza fuerte que empeora al sentarse, o "
+        "enrojecimiento, hinchazón o líquido alrededor de una herida. Si alguien no se despierta o respira despacio, llame al 999.",
+        "zh": "如果镇痛泵报警、体温达到 38 °C 或以上、双腿出现新的无力或麻木、坐起时加重的剧烈头痛，或伤口周围发红、肿胀或渗液，"
+        "请立即拨打非工作时间电话，白天黑夜均可。如果有人叫不醒或呼吸缓慢，请拨打 999 叫救护车。",
+        "vi": "Hãy gọi ngay số ngoài giờ, cả ngày lẫn đêm, nếu chuông báo của bơm kêu, nếu bạn sốt từ 38 °C trở lên, chân mới bị yếu "
+        "hoặc tê, đau đầu dữ dội nặng hơn khi ngồi dậy, hoặc vết thương bị đỏ, sưng hay chảy dịch. Nếu có người không thể đánh thức "
+        "hoặc thở chậm, hãy gọi 999 để gọi xe cứu thương.",
+        "ar": "اتصل فورًا برقم ما بعد ساعات العمل، ليلًا أو نهارًا، إذا انطلق إنذار المضخة، أو إذا كانت حرارتك 38 درجة مئوية أو أكثر، "
+        "أو شعرت بضعف أو خدر جديد في ساقيك، أو صداع شديد يزداد عند الجلوس، أو احمرار أو تورم أو سائل حول الجرح. "
+        "إذا تعذر إيقاظ شخص ما أو كان يتنفس ببطء، فاتصل بالرقم 999 لطلب سيارة إسعاف.",
+    },
+    "urgent_phone": "+44 20 7946 0321",
+    "logo": "assets/favicon.svg",
+}
+PRODUCTION_LANGUAGES = [
+    CATALOGUE.default.code,  # left to right
+    next(lang.code for lang in CATALOGUE.languages if lang.direction == "rtl" and CATALOGUE.published(lang.code)),
+]
+
+
+@pytest.fixture(scope="module")
+def production_site(tmp_path_factory):
+    """The project built with PRODUCTION_CLINIC's details and its handouts, only in
+    PRODUCTION_LANGUAGES (a left-to-right and the right-to-left language: their guides and
+    the bilingual one), for the local server's address."""
+    from conftest import build_only, copy_project, run_build
+
+    folder = tmp_path_factory.mktemp("production-clinic")
+    root = folder / "project"
+    copy_project(root)
+    config = root / "mkdocs.yml"
+    config.write_text(clinic.with_example(config.read_text(encoding="utf-8"), PRODUCTION_CLINIC), encoding="utf-8")
+    build_only(root, PRODUCTION_LANGUAGES)
+    site_url = "http://127.0.0.1:8000/"
+    result = run_build(root, folder / "site", {"SITE_URL": site_url, "HANDOUTS": "1"})
+    assert result.returncode == 0, result.output
+    result.site_url = site_url
+    return result
+
+
+def production_handouts() -> list[handout.Handout]:
+    return [h for h in HANDOUTS if set(h.codes) <= set(PRODUCTION_LANGUAGES)]
+
+
+def test_handouts_with_a_clinics_real_details_keep_every_invariant(production_site, tmp_path):
+    """With a clinic's real details (longer than the placeholders): no sheet without
+    content, the cover on sheet 1, the contents' page numbers right, the urgent-help box
+    and its number on one sheet, the back page (the notes) on the back of the last sheet; right to
+    left, the address and both numbers in the order the page shows them."""
+    site = production_site.site
+    made = production_handouts()
+    assert {h.codes for h in made} >= {(code,) for code in PRODUCTION_LANGUAGES}
+    problems = {}
+    for guide in made:
+        path = site / guide.path(CATALOGUE)
+        sides = len(PdfReader(path).pages)
+        scratch = tmp_path / "-".join(guide.codes)
+        scratch.mkdir()
+        found = sheet_problems(path, guide, site, scratch)
+        found += cover_overflow(path, guide)
+        found += contents_problems(path, guide, site)
+        found += urgent_problems(path, guide, PRODUCTION_CLINIC["urgent_phone"])
+        found += duplex_problems(sides, blank_sides(path, guide.language.code), back_page(path))
+        found += notes_problems(pdf_text(path, first=sides, last=sides), guide.language.code, guide.language.direction == "rtl")
+        if guide.language.direction == "rtl":
+            runs = isolated_runs(handout.document(guide, site, production_site.site_url, CATALOGUE, template()).html)
+            details = {SPACES.sub("", PRODUCTION_CLINIC[key]) for key in ("address", "phone", "urgent_phone")}
+            found += [f"{run}: not isolated on the page" for run in sorted(details - set(runs))]
+            found += [f"{run}: out of order in the PDF's text" for run in out_of_order(runs, path)]
+        if found:
+            problems[guide.path(CATALOGUE)] = found
+    assert problems == {}
+
+
+def test_the_cover_check_catches_details_too_long_for_the_cover(production_site, tmp_path):
+    """The failing case: an urgent-help text many times a real one's length pushes the
+    contents off the cover, and the check says so."""
+    english = next(h for h in HANDOUTS if h.codes == (CATALOGUE.default.code,))
+    site, site_url = production_site.site, production_site.site_url
+    doc = handout.document(english, site, site_url, CATALOGUE, template(), pages=handout.menu_pages(CATALOGUE)[:2])
+    words = PRODUCTION_CLINIC["urgent"]["en"]
+    assert doc.html.count(words) >= 1, "the cover has the clinic's urgent-help words"
+    longer = handout.Document(doc.handout, doc.html.replace(words, " ".join([words] * 8), 1), doc.pages, doc.stylesheets)
+    for name, document in (("fits", doc), ("long", longer)):
+        pdf, _, _ = handout.render(document, site, site_url)
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    assert cover_overflow(tmp_path / "fits.pdf", english) == []
+    assert cover_overflow(tmp_path / "long.pdf", english)[0].startswith("the cover runs over ")

@@ -590,9 +590,59 @@ def render(doc: Document, site: Path, site_url: str, styles: Styles | None = Non
     styles = Styles(site, site_url) if styles is None else styles
     sheets = styles.sheets(doc.stylesheets)
     fetcher = site_fetcher(site, site_url)
-    pdf = HTML(string=doc.html, base_url=site_url, url_fetcher=fetcher).write_pdf(stylesheets=sheets, **ENGINE_OPTIONS)
+    laid_out = HTML(string=doc.html, base_url=site_url, url_fetcher=fetcher).render(stylesheets=sheets, **ENGINE_OPTIONS)
+    if back_to_verso(len(laid_out.pages), _back_page(laid_out)):  # laid out again: the same paper
+        html = doc.html.replace(f'class="{GUIDE_CLASS}', f'class="{BACK_VERSO} {GUIDE_CLASS}', 1)
+        laid_out = HTML(string=html, base_url=site_url, url_fetcher=fetcher).render(stylesheets=sheets, **ENGINE_OPTIONS)
+    pdf = laid_out.write_pdf(**ENGINE_OPTIONS)
     read = {**{url: digest for url, digest in styles.read.items()}, **fetcher.read}
     return pdf, read, styles.refused + fetcher.refused
+
+
+# Printed double-sided, the cover is side 1, a recto (a right-hand side; in a right-to-left
+# guide, bound on the right, its left-hand one), and a sheet of paper carries a recto and
+# the verso behind it. The guide's back page (the patient's notes page: BACK_ANCHOR,
+# after the guide's text) is its last side; it should be the back of the last sheet, a
+# verso: the outside of the stapled handout, where a patient finds it without leafing.
+# A handout laid out with an odd number of sides has it on a recto, its back left blank
+# by the printer: it is laid out again with the back page on the next
+# verso (the body class BACK_VERSO; assets/handout.css: `break-before: verso`), which
+# never takes more paper (the last sheet's back was empty). Only where that helps: when
+# the back page had that side to itself, the recto before it is left blank and says so
+# (`handout_blank`: the one blank side a handout can have); when it shared the side with
+# the guide's text, only if that text fills at least FILLED of the side (else the text
+# would be left alone on a nearly blank side, and the back page stays where it is).
+# Nothing else starts on a new side but the pages after the cover: the guide's pages
+# follow one another, and a recto for each would add paper for nothing a reader needs.
+GUIDE_CLASS = "pp-guide"  # the template's <body> class
+BACK_VERSO = "pp-guide--back-verso"
+BACK_ANCHOR = "pp-notes"  # the back page's id in the template
+FILLED = 0.4  # of a side's body: less, and the side is nearly blank (tests/test_handouts.py)
+OWN_SIDE = 0.02  # of a side's body above the back page's start: it starts the side
+
+
+def back_to_verso(sides: int, back: tuple[int, float] | None) -> bool:
+    """Whether to lay a handout of `sides` sides out again with its back page on a verso;
+    `back`: the side the back page starts on (numbered from the cover's 1) and the share of
+    that side's body above it (None: it has none)."""
+    if back is None or sides % 2 == 0 or back[0] != sides:
+        return False
+    return back[1] < OWN_SIDE or back[1] >= FILLED
+
+
+def _back_page(laid_out: Any) -> tuple[int, float] | None:
+    """Where the back page starts in WeasyPrint's layout: (side, share of its body above it)."""
+    for number, page in enumerate(laid_out.pages, 1):
+        if BACK_ANCHOR in page.anchors:
+            box = page._page_box  # the body: the page's content box (WeasyPrint has no public name for it)
+            top = page.anchors[BACK_ANCHOR][1] - box.content_box_y()
+            return number, max(0.0, top / box.height)
+    return None
+
+
+def paper(sides: int) -> int:
+    """Sheets of paper a handout of `sides` takes printed double-sided."""
+    return (sides + 1) // 2
 
 
 def reuse(doc: Document, site: Path, site_url: str, target: Path, cache: Path | None = None) -> Result | None:
