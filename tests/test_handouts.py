@@ -566,12 +566,14 @@ def head_off_the_sheet(ink: list[tuple[float, ...]]) -> list[str]:
     return [f"sheet {number}: the running head runs off the sheet's top" for number, (*_, edge) in enumerate(ink, 1) if edge > 0]
 
 
-def nearly_blank(ink: list[tuple[float, ...]], blank: Collection[int] = ()) -> list[str]:
+def nearly_blank(ink: list[tuple[float, ...]], blank: Collection[int] = (), text_end: int | None = None) -> list[str]:
     """The sheets whose body is nearly blank, but for `blank`: the side a handout leaves
-    blank on purpose and says so (`blank_sides`), whose only ink is that notice."""
+    blank on purpose and says so (`blank_sides`), whose only ink is that notice. The last
+    sheet, and `text_end` (the side the guide's text ends on, when the back page starts a
+    side of its own), may be filled less: a text's last side."""
     problems = []
     for number, (filled, share, *_) in enumerate(ink, 1):
-        least = LAST_FILLED_MIN if number == len(ink) else FILLED_MIN
+        least = LAST_FILLED_MIN if number in (len(ink), text_end) else FILLED_MIN
         if number not in blank and (filled < least or share < 0.005):
             problems.append(f"sheet {number}: its text fills {filled:.0%} of the body (at least {least:.0%})")
     return problems
@@ -599,7 +601,8 @@ def sheet_problems(path: Path, made: handout.Handout, site: Path, tmp_path: Path
     ink = sheet_ink(path, tmp_path)
     blank = blank_sides(path, made.language.code)
     problems = [] if len(ink) >= 2 else ["a handout of one sheet"]
-    problems += nearly_blank(ink, blank)
+    back, above = back_page(path)
+    problems += nearly_blank(ink, blank, back - 1 if above < 0.05 else None)  # the back page on a side of its own
     problems += [f"sheet {n}: no running head" for n, (_, _, head, _) in enumerate(ink[1:], 2) if head < 0.01 and n not in blank]
     problems += head_off_the_sheet(ink)
     rtl = made.language.direction == "rtl"
@@ -639,6 +642,9 @@ def test_the_sheet_check_catches_a_nearly_blank_sheet_and_a_head_off_the_sheet()
     assert nearly_blank([full, full, empty]) == ["sheet 3: its text fills 8% of the body (at least 20%)"]
     assert nearly_blank([full, full, empty, full], blank=[3]) == []  # the side left blank on purpose, and only it
     assert nearly_blank([full, empty, empty, full], blank=[3]) == ["sheet 2: its text fills 8% of the body (at least 40%)"]
+    short = (0.3, 0.02, 0.02)  # the guide's text ends a third of the way down, the back page on the next side
+    assert nearly_blank([full, short, full], text_end=2) == [] and nearly_blank([full, short, full]) != []
+    assert nearly_blank([full, empty, full], text_end=2) == ["sheet 2: its text fills 8% of the body (at least 20%)"]
     assert head_off_the_sheet([(0.9, 0.1, 0.02, 0.0), (0.9, 0.1, 0.05, 0.01)]) == ["sheet 2: the running head runs off the sheet's top"]
 
 
@@ -985,21 +991,34 @@ NOTES_LABELS = (
 )
 
 
-def notes_problems(last_sheet: str, lang: str, rtl: bool) -> list[str]:
-    """The notes page's labels (the language's interface strings, English where it has none
-    yet) that the last sheet lacks."""
+URGENT_LABELS = ("urgent_help", "urgent_phone")  # the urgent-help box: the clinic's words and its out-of-hours number
+
+
+def notes_problems(last_sheet: str, lang: str, rtl: bool, urgent: bool = False) -> list[str]:
+    """The back page's labels (the language's interface strings, English where it has none
+    yet) that the last sheet lacks: the notes page's, and (`urgent`: the clinic has urgent
+    details) the urgent-help box's."""
     strings = CATALOGUE.strings(lang)
-    return [f"{key}: {strings[key]!r} is not on the last sheet" for key in NOTES_LABELS if not in_text(strings[key], last_sheet, rtl)]
+    keys = NOTES_LABELS + (URGENT_LABELS if urgent else ())
+    return [f"{key}: {strings[key]!r} is not on the last sheet" for key in keys if not in_text(strings[key], last_sheet, rtl)]
+
+
+def has_urgent(root: Path = REPO) -> bool:
+    clinic = model.load_mkdocs_config(root, mutable=False).get("extra", {}).get("clinic") or {}
+    return bool(clinic.get("urgent") or clinic.get("urgent_phone"))
 
 
 @pytest.mark.parametrize("made", HANDOUTS, ids=IDS)
-def test_the_last_sheet_is_the_patients_notes_page_in_the_guides_language(site, made):
-    """Every handout ends with a page for the patient's questions, appointments and pump
-    refills, labelled in the guide's language, in every language the project has."""
+def test_the_last_sheet_is_the_urgent_help_box_and_the_patients_notes_page_in_the_guides_language(site, made):
+    """Every handout ends with the clinic's urgent-help box (when the clinic has urgent
+    details; not on the cover) and a page for the patient's questions, appointments and
+    pump refills, labelled in the guide's language, in every language the project has."""
     path = site.site / made.path(CATALOGUE)
-    last = len(PdfReader(path).pages)
+    last, rtl = len(PdfReader(path).pages), made.language.direction == "rtl"
     text = pdf_text(path, first=last, last=last)
-    assert notes_problems(text, made.language.code, made.language.direction == "rtl") == []
+    assert notes_problems(text, made.language.code, rtl, urgent=has_urgent()) == []
+    cover = pdf_text(path, first=1, last=1)
+    assert not in_text(CATALOGUE.strings(made.language.code)["urgent_help"], cover, rtl), "the urgent-help box is on the back page"
 
 
 def test_the_notes_labels_fall_back_to_english_like_every_interface_string(tmp_path):
@@ -1017,6 +1036,9 @@ def test_the_notes_labels_fall_back_to_english_like_every_interface_string(tmp_p
     path.write_text(re.sub(r"^handout_notes_refills:.*\n", "", path.read_text("utf-8"), flags=re.M), encoding="utf-8")
     assert model.ui_strings(other.code, root)["handout_notes_refills"] == model.ui_strings(CATALOGUE.default.code)["handout_notes_refills"]
     assert notes_problems("nothing here", CATALOGUE.default.code, False) != []
+    notes_only = " ".join(model.ui_strings(CATALOGUE.default.code)[key] for key in NOTES_LABELS)
+    assert notes_problems(notes_only, CATALOGUE.default.code, False) == []
+    assert len(notes_problems(notes_only, CATALOGUE.default.code, False, urgent=True)) == len(URGENT_LABELS)  # no urgent-help box
 
 
 # --- the handouts with a clinic's real details: longer than the placeholders and the example ----
@@ -1103,7 +1125,9 @@ def test_handouts_with_a_clinics_real_details_keep_every_invariant(production_si
         found += contents_problems(path, guide, site)
         found += urgent_problems(path, guide, PRODUCTION_CLINIC["urgent_phone"])
         found += duplex_problems(sides, blank_sides(path, guide.language.code), back_page(path))
-        found += notes_problems(pdf_text(path, first=sides, last=sides), guide.language.code, guide.language.direction == "rtl")
+        found += notes_problems(
+            pdf_text(path, first=sides, last=sides), guide.language.code, guide.language.direction == "rtl", urgent=True
+        )
         if guide.language.direction == "rtl":
             runs = isolated_runs(handout.document(guide, site, production_site.site_url, CATALOGUE, template()).html)
             details = {SPACES.sub("", PRODUCTION_CLINIC[key]) for key in ("address", "phone", "urgent_phone")}
@@ -1115,14 +1139,14 @@ def test_handouts_with_a_clinics_real_details_keep_every_invariant(production_si
 
 
 def test_the_cover_check_catches_details_too_long_for_the_cover(production_site, tmp_path):
-    """The failing case: an urgent-help text many times a real one's length pushes the
-    contents off the cover, and the check says so."""
+    """The failing case: an address many times a real one's length pushes the contents off
+    the cover, and the check says so."""
     english = next(h for h in HANDOUTS if h.codes == (CATALOGUE.default.code,))
     site, site_url = production_site.site, production_site.site_url
     doc = handout.document(english, site, site_url, CATALOGUE, template(), pages=handout.menu_pages(CATALOGUE)[:2])
-    words = PRODUCTION_CLINIC["urgent"]["en"]
-    assert doc.html.count(words) >= 1, "the cover has the clinic's urgent-help words"
-    longer = handout.Document(doc.handout, doc.html.replace(words, " ".join([words] * 8), 1), doc.pages, doc.stylesheets)
+    words = PRODUCTION_CLINIC["address"]
+    assert doc.html.count(words) >= 1, "the cover has the clinic's address"
+    longer = handout.Document(doc.handout, doc.html.replace(words, " ".join([words] * 30), 1), doc.pages, doc.stylesheets)
     for name, document in (("fits", doc), ("long", longer)):
         pdf, _, _ = handout.render(document, site, site_url)
         (tmp_path / f"{name}.pdf").write_bytes(pdf)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import copy
 import ctypes
 import datetime as dt
 import hashlib
@@ -228,6 +229,7 @@ def document(
         raise HandoutError("the site has no pages: nothing to make a handout of")
     home = built_page(site, site_url, catalogue, lang.code, pages[0], whole=True)  # the cover's title, logo, clinic and styles
     strings = catalogue.strings(lang.code)
+    card, urgent = _clinic_and_urgent(home)
     context = {
         "doc": {
             "lang": lang.code,
@@ -239,7 +241,8 @@ def document(
             "partner": {"lang": partner.code, "dir": partner.direction} if partner else None,
             "url": site_url + catalogue.language_url(lang.code),
             "logo": _logo(home),
-            "clinic": Markup(str(_clinic(home) or "")),
+            "clinic": card,
+            "urgent": urgent,
             "clinic_name": _clinic_name(home),
             "review": review_status(catalogue, lang.code, pages),
             "call": _call(home),
@@ -472,6 +475,18 @@ def _logo(page: BuiltPage) -> str:
 def _clinic(page: BuiltPage) -> Tag | None:
     """The clinic's details as the built footer shows them, in the page's language."""
     return page.soup.select_one(".md-copyright .pp-clinic")
+
+
+def _clinic_and_urgent(page: BuiltPage) -> tuple[Markup, Markup]:
+    """The clinic's card for the cover, and its urgent-help box (the clinic's words and its
+    out-of-hours number, in one piece) apart, for the back page."""
+    found = _clinic(page)
+    if found is None:
+        return Markup(""), Markup("")
+    card = copy.copy(found)  # the built page's own card stays as it is
+    urgent = card.select_one(".pp-urgent")
+    box = Markup(str(urgent.extract()) if urgent else "")
+    return Markup(str(card)), box
 
 
 def _call(page: BuiltPage) -> Markup:
