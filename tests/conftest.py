@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+import shared_build
 from sitekit import browser, clinic, model, project
 
 REPO = Path(__file__).resolve().parents[1]  # the project: the tests live in its tests/ folder
@@ -53,35 +56,28 @@ def run_docs(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def site_server(tmp_path_factory):
-    """A static server on 127.0.0.1 for the session's build of the real site."""
-    with browser.local_server(tmp_path_factory.mktemp("site") / "site") as server:
-        yield server
+def built_site() -> Iterator[Build]:
+    """One strict build of the real site per test run, shared by every worker
+    (tests/shared_build.py) and served on 127.0.0.1: its absolute addresses (canonical,
+    hreflang, QR codes) point at that server. It makes the PDF handouts, as a production
+    build does (HANDOUTS=1); the project copies the other tests build do not, unless a test
+    asks. Tests only read it."""
+    with shared_build.shared_build(model.REPO, {"HANDOUTS": "1"}) as result:
+        assert result.returncode == 0, result.output
+        yield Build(result.returncode, result.output, result.site, result.site_url)
 
 
 @pytest.fixture(scope="session")
-def built_site(site_server) -> Build:
-    """One strict build of the real site, made for (and served by) `site_server`: its
-    absolute addresses (canonical, hreflang, QR codes) point at the local server. It makes
-    the PDF handouts, as a production build does (HANDOUTS=1); the project copies the other
-    tests build do not, unless a test asks."""
-    result = browser.build(site_server.directory, site_server.origin, extra_env={"HANDOUTS": "1"})
-    assert result.returncode == 0, result.stdout + result.stderr
-    return Build(result.returncode, result.stdout + result.stderr, site_server.directory, site_server.origin)
-
-
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory):
+def example_site(tmp_path_factory) -> Iterator[Build]:
     """The real site built with real-looking clinic details (sitekit.clinic.EXAMPLE) in place
-    of the placeholders, served on 127.0.0.1: what a clinic's readers get."""
-    folder = tmp_path_factory.mktemp("example")
-    root = project.copy_project(folder / "project")
+    of the placeholders, served on 127.0.0.1: what a clinic's readers get. One build per
+    test run, shared by every worker, as `built_site`."""
+    root = project.copy_project(tmp_path_factory.mktemp("example") / "project")
     config = root / "mkdocs.yml"
     config.write_text(clinic.with_example(config.read_text(encoding="utf-8")), encoding="utf-8")
-    with browser.local_server(folder / "site") as server:
-        result = browser.build(server.directory, server.origin, root)
-        assert result.returncode == 0, result.stdout + result.stderr
-        yield Build(result.returncode, result.stdout + result.stderr, server.directory, server.origin)
+    with shared_build.shared_build(root) as result:
+        assert result.returncode == 0, result.output
+        yield Build(result.returncode, result.output, result.site, result.site_url)
 
 
 @pytest.fixture(scope="session")
@@ -182,6 +178,16 @@ def build_only(root: Path, languages: Collection[str]) -> None:
 def copy_project(root: Path) -> None:
     root.mkdir(parents=True)  # a fresh copy, never over an existing one
     project.copy_project(root)
+
+
+def pytest_configure(config):
+    """The run's folder of shared builds (tests/shared_build.py), made by its first pytest
+    process (not by the xdist workers or the scenario's runs, which inherit it) and
+    removed when that process ends."""
+    if shared_build.SHARED_ENV not in os.environ:
+        folder = tempfile.mkdtemp(prefix="painpump-builds-")
+        os.environ[shared_build.SHARED_ENV] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_terminal_summary(terminalreporter):
