@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+import forkserver
 import pytest
 import shared_build
 from sitekit import browser, clinic, model, project
@@ -34,8 +35,11 @@ class Build:
 
 
 def run_build(project_root: Path, site: Path, env: dict[str, str] | None = None) -> Build:
-    """The real MkDocs build, strict (mkdocs.yml sets strict: true), never with -q."""
-    result = project.strict_build(project_root, site, env)
+    """The real MkDocs build, strict (mkdocs.yml sets strict: true), never with -q: the
+    command sitekit.project.strict_build runs, in a process of its own forked from one that
+    has the libraries imported already (tests/forkserver.py)."""
+    arguments = project.build_arguments(project_root, site)
+    result = forkserver.FORKS.run(arguments, project_root, {**os.environ, **(env or {})})
     return Build(result.returncode, result.stdout + result.stderr, site)
 
 
@@ -49,10 +53,9 @@ def load_module(path: Path) -> ModuleType:
 
 
 def run_docs(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """The translators' tool, as a translator runs it from the repository's top folder."""
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(root), *args], capture_output=True, text=True, cwd=root
-    )
+    """The translators' tool, as a translator runs it from the repository's top folder (a
+    process of its own, forked as `run_build`'s)."""
+    return forkserver.FORKS.run([str(REPO / "scripts" / "docs.py"), "--root", str(root), *args], root, os.environ)
 
 
 @pytest.fixture(scope="session")
