@@ -227,7 +227,23 @@ def pytest_terminal_summary(terminalreporter):
                 terminalreporter.write_line(line)
 
 
+# Module-scoped fixtures that build or render something costly (a production build and
+# nginx, a moved project's build, a wheel, the Nu checker's run, the visual pictures): each
+# xdist worker that runs a test using one makes it again.
+COSTLY_MODULE_FIXTURES = {"production", "moved", "installed", "nu_report", "pictures"}
+
+
 def pytest_collection_modifyitems(items):
     """The longest tests first (the scenario runs the suite again in a copy, minutes on its
-    own): begun early, they run beside the many short ones instead of after them, alone."""
-    items.sort(key=lambda item: item.get_closest_marker("scenario") is None)
+    own): begun early, they run beside the many short ones instead of after them, alone.
+    Then the tests using a costly module fixture, module by module: xdist hands each worker
+    a first batch of consecutive tests, so each such fixture is made by one worker only."""
+
+    def order(item: pytest.Item) -> tuple[int, str]:
+        if item.get_closest_marker("scenario") is not None:
+            return 0, ""
+        if COSTLY_MODULE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            return 1, item.nodeid.split("::")[0]
+        return 2, ""
+
+    items.sort(key=order)
