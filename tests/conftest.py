@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+import forkserver
 import pytest
+import shared_build
 from sitekit import browser, clinic, model, project
 from sitekit.gate import project_catalogue
 
@@ -32,8 +36,11 @@ class Build:
 
 
 def run_build(project_root: Path, site: Path, env: dict[str, str] | None = None) -> Build:
-    """The real MkDocs build, strict (mkdocs.yml sets strict: true), never with -q."""
-    result = project.strict_build(project_root, site, env)
+    """The real MkDocs build, strict (mkdocs.yml sets strict: true), never with -q: the
+    command sitekit.project.strict_build runs, in a process of its own forked from one that
+    has the libraries imported already (tests/forkserver.py)."""
+    arguments = project.build_arguments(project_root, site)
+    result = forkserver.FORKS.run(arguments, project_root, {**os.environ, **(env or {})})
     return Build(result.returncode, result.stdout + result.stderr, site)
 
 
@@ -47,42 +54,34 @@ def load_module(path: Path) -> ModuleType:
 
 
 def run_docs(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """The translators' tool, as a translator runs it from the repository's top folder."""
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "docs.py"), "--root", str(root), *args], capture_output=True, text=True, cwd=root
-    )
+    """The translators' tool, as a translator runs it from the repository's top folder (a
+    process of its own, forked as `run_build`'s)."""
+    return forkserver.FORKS.run([str(REPO / "scripts" / "docs.py"), "--root", str(root), *args], root, os.environ)
 
 
 @pytest.fixture(scope="session")
-def site_server(tmp_path_factory):
-    """A static server on 127.0.0.1 for the session's build of the real site."""
-    with browser.local_server(tmp_path_factory.mktemp("site") / "site") as server:
-        yield server
+def built_site() -> Iterator[Build]:
+    """One strict build of the real site per test run, shared by every worker
+    (tests/shared_build.py) and served on 127.0.0.1: its absolute addresses (canonical,
+    hreflang, QR codes) point at that server. It makes the PDF handouts, as a production
+    build does (HANDOUTS=1); the project copies the other tests build do not, unless a test
+    asks. Tests only read it."""
+    with shared_build.shared_build(model.REPO, {"HANDOUTS": "1"}) as result:
+        assert result.returncode == 0, result.output
+        yield Build(result.returncode, result.output, result.site, result.site_url)
 
 
 @pytest.fixture(scope="session")
-def built_site(site_server) -> Build:
-    """One strict build of the real site, made for (and served by) `site_server`: its
-    absolute addresses (canonical, hreflang, QR codes) point at the local server. It makes
-    the PDF handouts, as a production build does (HANDOUTS=1); the project copies the other
-    tests build do not, unless a test asks."""
-    result = browser.build(site_server.directory, site_server.origin, extra_env={"HANDOUTS": "1"})
-    assert result.returncode == 0, result.stdout + result.stderr
-    return Build(result.returncode, result.stdout + result.stderr, site_server.directory, site_server.origin)
-
-
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory):
+def example_site(tmp_path_factory) -> Iterator[Build]:
     """The real site built with real-looking clinic details (sitekit.clinic.EXAMPLE) in place
-    of the placeholders, served on 127.0.0.1: what a clinic's readers get."""
-    folder = tmp_path_factory.mktemp("example")
-    root = project.copy_project(folder / "project")
+    of the placeholders, served on 127.0.0.1: what a clinic's readers get. One build per
+    test run, shared by every worker, as `built_site`."""
+    root = project.copy_project(tmp_path_factory.mktemp("example") / "project")
     config = root / "mkdocs.yml"
     config.write_text(clinic.with_example(config.read_text(encoding="utf-8")), encoding="utf-8")
-    with browser.local_server(folder / "site") as server:
-        result = browser.build(server.directory, server.origin, root)
-        assert result.returncode == 0, result.stdout + result.stderr
-        yield Build(result.returncode, result.stdout + result.stderr, server.directory, server.origin)
+    with shared_build.shared_build(root) as result:
+        assert result.returncode == 0, result.output
+        yield Build(result.returncode, result.output, result.site, result.site_url)
 
 
 @pytest.fixture(scope="session")
@@ -185,6 +184,16 @@ def copy_project(root: Path) -> None:
     project.copy_project(root)
 
 
+def pytest_configure(config):
+    """The run's folder of shared builds (tests/shared_build.py), made by its first pytest
+    process (not by the xdist workers or the scenario's runs, which inherit it) and
+    removed when that process ends."""
+    if shared_build.SHARED_ENV not in os.environ:
+        folder = tempfile.mkdtemp(prefix="painpump-builds-")
+        os.environ[shared_build.SHARED_ENV] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
 def pytest_terminal_summary(terminalreporter):
     """States a clinic must hear about but that never fail the suite: overdue reviews, and
     translations that are outdated, missing or not yet offered to readers."""
@@ -219,7 +228,23 @@ def pytest_terminal_summary(terminalreporter):
                 terminalreporter.write_line(line)
 
 
+# Module-scoped fixtures that build or render something costly (a production build and
+# nginx, a moved project's build, a wheel, the Nu checker's run, the visual pictures): each
+# xdist worker that runs a test using one makes it again.
+COSTLY_MODULE_FIXTURES = {"production", "moved", "installed", "nu_report", "pictures"}
+
+
 def pytest_collection_modifyitems(items):
     """The longest tests first (the scenario runs the suite again in a copy, minutes on its
-    own): begun early, they run beside the many short ones instead of after them, alone."""
-    items.sort(key=lambda item: item.get_closest_marker("scenario") is None)
+    own): begun early, they run beside the many short ones instead of after them, alone.
+    Then the tests using a costly module fixture, module by module: xdist hands each worker
+    a first batch of consecutive tests, so each such fixture is made by one worker only."""
+
+    def order(item: pytest.Item) -> tuple[int, str]:
+        if item.get_closest_marker("scenario") is not None:
+            return 0, ""
+        if COSTLY_MODULE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            return 1, item.nodeid.split("::")[0]
+        return 2, ""
+
+    items.sort(key=order)

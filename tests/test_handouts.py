@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import errno
+import functools
 import json
 import os
 import re
@@ -71,11 +72,23 @@ def pdf_text(path: Path, side: str | None = None, first: int | None = None, last
     x, y, width, height = body_box(path)
     if side is not None:
         x, width = (0 if side == "left" else width // 2), width // 2
-    crop = ["-x", str(x), "-y", str(y), "-W", str(width), "-H", str(height)]
-    crop += ["-f", str(first)] if first else []
-    crop += ["-l", str(last)] if last else []
-    text = subprocess.run(["pdftotext", *crop, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    crop = ("-x", str(x), "-y", str(y), "-W", str(width), "-H", str(height))
+    text = "".join(sheet_texts(path, crop)[(first or 1) - 1 : last])
     return LIST_NUMBER.sub("", PAGE_NUMBER.sub("", text))
+
+
+def sheet_texts(path: Path, options: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Each sheet's text as `pdftotext OPTIONS PATH -` extracts it (with `-f N -l N` the
+    same text, form feed included: pdftotext ends every sheet with one), from one run over
+    the whole file, kept while the file is unchanged."""
+    stat = path.stat()
+    return _sheet_texts(path, options, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _sheet_texts(path: Path, options: tuple[str, ...], *unchanged: int) -> tuple[str, ...]:
+    text = subprocess.run(["pdftotext", *options, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return tuple(sheet + "\f" for sheet in text.split("\f")[:-1])
 
 
 # --- what each page says, as the gate reads it -----------------------------------------------
@@ -186,6 +199,19 @@ def test_the_sentence_check_catches_a_missing_page(site, tmp_path):
     (tmp_path / "short.pdf").write_bytes(pdf)
     missing = missing_text(expected_pages(english), pdf_text(tmp_path / "short.pdf"))
     assert missing and all(line.startswith(f"en/{pages[-1]}:") for line in missing)
+
+
+def test_one_extraction_gives_each_sheet_as_pdftotext_gives_it_alone(site):
+    """sheet_texts (one pdftotext run per file, split at its form feeds) is what the checks
+    read in place of a run per sheet: the same text, sheet by sheet, cropped or not."""
+    path = site.site / HANDOUTS[-1].path(CATALOGUE)
+    x, y, width, height = body_box(path)
+    for options in ((), ("-x", str(x + width // 2), "-y", str(y), "-W", str(width // 2), "-H", str(height))):
+        sheets = sheet_texts(path, options)
+        assert len(sheets) == len(PdfReader(path).pages)
+        for number, sheet in enumerate(sheets, 1):
+            alone = ["pdftotext", "-f", str(number), "-l", str(number), *options, str(path), "-"]
+            assert sheet == subprocess.run(alone, capture_output=True, text=True, check=True).stdout, f"sheet {number}"
 
 
 def test_arabic_and_chinese_extract_as_their_own_letters(site):
@@ -588,9 +614,7 @@ def blank_sides(path: Path, lang: str) -> list[int]:
 
 
 def side_text(path: Path, number: int) -> str:
-    return subprocess.run(
-        ["pdftotext", "-f", str(number), "-l", str(number), str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    return sheet_texts(path)[number - 1]
 
 
 def sheet_problems(path: Path, made: handout.Handout, site: Path, tmp_path: Path) -> list[str]:
@@ -613,13 +637,7 @@ def sheet_problems(path: Path, made: handout.Handout, site: Path, tmp_path: Path
     for number in range(2, len(ink) + 1):
         if number in blank:
             continue
-        crop = ["-x", "0", "-y", "0", "-W", str(width), "-H", str(round(MARGINS_MM[0] * MM))]
-        head = subprocess.run(
-            ["pdftotext", "-f", str(number), "-l", str(number), *crop, str(path), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        head = sheet_texts(path, ("-x", "0", "-y", "0", "-W", str(width), "-H", str(round(MARGINS_MM[0] * MM))))[number - 1]
         foot = side_text(path, number)
         if not in_text(title, head, rtl):
             problems.append(f"sheet {number}: no title in its running head: {head!r}")

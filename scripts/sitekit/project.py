@@ -33,13 +33,18 @@ def copy_project(target: Path, root: Path = model.REPO) -> Path:
     return target
 
 
+def build_arguments(project: Path, site: Path) -> list[str]:
+    """The Python arguments of the strict build of `project` into `site` (run in `project`)."""
+    return ["-m", ENGINE, "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+
+
 def strict_build(
     project: Path, site: Path, env: Mapping[str, str] | None = None, base_env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """The real build, strict (never with -q: it hides warnings from strict mode), of the
     project in `project` into `site`; `env` is added to `base_env` (default: this process's)."""
     return subprocess.run(
-        [sys.executable, "-m", ENGINE, "build", "--strict", "--clean", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        [sys.executable, *build_arguments(project, site)],
         cwd=project,
         capture_output=True,
         text=True,
