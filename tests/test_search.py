@@ -705,8 +705,12 @@ def test_a_search_words_review_the_command_did_not_write_is_refused(tmp_path):
 
 
 def test_translators_record_the_search_words_review_and_check_says_when_it_lapses(project_copy):
-    lang = CATALOGUE.languages[-1].code
     root = project_copy.root
+    # A translation with synonyms (a language just started has none yet): the last such.
+    with_synonyms = [lang.code for lang in CATALOGUE.languages[1:] if search.read_synonyms(lang.code, root)[0]]
+    if not with_synonyms:
+        pytest.skip("no translation has synonyms to review")
+    lang = with_synonyms[-1]
     recorded = run_docs(root, "review", lang, "search", "--by", "Ana Pérez", "--qualification", "Certified medical translator")
     assert recorded.returncode == 0, recorded.stderr
     synonyms = search.synonyms_file(lang, root)
