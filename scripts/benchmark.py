@@ -721,7 +721,8 @@ def index_with_pagefind(site: Path, out: Path) -> str:
     """Pagefind's index of the built `site`, written into `out`/pagefind (outside the site:
     nothing of it is published), by its command line as its documentation runs it
     (`pagefind --site`, the extended binary of `pagefind-bin-extended`: Chinese
-    segmentation), over the pages the site's own search indexes; its version. SetupError when it is not installed or fails."""
+    segmentation), over the pages the site's own search indexes; its version.
+    SetupError, with why, when it is not installed or fails."""
     try:
         from importlib.metadata import version
 
