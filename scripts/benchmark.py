@@ -14,10 +14,16 @@ Parts (all by default; pick some with --only weight,search,...):
               tuning set and on the held-out set (tests/search_heldout.yml, written by
               someone who did not tune search): recall at 1 and at 3, the answerable
               queries that found nothing at all, and whether the queries the guide does
-              not answer (page: null) offered the clinic; the first answer on a slow
-              phone: from tapping search to the first result with Chromium's throttling
-              (slow 4G: 150 ms, 1.6 Mbit/s down; CPU 4× slower), each language's home
-              page loaded first with an empty cache, median over languages
+              not answer (page: null) offered the clinic; beside them, Pagefind's
+              recall at 1 and 3 on both sets (Pagefind, the extended binary of
+              requirements.lock, indexes the same built site into a temporary folder
+              outside it; its JavaScript API is asked each query in Chromium, from a
+              page in the query's language; scored as the site's search is; "Pagefind:
+              not measured — why" when it cannot run, never a failure, never a budget);
+              the first answer on a slow phone: from tapping search to the first result
+              with Chromium's throttling (slow 4G: 150 ms, 1.6 Mbit/s down; CPU 4×
+              slower), each language's home page loaded first with an empty cache,
+              median over languages
   lighthouse  Lighthouse mobile scores (performance, accessibility, best practices,
               SEO), each language's home page, on both hosts, with the audits not passed
   build       median time of strict builds of the whole site and of English only, the
@@ -85,7 +91,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stdout, suppress
+from contextlib import AbstractContextManager, contextmanager, redirect_stdout, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -576,7 +582,8 @@ def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, ru
     sets = {"tuning": recall_by_language(tuning)}
     if HELDOUT.exists():
         sets["held-out"] = recall_by_language(run_query_set(served, chromium, catalogue, search.load_queries(HELDOUT)))
-    return {"languages": languages, "sets": sets, "first_answer": measure_first_answer(served, chromium, catalogue, runs)}
+    peer = measure_pagefind(served, chromium, catalogue, {"tuning": QUERIES, **({"held-out": HELDOUT} if HELDOUT.exists() else {})})
+    return {"languages": languages, "sets": sets, "pagefind": peer, "first_answer": measure_first_answer(served, chromium, catalogue, runs)}
 
 
 SLOW_PHONE = {  # Chrome DevTools' "Slow 4G" and a phone 4× slower than this machine's CPU
@@ -657,26 +664,120 @@ def outcome(query: search.Query, wanted: str, pages: list[str]) -> dict[str, Any
     return {"language": query.lang, "query": query.query, "wanted": wanted, "found": pages[:5], "results": len(pages)}
 
 
-def run_query_set(served: Served, chromium: Any, catalogue: model.Catalogue, queries: list[search.Query]) -> list[dict[str, Any]]:
-    """Each answerable query of a set, typed once in its language's search."""
+Answers = Callable[[str], tuple[list[str], bool | None]]  # a query → the pages found (best first), and whether the clinic was offered
+Engine = Callable[[str], AbstractContextManager[Answers]]  # a language's code → its search, open while inside
+
+
+def query_outcomes(queries: list[search.Query], catalogue: model.Catalogue, origin: str, engine: Engine) -> list[dict[str, Any]]:
+    """Each query of a set asked once of `engine` in its language: the outcomes that
+    recall_by_language scores, the same for the site's search and for a peer."""
     outcomes = []
     for lang in catalogue.languages:
         mine, others = answerable(queries, catalogue, lang.code), unanswerable(queries, lang.code)
         if not mine and not others:
             continue
-        root = urlsplit(served.origin + catalogue.language_url(lang.code)).path
-        context = chromium.new_context(viewport=browser.PHONE, locale=lang.code)
-        page = context.new_page()
-        page.goto(served.origin + catalogue.language_url(lang.code), wait_until="load")
-        search.open_search(page)
-        for query in mine:
-            search.type_query(page, query.query)
-            outcomes.append(outcome(query, root + model.page_url(query.page), search.result_pages(page)))
-        for query in others:
-            search.type_query(page, query.query)
-            outcomes.append({**outcome(query, "", search.result_pages(page)), "help": page.locator(search.SEARCH_HELP).is_visible()})
-        context.close()
+        root = urlsplit(origin + catalogue.language_url(lang.code)).path
+        with engine(lang.code) as ask:
+            for query in mine:
+                outcomes.append(outcome(query, root + model.page_url(query.page), ask(query.query)[0]))
+            for query in others:
+                pages, offered = ask(query.query)
+                outcomes.append({**outcome(query, "", pages), **({} if offered is None else {"help": offered})})
     return outcomes
+
+
+def run_query_set(served: Served, chromium: Any, catalogue: model.Catalogue, queries: list[search.Query]) -> list[dict[str, Any]]:
+    """Each query of a set, typed once in its language's search (the site's own, its real UI)."""
+
+    @contextmanager
+    def site_search(lang: str) -> Iterator[Answers]:
+        context = chromium.new_context(viewport=browser.PHONE, locale=lang)
+        page = context.new_page()
+        page.goto(served.origin + catalogue.language_url(lang), wait_until="load")
+        search.open_search(page)
+
+        def ask(query: str) -> tuple[list[str], bool | None]:
+            search.type_query(page, query)
+            return search.result_pages(page), page.locator(search.SEARCH_HELP).is_visible()
+
+        try:
+            yield ask
+        finally:
+            context.close()
+
+    return query_outcomes(queries, catalogue, served.origin, site_search)
+
+
+PAGEFIND_PAGES = "**/index.html"  # the pages the site's own search indexes: never a 404 page
+PAGEFIND_ASK = """async query => {
+  window.pagefind = window.pagefind || await import('/pagefind/pagefind.js');
+  const found = await window.pagefind.search(query);
+  const pages = await Promise.all(found.results.map(async r => new URL((await r.data()).url, location.href).pathname));
+  return pages.filter((page, i) => pages.indexOf(page) === i);
+}"""
+
+
+def index_with_pagefind(site: Path, out: Path) -> str:
+    """Pagefind's index of the built `site`, written into `out`/pagefind (outside the site:
+    nothing of it is published), by its command line as its documentation runs it
+    (`pagefind --site`, the extended binary of `pagefind-bin-extended`: Chinese
+    segmentation), over the pages the site's own search indexes; its version.
+    SetupError, with why, when it is not installed or fails."""
+    try:
+        from importlib.metadata import version
+
+        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]  # the extended binary, never the plain one
+    except ImportError as err:
+        raise SetupError(f"Pagefind is not installed ({err}): run `bash scripts/setup.sh`") from err
+    try:
+        command = [str(get_executable()), "--site", str(site), "--glob", PAGEFIND_PAGES, "--output-path", str(out / "pagefind"), "--quiet"]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise SetupError(f"Pagefind's binary did not run ({err})") from err
+    if done.returncode != 0 or not (out / "pagefind" / "pagefind.js").is_file():
+        raise SetupError(f"Pagefind could not index the site (exit {done.returncode}): {(done.stderr or done.stdout).strip()[-500:]}")
+    return version("pagefind-bin-extended")
+
+
+def measure_pagefind(served: Served, chromium: Any, catalogue: model.Catalogue, sets: dict[str, Path]) -> dict[str, Any]:
+    """Pagefind as a peer: the same built site indexed by Pagefind outside it, served on a
+    local server of its own, each query of each set asked of its JavaScript API
+    (`pagefind.search`, the results' `data().url`) in Chromium, from a page whose `lang`
+    is the language's (Pagefind picks that language's index), and scored as the site's
+    search is (query_outcomes, recall_by_language). Never fails the benchmark: when
+    Pagefind cannot be installed or run, {"not_measured": why}."""
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as tmp:
+        out = Path(tmp)
+        try:
+            version = index_with_pagefind(served.site, out)
+        except SetupError as err:
+            return {"not_measured": str(err)}
+        for lang in catalogue.languages:
+            (out / f"{lang.code}.html").write_text(
+                f'<!doctype html><html lang="{lang.code}"><meta charset="utf-8"><title>{lang.code}</title></html>\n', encoding="utf-8"
+            )
+        with browser.local_server(out) as server:
+
+            @contextmanager
+            def pagefind_search(lang: str) -> Iterator[Answers]:
+                context = chromium.new_context(viewport=browser.PHONE, locale=lang)
+                page = context.new_page()
+                page.goto(f"{server.origin}{lang}.html", wait_until="load")
+                try:
+                    yield lambda query: (list(page.evaluate(PAGEFIND_ASK, query)), None)
+                finally:
+                    context.close()
+
+            try:
+                scored = {
+                    name: recall_by_language(query_outcomes(search.load_queries(path), catalogue, served.origin, pagefind_search))
+                    for name, path in sets.items()
+                }
+            except Exception as err:  # Playwright's errors: Pagefind's script failed in the browser
+                return {
+                    "not_measured": f"Pagefind {version}'s search failed in Chromium ({type(err).__name__}: {str(err).splitlines()[0]})"
+                }
+    return {"version": version, "sets": scored}
 
 
 def recall_by_language(outcomes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -741,29 +842,68 @@ def print_search(result: dict[str, Any]) -> None:
             )
         )
         print(f"median over languages: {first['median_ms']:.0f} ms")
+    peer = result.get("pagefind") or {}
     for name, entries in result.get("sets", {}).items():
         heading(f"Search recall, {name} set (answerable queries: their page is in the language's index)")
-        print(
-            table(
-                ["language", "queries", "recall at 1", "recall at 3", "no result", "not answered: clinic offered"],
+        theirs = {e["language"]: e for e in peer.get("sets", {}).get(name, [])}
+        extra = ["Pagefind at 1", "Pagefind at 3", "Pagefind no result"] if "sets" in peer else []
+        rows = [
+            [
+                e["language"],
+                str(e["queries"]),
+                f"{e['recall_at_1']:.2f}",
+                f"{e['recall_at_3']:.2f}",
+                str(len(e["zero_results"])),
+                f"{e['unanswerable'] - len(e['unanswerable_without_help'])}/{e['unanswerable']}" if e["unanswerable"] else "—",
+                *(peer_cells(theirs.get(e["language"])) if extra else []),
+            ]
+            for e in entries
+        ]
+        if len(entries) > 1:
+            mine = overall(entries)
+            rows.append(
                 [
-                    [
-                        e["language"],
-                        str(e["queries"]),
-                        f"{e['recall_at_1']:.2f}",
-                        f"{e['recall_at_3']:.2f}",
-                        str(len(e["zero_results"])),
-                        f"{e['unanswerable'] - len(e['unanswerable_without_help'])}/{e['unanswerable']}" if e["unanswerable"] else "—",
-                    ]
-                    for e in entries
-                ],
+                    "all",
+                    str(mine["queries"]),
+                    f"{mine['recall_at_1']:.2f}",
+                    f"{mine['recall_at_3']:.2f}",
+                    str(len(mine["zero_results"])),
+                    "",
+                    *(peer_cells(overall([theirs[e["language"]] for e in entries if e["language"] in theirs])) if extra else []),
+                ]
             )
-        )
+        print(table(["language", "queries", "recall at 1", "recall at 3", "no result", "not answered: clinic offered", *extra], rows))
         for e in entries:
             if e["missed_top_3"] or e["zero_results"]:
                 print(
                     f"{e['language']}: not in the top 3: {', '.join(e['missed_top_3']) or '—'}; no result: {', '.join(e['zero_results']) or '—'}"
                 )
+    if "sets" in peer:
+        print(
+            f"Pagefind {peer['version']} (extended), the peer: the same built site indexed by Pagefind outside it, its JavaScript API "
+            "(default options; no synonyms) in Chromium per language, scored as the site's search; its misses are in --json"
+        )
+    elif peer:
+        print(f"Pagefind: not measured — {peer['not_measured']}")
+
+
+def overall(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recall at 1 and 3 over every language's answerable queries together (each query
+    counts once), and the queries without results; from recall_by_language's entries."""
+    queries = sum(e["queries"] for e in entries)
+    return {
+        "queries": queries,
+        "recall_at_1": sum(e["recall_at_1"] * e["queries"] for e in entries) / queries if queries else 0.0,
+        "recall_at_3": sum(e["recall_at_3"] * e["queries"] for e in entries) / queries if queries else 0.0,
+        "zero_results": [f"{e['language']}:{q}" for e in entries for q in e["zero_results"]],
+    }
+
+
+def peer_cells(entry: dict[str, Any] | None) -> list[str]:
+    """A peer's recall at 1 and 3 and its queries without results, as the recall table shows them."""
+    if entry is None:
+        return ["—", "—", "—"]
+    return [f"{entry['recall_at_1']:.2f}", f"{entry['recall_at_3']:.2f}", str(len(entry["zero_results"]))]
 
 
 # --- part: lighthouse ------------------------------------------------------------------

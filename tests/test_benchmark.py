@@ -9,7 +9,9 @@ import subprocess
 import sys
 import urllib.request
 from dataclasses import asdict
+from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import pytest
@@ -456,3 +458,126 @@ def test_first_answer_budget_reads_the_median_over_languages_and_any_console_war
     assert not slow.met and "median 1600 ms" in slow.figure
     warned = benchmark.first_answer_budget(first({"en": 900}, {"en": ["Function is not registered with pipeline"]}))
     assert not warned.met and "en: Function is not registered" in warned.figure
+
+
+def answered_queries(catalogue, path: Path) -> list:
+    """A query set with one answerable query per language (a page readers get in that
+    language) and one the guide does not answer, from the project's languages and pages."""
+    lines = []
+    for lang in catalogue.languages:
+        page = next(name for name in catalogue.pages if catalogue.content_language(lang.code, name) == lang.code)
+        lines += [f"{lang.code}:", f"  - {{query: answered, page: {page}}}", "  - {query: not covered, page: null}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return search.load_queries(path)
+
+
+def fixed_engine(answer):
+    """An engine whose search, in each language, gives `answer(lang, query)`: (pages, clinic offered)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def engine(lang: str):
+        yield lambda query: answer(lang, query)
+
+    return engine
+
+
+def test_a_peer_engine_is_scored_by_the_same_outcomes_and_recall_as_the_sites_search(tmp_path):
+    """Pagefind's figures go through query_outcomes and recall_by_language as the site's
+    do: fixed result lists give the same recall for both when they find the same pages,
+    and 0 for a peer whose results miss the page (the failing case); a peer offers no
+    clinic, so its unanswered queries carry no `help`. The peer never counts in the budgets."""
+    catalogue = project_catalogue()
+    queries = answered_queries(catalogue, tmp_path / "set.yml")
+    origin = "http://127.0.0.1:8000/"
+    wanted = {q.lang: urlsplit(origin + catalogue.language_url(q.lang)).path + model.page_url(q.page) for q in queries if q.page}
+    elsewhere = "/nowhere/"
+
+    site = fixed_engine(lambda lang, query: ([wanted[lang], elsewhere], True) if query == "answered" else ([], True))
+    first = fixed_engine(lambda lang, query: ([wanted[lang]], None) if query == "answered" else ([elsewhere], None))
+    third = fixed_engine(lambda lang, query: ([elsewhere, elsewhere + "2/", wanted[lang]], None))
+    missing = fixed_engine(lambda lang, query: ([elsewhere, elsewhere + "2/", elsewhere + "3/", wanted[lang]], None))
+    nothing = fixed_engine(lambda lang, query: ([], None))
+
+    def scored(engine) -> dict[str, tuple]:
+        entries = benchmark.recall_by_language(benchmark.query_outcomes(queries, catalogue, origin, engine))
+        return {e["language"]: (e["recall_at_1"], e["recall_at_3"], len(e["zero_results"]), e["unanswerable"]) for e in entries}
+
+    languages = [lang.code for lang in catalogue.languages]
+    assert scored(site) == scored(first) == dict.fromkeys(languages, (1.0, 1.0, 0, 1))
+    assert scored(third) == dict.fromkeys(languages, (0.0, 1.0, 0, 1))
+    assert scored(missing) == dict.fromkeys(languages, (0.0, 0.0, 0, 1))
+    assert scored(nothing) == dict.fromkeys(languages, (0.0, 0.0, 1, 1))
+    outcomes = benchmark.query_outcomes(queries, catalogue, origin, first)
+    assert all("help" not in o for o in outcomes if not o["wanted"])
+    assert all(o["help"] for o in benchmark.query_outcomes(queries, catalogue, origin, site) if not o["wanted"])
+
+    mine = benchmark.recall_by_language(benchmark.query_outcomes(queries, catalogue, origin, site))
+    theirs = benchmark.recall_by_language(benchmark.query_outcomes(queries, catalogue, origin, nothing))
+    figures = {"languages": [], "sets": {"held-out": mine}, "pagefind": {"version": "1.5.2", "sets": {"held-out": theirs}}}
+    assert all(b.met for b in benchmark.budgets({"search": figures})), "a peer's misses are no budget of the site's"
+
+
+def test_pagefinds_figures_are_shown_beside_the_sites_or_why_they_are_not(tmp_path, capsys):
+    """The recall tables (and so PERFORMANCE.md, written from them) carry Pagefind's recall
+    at 1 and 3 and its queries without results beside the site's, per language and over
+    all; when Pagefind could not be measured they say so and why."""
+    catalogue = project_catalogue()
+    queries = answered_queries(catalogue, tmp_path / "set.yml")
+    origin = "http://127.0.0.1:8000/"
+    wanted = {q.lang: urlsplit(origin + catalogue.language_url(q.lang)).path + model.page_url(q.page) for q in queries if q.page}
+    found = fixed_engine(lambda lang, query: ([wanted[lang]], True))
+    mine = benchmark.recall_by_language(benchmark.query_outcomes(queries, catalogue, origin, found))
+    theirs = benchmark.recall_by_language(
+        benchmark.query_outcomes(queries, catalogue, origin, fixed_engine(lambda lang, query: ([], None)))
+    )
+    result = {"languages": [], "sets": {"held-out": mine}, "pagefind": {"version": "1.5.2", "sets": {"held-out": theirs}}}
+    benchmark.print_search(result)
+    printed = capsys.readouterr().out
+    assert all(column in printed for column in ("Pagefind at 1", "Pagefind at 3", "Pagefind no result"))
+    first_words = {lang.code for lang in catalogue.languages} | {"all"}
+    rows = {line.split()[0]: line.split() for line in printed.splitlines() if line.split() and line.split()[0] in first_words}
+    for lang in catalogue.languages:
+        assert rows[lang.code][2:4] == ["1.00", "1.00"], rows[lang.code]
+        assert rows[lang.code][-3:] == ["0.00", "0.00", "1"], "Pagefind's recall and its query without results"
+    assert rows["all"][1:5] == [str(len(catalogue.languages)), "1.00", "1.00", "0"]
+    assert rows["all"][-3:] == ["0.00", "0.00", str(len(catalogue.languages))]
+    assert "Pagefind 1.5.2 (extended)" in printed
+
+    result["pagefind"] = {"not_measured": "Pagefind is not installed (No module named 'pagefind_bin_extended')"}
+    benchmark.print_search(result)
+    printed = capsys.readouterr().out
+    assert "Pagefind: not measured — Pagefind is not installed" in printed and "Pagefind at 1" not in printed
+
+
+def test_pagefind_not_installed_or_failing_is_reported_not_raised(monkeypatch, tmp_path):
+    """When Pagefind cannot index the site, the peer is "not measured" with why, and the
+    benchmark goes on (no browser is started for it)."""
+
+    def refuse(site: Path, out: Path) -> str:
+        raise benchmark.SetupError("Pagefind is not installed (No module named 'pagefind_bin_extended'): run `bash scripts/setup.sh`")
+
+    monkeypatch.setattr(benchmark, "index_with_pagefind", refuse)
+    served = benchmark.Served(tmp_path, "http://127.0.0.1:8000/", "gzip-only", False)
+    peer = benchmark.measure_pagefind(served, None, project_catalogue(), {"tuning": benchmark.QUERIES})
+    assert peer == {"not_measured": "Pagefind is not installed (No module named 'pagefind_bin_extended'): run `bash scripts/setup.sh`"}
+
+
+def test_pagefind_indexes_the_site_outside_it_and_its_failure_is_a_setup_error(tmp_path):
+    """Pagefind (the pinned extended binary) indexes each language of a built site into a
+    folder outside it: the site's files are left as they were. A site it cannot index
+    (no HTML) is a SetupError with Pagefind's own words, never a traceback."""
+    site = tmp_path / "site"
+    for lang, text in (("en", "The pump is refilled"), ("zh", "镇痛泵需要定期加药")):
+        (site / lang).mkdir(parents=True)
+        (site / lang / "index.html").write_text(
+            f'<!doctype html><html lang="{lang}"><body><main><p>{text}</p></main></body></html>', encoding="utf-8"
+        )
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    out = tmp_path / "peer"
+    assert benchmark.index_with_pagefind(site, out) == version("pagefind-bin-extended")
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert {p.name.split("_")[0] for p in (out / "pagefind").glob("pagefind.*.pf_meta")} == {"pagefind.en", "pagefind.zh"}
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before, "nothing of Pagefind goes into the site"
+    with pytest.raises(benchmark.SetupError, match="Pagefind could not index the site"):
+        benchmark.index_with_pagefind(tmp_path / "empty", tmp_path / "peer2")
