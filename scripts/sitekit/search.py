@@ -156,7 +156,7 @@ def index_config(lang: str, root: Path, text: str, order: list[str]) -> tuple[di
     problems += unused_targets(synonyms, text, synonyms_file(lang, root))
     stop_words, stop_problems = read_stop_words(lang, root)
     config = {"synonyms": index_synonyms(synonyms), "stop_words": stop_words, "pages": order}
-    return config, problems + stop_problems + words_review_problems(lang, root)
+    return config, problems + stop_problems + words_review_problems(lang, root, words_of(synonyms, stop_words))
 
 
 # --- the review of a language's search words --------------------------------------------
@@ -183,8 +183,11 @@ class WordsReview:
 
 def search_words(lang: str, root: Path = model.REPO) -> dict[str, Any]:
     """The language's search words as search uses them (comments and layout aside)."""
-    synonyms, _ = read_synonyms(lang, root)
-    stop_words, _ = read_stop_words(lang, root)
+    return words_of(read_synonyms(lang, root)[0], read_stop_words(lang, root)[0])
+
+
+def words_of(synonyms: list[Synonym], stop_words: list[str]) -> dict[str, Any]:
+    """Synonyms and stop words as read, in the form their review's hash is taken of."""
     return {"synonyms": [[s.word, list(s.targets)] for s in synonyms], "stop_words": stop_words}
 
 
@@ -235,7 +238,7 @@ def read_words_review(lang: str, root: Path = model.REPO) -> tuple[WordsReview |
     node, problems = _yaml_node(path, fix)
     if node is None:
         return None, problems
-    data = yaml.safe_load(model.read_text(path))
+    data = model.load_yaml(model.read_text(path))
     if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
         return None, [model.Problem(path, node.start_mark.line + 1, "the search words' review is not a record", fix)]
     lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
@@ -266,11 +269,12 @@ def words_review_state(lang: str, root: Path = model.REPO) -> tuple[str, WordsRe
     return (model.REVIEWED if review.words_hash == words_hash(search_words(lang, root)) else model.LAPSED), review
 
 
-def words_review_problems(lang: str, root: Path = model.REPO) -> list[model.Problem]:
+def words_review_problems(lang: str, root: Path = model.REPO, words: dict[str, Any] | None = None) -> list[model.Problem]:
     """The record's problems, and a warning when the words changed since their review (the
-    language's synonyms file named, or its stop words file when it has no synonyms)."""
+    language's synonyms file named, or its stop words file when it has no synonyms);
+    `words`: the language's search words, when the caller has read them (`words_of`)."""
     review, problems = read_words_review(lang, root)
-    if review is None or review.words_hash == words_hash(search_words(lang, root)):
+    if review is None or review.words_hash == words_hash(search_words(lang, root) if words is None else words):
         return problems
     path = synonyms_file(lang, root) if synonyms_file(lang, root).exists() else stop_words_file(lang, root)
     message = (

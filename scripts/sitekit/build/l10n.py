@@ -65,7 +65,7 @@ def sentences(text: str | list[str]) -> Markup:
 
 def on_page_markdown(build: Build, markdown, page, config, files):
     language = _content_language(build, page, config)
-    abbreviations = model.glossary(language, _root(config)).get("abbreviations") or {}
+    abbreviations = model.abbreviations(language, _root(config))
     definitions = "\n".join(f"*[{short}]: {long}" for short, long in abbreviations.items())
     return f"{markdown}\n\n{definitions}\n" if definitions else markdown
 

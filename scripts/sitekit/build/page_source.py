@@ -160,8 +160,9 @@ def on_page_content(build: Build, html, page, config, files):
         return published  # the gate has said why
     if any(problem.severity == "error" for problem in build.gate.check_file(path)):
         return published  # shown as the gate decided (as text, or in English), and the strict build stops
-    abbreviations = model.glossary(language, catalogue.root).get("abbreviations") or {}
-    difference = structure.publication_difference(build.gate.read(source).published, published, abbreviations)
+    difference = structure.publication_difference(
+        build.gate.read(source).published, published, model.abbreviations(language, catalogue.root)
+    )
     if difference:
         log.error(
             f"{path.relative_to(catalogue.root)}: the page MkDocs renders is not the page the publishing gate read: "

@@ -133,3 +133,9 @@ def strings_problems(lang: str, root: Path = REPO) -> list[Problem]:
 
 def glossary(lang: str, root: Path = REPO) -> dict[str, Any]:
     return read_yaml_file(l10n_file(lang, "glossary", root)) or {}
+
+
+def abbreviations(lang: str, root: Path = REPO) -> dict[str, str]:
+    """The glossary's abbreviations the build adds to every page whose text is in `lang`
+    (short form: its meaning, shown as <abbr title>)."""
+    return glossary(lang, root).get("abbreviations") or {}
