@@ -539,6 +539,59 @@ def test_equally_good_pages_put_the_one_whose_title_is_the_words_typed_first():
     assert found == ["conditions/", ""]
 
 
+def rank_with_titles(groups: list[list[dict]], covered: dict, guide: list[str], headed: dict, places: dict | None = None) -> list[str]:
+    """The pages in the order rankPages gives them, told which words each location's title
+    holds (`headed`) and each section's place in its page (`places`)."""
+    script = (
+        f"s.rankPages({json.dumps(groups)}, {json.dumps(covered)}, {json.dumps(guide)}, null, null, "
+        f"{json.dumps(headed)}, {json.dumps(places or {})}).map(g => g[0].location)"
+    )
+    return [location.split("#")[0] for location in run_node(script)]
+
+
+@pytest.mark.fixture_cases
+def test_a_word_the_titles_of_one_page_only_hold_weighs_more_for_that_page():
+    """ "what happens if the trial works": word 0 ("trial") is in the trial page's titles and
+    in two other pages' text, word 1 ("works") in one page's text only; the rarer word made
+    that page first (the failing case, without titles). A word the titles of two pages
+    hold says nothing of either: the rarer word decides again."""
+    guide = ["trial/", "implantation/", "after/", ""]
+    groups = [
+        [{"location": "after/", "score": 9}],
+        [{"location": "trial/", "score": 23}, {"location": "trial/#trial-success", "score": 8}],
+        [{"location": "implantation/", "score": 9}],
+        [{"location": "", "score": 3}],
+    ]
+    covered = {"after/": [1], "trial/": [0], "trial/#trial-success": [0], "implantation/": [0], "": [0]}
+    assert rank_with_titles(groups, covered, guide, {})[0] == "after/"
+    assert rank_with_titles(groups, covered, guide, {"trial/#trial-success": [0]})[0] == "trial/"
+    assert rank_with_titles(groups, covered, guide, {"trial/#trial-success": [0], "implantation/": [0]})[0] == "after/"
+
+
+@pytest.mark.fixture_cases
+def test_equally_good_pages_put_first_the_one_that_opens_with_the_words_typed():
+    """ "overnight in hospital" (a synonym of home): the implantation page ends with a section
+    "Going home" that sends the reader on, the page after it opens with "When can I go home?";
+    equally scored, the guide's order put the implantation first (the failing case, without
+    the sections' places). A page whose titles hold no word typed comes after both."""
+    guide = ["implantation/", "after/", ""]
+    groups = [
+        [{"location": "implantation/", "score": 20}, {"location": "implantation/#going-home", "score": 20}],
+        [{"location": "after/", "score": 20}, {"location": "after/#going-home", "score": 20}],
+        [{"location": "", "score": 20}],
+    ]
+    covered = {"implantation/#going-home": [0], "after/#going-home": [0], "": [0]}
+    headed = {"implantation/#going-home": [0], "after/#going-home": [0]}
+    assert rank_with_titles(groups, covered, guide, headed) == ["implantation/", "after/", ""]
+    index = ["implantation/", "implantation/#permanent-implantation", "implantation/#steps", "implantation/#going-home"]
+    index += ["after/", "after/#after-the-procedure", "after/#going-home", "after/#recovery", ""]
+    places = run_node(f"s.sectionPlaces({json.dumps(index)})")
+    assert [places[location] for location in index] == [0, 0, 1, 2, 0, 0, 1, 2, 0]
+    assert rank_with_titles(groups, covered, guide, headed, places) == ["after/", "implantation/", ""]
+    groups[2][0]["score"] = 21  # scored a little higher, equally good, but no title of it holds a word typed
+    assert rank_with_titles(groups, covered, guide, headed, places)[-1] == ""
+
+
 @pytest.mark.fixture_cases
 def test_a_words_stem_counts_only_as_a_whole_stem_never_as_the_beginning_of_another_word():
     analysis = run_node("s.expandQuery('numbing', {}, w => 'numb', w => false)")

@@ -26,8 +26,9 @@
  *    the pages use; a query word in its stop words (l10n/<lang>/stopwords.yml, the same way)
  *    neither matches nor pairs while other words remain (lunr's own lists are not used).
  *  - Ranking: rankPages (a page holding the words typed before a short title holding one,
- *    each word weighed by how few pages hold it; of equally good pages the one whose title
- *    is the words typed first, then the guide's order, the home page last).
+ *    each word weighed by how few pages hold it, more on the one page whose titles hold it;
+ *    of equally good pages the one whose title is the words typed first, then the one that
+ *    opens with them, then the guide's order, the home page last).
  *
  * Results: the spaces the build inserts between Chinese words (U+200B) are removed, and
  * the words to highlight on the opened page are the page's own marked words. */
@@ -51,6 +52,11 @@
   var COVERAGE = 4; // a page's score × (the share of the words typed it holds) to this power
   var FUZZY_SHARE = 0.25; // a word a page holds only with one letter wrong counts this share of its weight
   var EVEN = 0.9; // pages whose scores are this close (the lower at least 90 % of the higher) are equally good
+  // A word typed that the titles (the page's or its sections') of one page only hold is that
+  // page's subject: it weighs this many times more there ("what happens if the trial works":
+  // "trial", in the trial page's headings, outweighs "works", which one other page holds).
+  var HEADING = 2;
+  var UNTITLED = 1e9; // the place of a page none of whose titles holds a word typed
 
   function foldRun(run) {
     run = run.toLowerCase();
@@ -370,18 +376,26 @@
    * weighted by how few pages hold it (wordWeights; stop words aside; a word counts when any
    * section of the page holds it; the share of the most any page holds), to the power
    * COVERAGE: a page with every word beats a short title with one, and a page with the rare
-   * word beats one with the words every page has. Pages whose scores are within EVEN of
-   * each other are equally good: the more specific page first (titleShare: the more of its
-   * title the words found make up), then the guide's order (`guide`: the pages' addresses
-   * as the build orders them, the home page last), the page where the reader meets the
-   * subject first. `covered`: result location → indexes of the words it holds;
-   * `exact`: those it holds as typed (not only within the one edit of tolerance: such a
-   * word counts FUZZY_SHARE of its weight, so "tengo" found as "tenga" on one page does not
-   * outweigh the word that carries the question). Without `exact`, every word is exact. */
-  function rankPages(groups, covered, guide, exact, isStopWord) {
+   * word beats one with the words every page has; a word the titles of one page only hold
+   * counts HEADING times for that page. Pages whose scores are within EVEN of each other
+   * are equally good: the more specific page first (titleShare: the more of its title the
+   * words found make up), then the page with a title holding a word typed nearest its
+   * start (a page that opens with the subject is about it; one that ends with it hands the
+   * reader on: the implantation page's last section, "Going home", sends the reader to the
+   * page after it, which opens with "When can I go home?"), then the guide's order
+   * (`guide`: the pages' addresses as the build orders them, the home page last), the page
+   * where the reader meets the subject first. `covered`: result location → indexes of the
+   * words it holds; `exact`: those it holds as typed (not only within the one edit of
+   * tolerance: such a word counts FUZZY_SHARE of its weight, so "tengo" found as "tenga" on
+   * one page does not outweigh the word that carries the question; without `exact`, every
+   * word is exact); `headed`: those its title holds as typed; `places`: each location's
+   * place in its page (sectionPlaces). */
+  function rankPages(groups, covered, guide, exact, isStopWord, headed, places) {
     guide = guide || [];
     isStopWord = isStopWord || function () { return false; };
     exact = exact || covered;
+    headed = headed || {};
+    places = places || {};
     var ranked = groups.map(function (group, order) {
       var words = {}, score = 0, page = group[0] ? group[0].location.split("#")[0] : "";
       group.forEach(function (doc) {
@@ -389,10 +403,21 @@
         score = Math.max(score, doc.score || 0);
       });
       group.forEach(function (doc) { (exact[doc.location] || []).forEach(function (i) { words[i] = 1; }); });
+      var titled = {}, opens = UNTITLED;
+      group.forEach(function (doc) {
+        var held = headed[doc.location] || [];
+        held.forEach(function (i) { titled[i] = true; });
+        if (held.length) opens = Math.min(opens, places[doc.location] || 0);
+      });
       var place = guide.indexOf(page);
-      return { group: group, words: words, score: score, order: order, place: place < 0 ? guide.length : place };
+      return { group: group, words: words, titled: titled, opens: opens, score: score, order: order, place: place < 0 ? guide.length : place };
     });
     var weights = wordWeights(ranked.map(function (entry) { return entry.words; }), guide.length);
+    var titling = {}; // word → how many pages' titles hold it
+    ranked.forEach(function (entry) { Object.keys(entry.titled).forEach(function (i) { titling[i] = (titling[i] || 0) + 1; }); });
+    ranked.forEach(function (entry) {
+      Object.keys(entry.titled).forEach(function (i) { if (titling[i] === 1) entry.words[i] = HEADING; });
+    });
     ranked.forEach(function (entry) { entry.specific = titleShare(entry.group, isStopWord, Object.keys(weights).length); });
     ranked.forEach(function (entry) {
       entry.weight = Object.keys(entry.words).reduce(function (sum, i) { return sum + weights[i] * entry.words[i]; }, 0);
@@ -402,16 +427,27 @@
     ranked.sort(function (a, b) {
       var low = Math.min(a.score, b.score), high = Math.max(a.score, b.score);
       if (low < EVEN * high) return b.score - a.score;
-      return b.specific - a.specific || a.place - b.place || a.order - b.order;
+      return b.specific - a.specific || a.opens - b.opens || a.place - b.place || a.order - b.order;
     });
     return ranked.map(function (entry) { return entry.group; });
+  }
+
+  /** Each section's place in its page, from the index's locations in order: the page and
+   * its title (its first section) 0, the next section 1, … */
+  function sectionPlaces(locations) {
+    var places = {}, sections = {};
+    locations.forEach(function (location) {
+      var page = location.split("#")[0];
+      places[location] = location === page ? 0 : Math.max(0, (sections[page] = (sections[page] || 0) + 1) - 1);
+    });
+    return places;
   }
 
   scope.ppSearch = {
     fold: fold, indexForms: indexForms, expandQuery: expandQuery, foldSynonyms: foldSynonyms, presentDocument: presentDocument,
     segmentHan: segmentHan, hanVocabulary: hanVocabulary, stopWords: ownStopWords, wordsFound: wordsFound, rankPages: rankPages,
     wordWeights: wordWeights,
-    markMissing: markMissing
+    sectionPlaces: sectionPlaces, markMissing: markMissing
   };
 
   if (typeof WorkerGlobalScope === "undefined" || !(scope instanceof WorkerGlobalScope)) return;
@@ -419,7 +455,7 @@
   // --- inside the search worker --------------------------------------------------------
   var SETUP = 0, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
   var theme = decodeURIComponent(location.hash.slice(1)); // the theme's worker, named by search-on-demand.js
-  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, shown = {};
+  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, headed = {}, shown = {}, places = {};
 
 
   function stemmer() {
@@ -445,6 +481,7 @@
       analysis = expandQuery(message.data, synonyms, stemmer(), ownStopWords(config.stop_words), vocabulary);
       covered = {};
       exact = {};
+      headed = {};
       shown = {};
       message.data = analysis.query;
     }
@@ -453,7 +490,7 @@
   var post = scope.postMessage.bind(scope);
   scope.postMessage = function (message) {
     if (message && message.type === RESULT && message.data && message.data.items) {
-      message.data.items = rankPages(message.data.items, covered, config.pages, exact, ownStopWords(config.stop_words));
+      message.data.items = rankPages(message.data.items, covered, config.pages, exact, ownStopWords(config.stop_words), headed, places);
       message.data.items.forEach(function (group) {
         group.forEach(function (doc) { presentDocument(doc, analysis); });
       });
@@ -501,9 +538,14 @@
   // The index, once built: its Chinese words segment queries here (segmentHan); the theme's
   // own segmentation, which drops a query whose first characters are no word of the index,
   // is given nothing to match (it asks the inverted index with `in`; lunr reads it by key).
-  var build = lunr.Builder.prototype.build;
+  var build = lunr.Builder.prototype.build, add = lunr.Builder.prototype.add, indexed = [];
+  lunr.Builder.prototype.add = function (doc) {
+    indexed.push(doc.location); // the sections in their pages' order, for rankPages
+    return add.apply(this, arguments);
+  };
   lunr.Builder.prototype.build = function () {
     var index = build.apply(this, arguments);
+    places = sectionPlaces(indexed);
     vocabulary = hanVocabulary(Object.keys(index.invertedIndex));
     index.invertedIndex = new Proxy(index.invertedIndex, { has: function () { return false; } });
     return index;
@@ -518,6 +560,7 @@
       var seen = {}, metadata = result.matchData.metadata;
       covered[result.ref] = wordsFound(analysis, Object.keys(metadata));
       exact[result.ref] = wordsFound(analysis, Object.keys(metadata), false, true);
+      headed[result.ref] = wordsFound(analysis, Object.keys(metadata).filter(function (term) { return metadata[term].title; }), false, true);
       shown[result.ref] = wordsFound(analysis, Object.keys(metadata), true);
       Object.keys(metadata).forEach(function (term) {
         Object.keys(metadata[term]).forEach(function (field) {
