@@ -313,9 +313,24 @@ def test_stop_words_neither_match_nor_get_the_pair_boost(lang, query, kept, pair
     expanded = run_node(f"s.expandQuery({json.dumps(query)}, {{}}, w => '', s.stopWords({stop_words(lang)}))")
     terms = expanded["query"].split(" ")
     assert [t for t in terms if not t.endswith(("~1", "*^1000"))] == kept
-    assert [t for t in terms if t.endswith("*^1000")] == ([f"{pair}*^1000"] if pair else [])
+    assert [t for t in terms if t.startswith("_") and t.endswith("*^1000")] == ([f"{pair}*^1000"] if pair else [])
+    joined = {f"{a}{b}*^1000" for a, b in zip(kept, kept[1:], strict=False)}  # two words typed written as one
+    assert {t for t in terms if not t.startswith("_") and t.endswith("*^1000")} <= joined
     alone = run_node(f"s.expandQuery('de la', {{}}, w => '', s.stopWords({stop_words('es')})).query")
     assert alone.startswith("de la ")  # a query of stop words only is searched as typed
+
+
+@pytest.mark.fixture_cases
+def test_two_words_typed_also_find_the_word_the_page_writes_as_one():
+    """ "blood work" finds "Bloodwork" (the before page's heading): without the two words
+    joined, only "blood" was found in it, and "work" in another page's "working"."""
+    analysis = run_node("s.expandQuery('blood work', {}, w => '', w => false)")
+    assert "bloodwork*^1000" in analysis["query"].split(" ")
+    assert run_node(f"s.wordsFound({json.dumps(analysis)}, ['bloodwork'])") == [0, 1]
+    stop = run_node(f"s.expandQuery('the pump', {{}}, w => '', s.stopWords({stop_words('en')})).query")
+    assert not any(term.startswith("thepump") for term in stop.split(" "))  # never with a stop word
+    arabic = run_node("s.expandQuery('تحاليل الدم', {}, w => '', w => false).query")
+    assert "تحاليلدم*^1000" not in arabic.split(" ")  # a script that never joins words
 
 
 @pytest.mark.fixture_cases

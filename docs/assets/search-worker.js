@@ -19,6 +19,8 @@
  *  - Words of a script that separates words with spaces also make pairs ("_ong_thong"), on
  *    both sides: a query of several words ranks first the pages that have them in that
  *    order (Vietnamese terms are several syllables: "ống thông", "gây tê").
+ *    Two Latin-script words typed also find the word a page writes as one ("blood work":
+ *    "Bloodwork").
  *  - Latin-script words also give their stem, with the language's lunr stemmer where it has
  *    one ("sedated" finds "sedation"); queries match word beginnings, as the theme does.
  *  - A query word listed in the language's synonyms (l10n/<lang>/synonyms.yml, written
@@ -42,6 +44,7 @@
   var PAIR_BOOST = 1000; // a pair of query words in that order counts as much as a word of a title
   var UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
   var HAN = /^\p{Script=Han}+$/u;
+  var LATIN = /^\p{Script=Latin}+$/u;
   var EXACT_BOOST = 10; // a Chinese word of the index typed whole ranks before the words found inside others
   var CONTAINING = 8; // at most this many index words holding a Chinese piece the index lacks as a word
   var FUZZY_LENGTH = 5; // words of this many letters or more also match with one letter wrong
@@ -138,7 +141,10 @@
       }
     });
     pairs(folded).forEach(function (both, i) {
-      if (both && !stop[i] && !stop[i + 1]) { boosted.push(both); words[i].forms.push(both); words[i + 1].forms.push(both); }
+      if (!both || stop[i] || stop[i + 1]) return;
+      // Two words typed also find the word the page writes as one ("blood work": "Bloodwork").
+      var joined = LATIN.test(folded[i]) && LATIN.test(folded[i + 1]) ? [folded[i] + folded[i + 1]] : [];
+      [both].concat(joined).forEach(function (term) { boosted.push(term); words[i].forms.push(term); words[i + 1].forms.push(term); });
     });
     var main = [];
     folded.forEach(function (word, i) {
