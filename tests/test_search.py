@@ -6,6 +6,7 @@ on the issue's cases (Node); the translators' synonym lists."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import shutil
 import subprocess
@@ -314,7 +315,7 @@ def test_stop_words_neither_match_nor_get_the_pair_boost(lang, query, kept, pair
     terms = expanded["query"].split(" ")
     assert [t for t in terms if not t.endswith(("~1", "*^1000"))] == kept
     assert [t for t in terms if t.startswith("_") and t.endswith("*^1000")] == ([f"{pair}*^1000"] if pair else [])
-    joined = {f"{a}{b}*^1000" for a, b in zip(kept, kept[1:], strict=False)}  # two words typed written as one
+    joined = {f"{a}{b}*^1000" for a, b in itertools.pairwise(kept)}  # two words typed written as one
     assert {t for t in terms if not t.startswith("_") and t.endswith("*^1000")} <= joined
     alone = run_node(f"s.expandQuery('de la', {{}}, w => '', s.stopWords({stop_words('es')})).query")
     assert alone.startswith("de la ")  # a query of stop words only is searched as typed
@@ -446,6 +447,25 @@ def test_translators_check_reads_synonyms_as_the_build_does(project_copy):
     check = run_docs(project_copy.root, "check", str(path))
     assert check.returncode == 1
     assert f"{path.relative_to(project_copy.root)}:2: a synonym needs a word" in check.stderr
+
+
+@pytest.mark.fixture_cases
+def test_a_synonym_of_several_words_finds_only_a_page_holding_them_all():
+    """ "painkiller": "pain medications" — a page holding "pain" only (every page does) held
+    the word typed (the failing case); 伤口 (wound): 植入部位, which the index holds as 植入
+    and 部位 — a page whose title holds 植入 (implantation) only held it, and came first."""
+    en = run_node(
+        f"s.expandQuery('painkiller', s.foldSynonyms({{'painkiller': ['pain medications']}}), w => '', s.stopWords({stop_words('en')}))"
+    )
+    assert run_node(f"s.wordsFound({json.dumps(en)}, ['pain', 'relief'])") == []
+    assert run_node(f"s.wordsFound({json.dumps(en)}, ['pain', 'medications'])") == [0]
+    assert {"pain", "medications"} <= set(en["query"].split(" "))  # both still searched, and marked
+    vocabulary = json.dumps(["植入", "部位", "疼痛"])
+    zh = run_node(
+        f"s.expandQuery('伤口疼', s.foldSynonyms({{'伤口': ['植入部位']}}), w => '', s.stopWords({stop_words('zh')}), s.hanVocabulary({vocabulary}))"
+    )
+    assert run_node(f"s.wordsFound({json.dumps(zh)}, ['植入', '疼痛'])") == [1]
+    assert run_node(f"s.wordsFound({json.dumps(zh)}, ['植入', '部位', '疼痛'])") == [0, 1]
 
 
 @pytest.mark.fixture_cases

@@ -133,8 +133,8 @@
       for (var i = 0; i + keyWords.length <= folded.length; i++) {
         if (folded.slice(i, i + keyWords.length).join(" ") !== key) continue;
         synonyms[key].forEach(function (target) {
-          var targetWords = indexWords(target.split(" "), vocabulary, isStopWord);
-          words.slice(i, i + keyWords.length).forEach(function (word) { word.forms.push.apply(word.forms, targetWords); });
+          var targetWords = indexWords(target.split(" "), vocabulary, isStopWord), forms = targetForms(target, vocabulary, isStopWord);
+          words.slice(i, i + keyWords.length).forEach(function (word) { word.forms.push.apply(word.forms, forms); });
           extra.push.apply(extra, targetWords);
           boosted.push.apply(boosted, pairs(targetWords));
         });
@@ -163,7 +163,7 @@
       main.push(word);
       if (spaced(word) && Array.from(word).length >= FUZZY_LENGTH && !/\p{N}/u.test(word)) direct.push(word + "~1");
     });
-    words.forEach(function (word) { extra.push.apply(extra, word.forms.slice(1)); });
+    words.forEach(function (word) { extra.push.apply(extra, flat(word.forms.slice(1))); });
     extra = unique(extra.concat(boosted)).filter(function (term) { return folded.indexOf(term) < 0 && main.indexOf(term) < 0; });
     if (/["+\-:^~*]/.test(query)) main = [query.replace(RUN, foldRun)]; // the theme's query syntax: kept as typed
     var also = extra.map(function (term) { return boosted.indexOf(term) < 0 ? term : term + "*^" + PAIR_BOOST; });
@@ -202,13 +202,16 @@
     for (var at = n; at > 0; at = best[at].start) parts.unshift(best[at]);
     var meaningful = parts.filter(function (part) { return part.kind !== "stop"; });
     (meaningful.length ? meaningful : parts).forEach(function (part) {
-      var found = [];
+      var found = [], forms;
       pieces.push(part.piece);
       if (part.kind === "exact") found = [part.piece];
       else if (part.kind === "synonym") found = indexWords(synonyms[part.piece], vocabulary, isStopWord); // the pages' words
       else inside.push.apply(inside, (found = holding(part.piece)));
       if (part.kind === "exact" || part.kind === "synonym") exact.push.apply(exact, found);
-      units.push([part.piece].concat(found));
+      if (part.kind === "synonym") {
+        forms = [].concat.apply([], synonyms[part.piece].map(function (target) { return targetForms(target, vocabulary, isStopWord); }));
+      }
+      units.push([part.piece].concat(forms || found));
       if (part.kind === "char") chars.push(units.length - 1);
     });
     return { pieces: pieces, exact: exact, inside: unique(inside), units: units, chars: chars };
@@ -224,6 +227,23 @@
       result.push.apply(result, found.exact.length || found.inside.length ? found.exact.concat(found.inside) : found.pieces);
     });
     return unique(result);
+  }
+
+  /** A synonym's target as what finds the word typed: a target of several words (stop words
+   * aside), or a Chinese word the index holds split, only where a page holds every one of
+   * them (a list: "painkiller" is found by "pain medications", never by "pain" alone, which
+   * every page holds; 伤口 by 植入部位, indexed as 植入 and 部位, never by 植入 alone). */
+  function targetForms(target, vocabulary, isStopWord) {
+    var parts = target.split(" ").filter(function (word) { return word && !isStopWord(word, word); });
+    if (parts.length > 1) return [parts];
+    if (!vocabulary || !HAN.test(target) || vocabulary.has(target)) return [target];
+    var found = segmentHan(target, vocabulary, isStopWord);
+    return found.exact.length > 1 && !found.inside.length ? [found.exact] : indexWords([target], vocabulary, isStopWord);
+  }
+
+  /** Forms as index terms: a list of words that count only together (targetForms) is its words. */
+  function flat(forms) {
+    return [].concat.apply([], forms);
   }
 
   /** The index's Chinese words, for segmentHan. */
@@ -275,8 +295,8 @@
     if (!Object.keys(terms).length) Object.keys(given).forEach(function (key) { if (given[key]) terms[key] = true; });
     var covered = {};
     analysis.words.forEach(function (word) {
-      word.forms.forEach(function (form) { covered[form] = true; });
-      var found = word.forms.some(function (form) { return given[form]; });
+      flat(word.forms).forEach(function (form) { covered[form] = true; });
+      var found = word.forms.some(function (form) { return [].concat(form).every(function (part) { return given[part]; }); });
       if (!found && given[word.folded] === false) terms[word.typed] = false;
     });
     Object.keys(given).forEach(function (key) {
@@ -300,10 +320,11 @@
       var fuzzy = !exactly && spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
       (word.units || [word.forms]).forEach(function (forms, i) { // a Chinese run: each of its pieces
         var alone = whole && word.chars && word.chars.indexOf(i) >= 0;
-        var hit = found.some(function (term) {
-          if (alone) return term === forms[0];
-          return forms.some(function (form) { return form === word.stem ? term === form : term.indexOf(form) === 0; }) || (fuzzy && oneEditApart(term, word.folded));
-        });
+        function holds(form) { // a form, or every word of a list of them (targetForms)
+          if (Array.isArray(form)) return form.every(holds);
+          return found.some(function (term) { return form === word.stem ? term === form : term.indexOf(form) === 0; });
+        }
+        var hit = alone ? found.indexOf(forms[0]) >= 0 : forms.some(holds) || (fuzzy && found.some(function (term) { return oneEditApart(term, word.folded); }));
         if (hit) covered.push(at);
         at++;
       });
