@@ -469,6 +469,21 @@ def test_a_synonym_of_several_words_finds_only_a_page_holding_them_all():
 
 
 @pytest.mark.fixture_cases
+def test_a_phrase_the_synonyms_list_is_searched_for_what_it_means_not_word_by_word():
+    """ "nam vien" (nằm viện, a hospital stay: về nhà on the pages): its "vien" also found the
+    "viễn" of "vĩnh viễn" (permanent) in the implantation page's title, which came first
+    (the failing case); the phrase is searched as a pair and as its synonym only."""
+    synonyms = "s.foldSynonyms({'nằm viện': ['về nhà']})"
+    analysis = run_node(f"s.expandQuery('nam vien', {synonyms}, w => '', s.stopWords({stop_words('vi')}))")
+    terms = [term.split("*")[0] for term in analysis["query"].split(" ")]
+    assert "vien" not in terms and "_nam_vien" in terms and "ve" in terms
+    assert run_node(f"s.wordsFound({json.dumps(analysis)}, ['vien', 'nam'])") == []
+    assert run_node(f"s.wordsFound({json.dumps(analysis)}, ['ve', 'nha'])") == [0, 1]
+    alone = run_node(f"s.expandQuery('vien', {synonyms}, w => '', s.stopWords({stop_words('vi')}))")
+    assert alone["query"].split(" ")[0] == "vien"  # a word of the phrase typed alone is searched as typed
+
+
+@pytest.mark.fixture_cases
 def test_a_synonym_no_page_uses_is_reported():
     synonyms = [search.Synonym("sonda", ("catéter",), 1), search.Synonym("panza", ("tripa",), 2)]
     found = search.unused_targets(synonyms, "Un Catéter delgado", FIXTURES / "synonyms.yml")

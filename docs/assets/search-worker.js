@@ -134,7 +134,10 @@
         if (folded.slice(i, i + keyWords.length).join(" ") !== key) continue;
         synonyms[key].forEach(function (target) {
           var targetWords = indexWords(target.split(" "), vocabulary, isStopWord), forms = targetForms(target, vocabulary, isStopWord);
-          words.slice(i, i + keyWords.length).forEach(function (word) { word.forms.push.apply(word.forms, forms); });
+          words.slice(i, i + keyWords.length).forEach(function (word) {
+            word.forms.push.apply(word.forms, forms);
+            if (keyWords.length > 1) word.phrase = true;
+          });
           extra.push.apply(extra, targetWords);
           boosted.push.apply(boosted, pairs(targetWords));
         });
@@ -160,6 +163,7 @@
         extra.push.apply(extra, found.inside);
         return;
       }
+      if (words[i].phrase) return; // a word of a phrase the synonyms list: searched as the phrase means
       main.push(word);
       if (spaced(word) && Array.from(word).length >= FUZZY_LENGTH && !/\p{N}/u.test(word)) direct.push(word + "~1");
     });
@@ -317,8 +321,9 @@
     var covered = [], at = 0;
     analysis.words.forEach(function (word) {
       if (word.stop) return;
-      var fuzzy = !exactly && spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
-      (word.units || [word.forms]).forEach(function (forms, i) { // a Chinese run: each of its pieces
+      var fuzzy = !exactly && !word.phrase && spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
+      var own = word.phrase ? word.forms.filter(function (form) { return form !== word.folded && form !== word.stem; }) : word.forms;
+      (word.units || [own]).forEach(function (forms, i) { // a Chinese run: each of its pieces
         var alone = whole && word.chars && word.chars.indexOf(i) >= 0;
         function holds(form) { // a form, or every word of a list of them (targetForms)
           if (Array.isArray(form)) return form.every(holds);
