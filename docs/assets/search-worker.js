@@ -19,6 +19,8 @@
  *  - Words of a script that separates words with spaces also make pairs ("_ong_thong"), on
  *    both sides: a query of several words ranks first the pages that have them in that
  *    order (Vietnamese terms are several syllables: "ống thông", "gây tê").
+ *    Two Latin-script words typed also find the word a page writes as one ("blood work":
+ *    "Bloodwork").
  *  - Latin-script words also give their stem, with the language's lunr stemmer where it has
  *    one ("sedated" finds "sedation"); queries match word beginnings, as the theme does.
  *  - A query word listed in the language's synonyms (l10n/<lang>/synonyms.yml, written
@@ -26,8 +28,9 @@
  *    the pages use; a query word in its stop words (l10n/<lang>/stopwords.yml, the same way)
  *    neither matches nor pairs while other words remain (lunr's own lists are not used).
  *  - Ranking: rankPages (a page holding the words typed before a short title holding one,
- *    each word weighed by how few pages hold it; of equally good pages the one whose title
- *    is the words typed first, then the guide's order, the home page last).
+ *    each word weighed by how few pages hold it, more on the one page whose titles hold it;
+ *    of equally good pages the one whose title is the words typed first, then the one that
+ *    opens with them, then the guide's order, the home page last).
  *
  * Results: the spaces the build inserts between Chinese words (U+200B) are removed, and
  * the words to highlight on the opened page are the page's own marked words. */
@@ -41,6 +44,7 @@
   var PAIR_BOOST = 1000; // a pair of query words in that order counts as much as a word of a title
   var UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
   var HAN = /^\p{Script=Han}+$/u;
+  var LATIN = /^\p{Script=Latin}+$/u;
   var EXACT_BOOST = 10; // a Chinese word of the index typed whole ranks before the words found inside others
   var CONTAINING = 8; // at most this many index words holding a Chinese piece the index lacks as a word
   var FUZZY_LENGTH = 5; // words of this many letters or more also match with one letter wrong
@@ -50,7 +54,16 @@
   var TITLE_BOOST = 10;
   var COVERAGE = 4; // a page's score × (the share of the words typed it holds) to this power
   var FUZZY_SHARE = 0.25; // a word a page holds only with one letter wrong counts this share of its weight
-  var EVEN = 0.9; // pages whose scores are this close (the lower at least 90 % of the higher) are equally good
+  // Pages whose scores are this close (the lower at least 80 % of the higher) are equally
+  // good: on pages this short one mention more of a word typed moves a score by 10-20 %
+  // (麻醉, anesthesia: three times on the implantation page, twice on the trial's), which
+  // says nothing of which page answers.
+  var EVEN = 0.8;
+  // A word typed that the titles (the page's or its sections') of one page only hold is that
+  // page's subject: it weighs this many times more there ("what happens if the trial works":
+  // "trial", in the trial page's headings, outweighs "works", which one other page holds).
+  var HEADING = 2;
+  var UNTITLED = 1e9; // the place of a page none of whose titles holds a word typed
 
   function foldRun(run) {
     run = run.toLowerCase();
@@ -124,15 +137,21 @@
       for (var i = 0; i + keyWords.length <= folded.length; i++) {
         if (folded.slice(i, i + keyWords.length).join(" ") !== key) continue;
         synonyms[key].forEach(function (target) {
-          var targetWords = indexWords(target.split(" "), vocabulary, isStopWord);
-          words.slice(i, i + keyWords.length).forEach(function (word) { word.forms.push.apply(word.forms, targetWords); });
+          var targetWords = indexWords(target.split(" "), vocabulary, isStopWord), forms = targetForms(target, vocabulary, isStopWord);
+          words.slice(i, i + keyWords.length).forEach(function (word) {
+            word.forms.push.apply(word.forms, forms);
+            if (keyWords.length > 1) word.phrase = true;
+          });
           extra.push.apply(extra, targetWords);
           boosted.push.apply(boosted, pairs(targetWords));
         });
       }
     });
     pairs(folded).forEach(function (both, i) {
-      if (both && !stop[i] && !stop[i + 1]) { boosted.push(both); words[i].forms.push(both); words[i + 1].forms.push(both); }
+      if (!both || stop[i] || stop[i + 1]) return;
+      // Two words typed also find the word the page writes as one ("blood work": "Bloodwork").
+      var joined = LATIN.test(folded[i]) && LATIN.test(folded[i + 1]) ? [folded[i] + folded[i + 1]] : [];
+      [both].concat(joined).forEach(function (term) { boosted.push(term); words[i].forms.push(term); words[i + 1].forms.push(term); });
     });
     var main = [];
     folded.forEach(function (word, i) {
@@ -148,10 +167,11 @@
         extra.push.apply(extra, found.inside);
         return;
       }
+      if (words[i].phrase) return; // a word of a phrase the synonyms list: searched as the phrase means
       main.push(word);
       if (spaced(word) && Array.from(word).length >= FUZZY_LENGTH && !/\p{N}/u.test(word)) direct.push(word + "~1");
     });
-    words.forEach(function (word) { extra.push.apply(extra, word.forms.slice(1)); });
+    words.forEach(function (word) { extra.push.apply(extra, flat(word.forms.slice(1))); });
     extra = unique(extra.concat(boosted)).filter(function (term) { return folded.indexOf(term) < 0 && main.indexOf(term) < 0; });
     if (/["+\-:^~*]/.test(query)) main = [query.replace(RUN, foldRun)]; // the theme's query syntax: kept as typed
     var also = extra.map(function (term) { return boosted.indexOf(term) < 0 ? term : term + "*^" + PAIR_BOOST; });
@@ -190,13 +210,16 @@
     for (var at = n; at > 0; at = best[at].start) parts.unshift(best[at]);
     var meaningful = parts.filter(function (part) { return part.kind !== "stop"; });
     (meaningful.length ? meaningful : parts).forEach(function (part) {
-      var found = [];
+      var found = [], forms;
       pieces.push(part.piece);
       if (part.kind === "exact") found = [part.piece];
       else if (part.kind === "synonym") found = indexWords(synonyms[part.piece], vocabulary, isStopWord); // the pages' words
       else inside.push.apply(inside, (found = holding(part.piece)));
       if (part.kind === "exact" || part.kind === "synonym") exact.push.apply(exact, found);
-      units.push([part.piece].concat(found));
+      if (part.kind === "synonym") {
+        forms = [].concat.apply([], synonyms[part.piece].map(function (target) { return targetForms(target, vocabulary, isStopWord); }));
+      }
+      units.push([part.piece].concat(forms || found));
       if (part.kind === "char") chars.push(units.length - 1);
     });
     return { pieces: pieces, exact: exact, inside: unique(inside), units: units, chars: chars };
@@ -212,6 +235,23 @@
       result.push.apply(result, found.exact.length || found.inside.length ? found.exact.concat(found.inside) : found.pieces);
     });
     return unique(result);
+  }
+
+  /** A synonym's target as what finds the word typed: a target of several words (stop words
+   * aside), or a Chinese word the index holds split, only where a page holds every one of
+   * them (a list: "painkiller" is found by "pain medications", never by "pain" alone, which
+   * every page holds; 伤口 by 植入部位, indexed as 植入 and 部位, never by 植入 alone). */
+  function targetForms(target, vocabulary, isStopWord) {
+    var parts = target.split(" ").filter(function (word) { return word && !isStopWord(word, word); });
+    if (parts.length > 1) return [parts];
+    if (!vocabulary || !HAN.test(target) || vocabulary.has(target)) return [target];
+    var found = segmentHan(target, vocabulary, isStopWord);
+    return found.exact.length > 1 && !found.inside.length ? [found.exact] : indexWords([target], vocabulary, isStopWord);
+  }
+
+  /** Forms as index terms: a list of words that count only together (targetForms) is its words. */
+  function flat(forms) {
+    return [].concat.apply([], forms);
   }
 
   /** The index's Chinese words, for segmentHan. */
@@ -263,8 +303,8 @@
     if (!Object.keys(terms).length) Object.keys(given).forEach(function (key) { if (given[key]) terms[key] = true; });
     var covered = {};
     analysis.words.forEach(function (word) {
-      word.forms.forEach(function (form) { covered[form] = true; });
-      var found = word.forms.some(function (form) { return given[form]; });
+      flat(word.forms).forEach(function (form) { covered[form] = true; });
+      var found = word.forms.some(function (form) { return [].concat(form).every(function (part) { return given[part]; }); });
       if (!found && given[word.folded] === false) terms[word.typed] = false;
     });
     Object.keys(given).forEach(function (key) {
@@ -285,13 +325,15 @@
     var covered = [], at = 0;
     analysis.words.forEach(function (word) {
       if (word.stop) return;
-      var fuzzy = !exactly && spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
-      (word.units || [word.forms]).forEach(function (forms, i) { // a Chinese run: each of its pieces
+      var fuzzy = !exactly && !word.phrase && spaced(word.folded) && Array.from(word.folded).length >= FUZZY_LENGTH;
+      var own = word.phrase ? word.forms.filter(function (form) { return form !== word.folded && form !== word.stem; }) : word.forms;
+      (word.units || [own]).forEach(function (forms, i) { // a Chinese run: each of its pieces
         var alone = whole && word.chars && word.chars.indexOf(i) >= 0;
-        var hit = found.some(function (term) {
-          if (alone) return term === forms[0];
-          return forms.some(function (form) { return form === word.stem ? term === form : term.indexOf(form) === 0; }) || (fuzzy && oneEditApart(term, word.folded));
-        });
+        function holds(form) { // a form, or every word of a list of them (targetForms)
+          if (Array.isArray(form)) return form.every(holds);
+          return found.some(function (term) { return form === word.stem ? term === form : term.indexOf(form) === 0; });
+        }
+        var hit = alone ? found.indexOf(forms[0]) >= 0 : forms.some(holds) || (fuzzy && found.some(function (term) { return oneEditApart(term, word.folded); }));
         if (hit) covered.push(at);
         at++;
       });
@@ -370,18 +412,26 @@
    * weighted by how few pages hold it (wordWeights; stop words aside; a word counts when any
    * section of the page holds it; the share of the most any page holds), to the power
    * COVERAGE: a page with every word beats a short title with one, and a page with the rare
-   * word beats one with the words every page has. Pages whose scores are within EVEN of
-   * each other are equally good: the more specific page first (titleShare: the more of its
-   * title the words found make up), then the guide's order (`guide`: the pages' addresses
-   * as the build orders them, the home page last), the page where the reader meets the
-   * subject first. `covered`: result location → indexes of the words it holds;
-   * `exact`: those it holds as typed (not only within the one edit of tolerance: such a
-   * word counts FUZZY_SHARE of its weight, so "tengo" found as "tenga" on one page does not
-   * outweigh the word that carries the question). Without `exact`, every word is exact. */
-  function rankPages(groups, covered, guide, exact, isStopWord) {
+   * word beats one with the words every page has; a word the titles of one page only hold
+   * counts HEADING times for that page. Pages whose scores are within EVEN of each other
+   * are equally good: the more specific page first (titleShare: the more of its title the
+   * words found make up), then the page with a title holding a word typed nearest its
+   * start (a page that opens with the subject is about it; one that ends with it hands the
+   * reader on: the implantation page's last section, "Going home", sends the reader to the
+   * page after it, which opens with "When can I go home?"), then the guide's order
+   * (`guide`: the pages' addresses as the build orders them, the home page last), the page
+   * where the reader meets the subject first. `covered`: result location → indexes of the
+   * words it holds; `exact`: those it holds as typed (not only within the one edit of
+   * tolerance: such a word counts FUZZY_SHARE of its weight, so "tengo" found as "tenga" on
+   * one page does not outweigh the word that carries the question; without `exact`, every
+   * word is exact); `headed`: those its title holds as typed; `places`: each location's
+   * place in its page (sectionPlaces). */
+  function rankPages(groups, covered, guide, exact, isStopWord, headed, places) {
     guide = guide || [];
     isStopWord = isStopWord || function () { return false; };
     exact = exact || covered;
+    headed = headed || {};
+    places = places || {};
     var ranked = groups.map(function (group, order) {
       var words = {}, score = 0, page = group[0] ? group[0].location.split("#")[0] : "";
       group.forEach(function (doc) {
@@ -389,10 +439,21 @@
         score = Math.max(score, doc.score || 0);
       });
       group.forEach(function (doc) { (exact[doc.location] || []).forEach(function (i) { words[i] = 1; }); });
+      var titled = {}, opens = UNTITLED;
+      group.forEach(function (doc) {
+        var held = headed[doc.location] || [];
+        held.forEach(function (i) { titled[i] = true; });
+        if (held.length) opens = Math.min(opens, places[doc.location] || 0);
+      });
       var place = guide.indexOf(page);
-      return { group: group, words: words, score: score, order: order, place: place < 0 ? guide.length : place };
+      return { group: group, words: words, titled: titled, opens: opens, score: score, order: order, place: place < 0 ? guide.length : place };
     });
     var weights = wordWeights(ranked.map(function (entry) { return entry.words; }), guide.length);
+    var titling = {}; // word → how many pages' titles hold it
+    ranked.forEach(function (entry) { Object.keys(entry.titled).forEach(function (i) { titling[i] = (titling[i] || 0) + 1; }); });
+    ranked.forEach(function (entry) {
+      Object.keys(entry.titled).forEach(function (i) { if (titling[i] === 1) entry.words[i] = HEADING; });
+    });
     ranked.forEach(function (entry) { entry.specific = titleShare(entry.group, isStopWord, Object.keys(weights).length); });
     ranked.forEach(function (entry) {
       entry.weight = Object.keys(entry.words).reduce(function (sum, i) { return sum + weights[i] * entry.words[i]; }, 0);
@@ -402,16 +463,27 @@
     ranked.sort(function (a, b) {
       var low = Math.min(a.score, b.score), high = Math.max(a.score, b.score);
       if (low < EVEN * high) return b.score - a.score;
-      return b.specific - a.specific || a.place - b.place || a.order - b.order;
+      return b.specific - a.specific || a.opens - b.opens || a.place - b.place || a.order - b.order;
     });
     return ranked.map(function (entry) { return entry.group; });
+  }
+
+  /** Each section's place in its page, from the index's locations in order: the page and
+   * its title (its first section) 0, the next section 1, … */
+  function sectionPlaces(locations) {
+    var places = {}, sections = {};
+    locations.forEach(function (location) {
+      var page = location.split("#")[0];
+      places[location] = location === page ? 0 : Math.max(0, (sections[page] = (sections[page] || 0) + 1) - 1);
+    });
+    return places;
   }
 
   scope.ppSearch = {
     fold: fold, indexForms: indexForms, expandQuery: expandQuery, foldSynonyms: foldSynonyms, presentDocument: presentDocument,
     segmentHan: segmentHan, hanVocabulary: hanVocabulary, stopWords: ownStopWords, wordsFound: wordsFound, rankPages: rankPages,
     wordWeights: wordWeights,
-    markMissing: markMissing
+    sectionPlaces: sectionPlaces, markMissing: markMissing
   };
 
   if (typeof WorkerGlobalScope === "undefined" || !(scope instanceof WorkerGlobalScope)) return;
@@ -419,7 +491,7 @@
   // --- inside the search worker --------------------------------------------------------
   var SETUP = 0, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
   var theme = decodeURIComponent(location.hash.slice(1)); // the theme's worker, named by search-on-demand.js
-  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, shown = {};
+  var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, headed = {}, shown = {}, places = {};
 
 
   function stemmer() {
@@ -445,6 +517,7 @@
       analysis = expandQuery(message.data, synonyms, stemmer(), ownStopWords(config.stop_words), vocabulary);
       covered = {};
       exact = {};
+      headed = {};
       shown = {};
       message.data = analysis.query;
     }
@@ -453,7 +526,7 @@
   var post = scope.postMessage.bind(scope);
   scope.postMessage = function (message) {
     if (message && message.type === RESULT && message.data && message.data.items) {
-      message.data.items = rankPages(message.data.items, covered, config.pages, exact, ownStopWords(config.stop_words));
+      message.data.items = rankPages(message.data.items, covered, config.pages, exact, ownStopWords(config.stop_words), headed, places);
       message.data.items.forEach(function (group) {
         group.forEach(function (doc) { presentDocument(doc, analysis); });
       });
@@ -501,9 +574,14 @@
   // The index, once built: its Chinese words segment queries here (segmentHan); the theme's
   // own segmentation, which drops a query whose first characters are no word of the index,
   // is given nothing to match (it asks the inverted index with `in`; lunr reads it by key).
-  var build = lunr.Builder.prototype.build;
+  var build = lunr.Builder.prototype.build, add = lunr.Builder.prototype.add, indexed = [];
+  lunr.Builder.prototype.add = function (doc) {
+    indexed.push(doc.location); // the sections in their pages' order, for rankPages
+    return add.apply(this, arguments);
+  };
   lunr.Builder.prototype.build = function () {
     var index = build.apply(this, arguments);
+    places = sectionPlaces(indexed);
     vocabulary = hanVocabulary(Object.keys(index.invertedIndex));
     index.invertedIndex = new Proxy(index.invertedIndex, { has: function () { return false; } });
     return index;
@@ -518,6 +596,7 @@
       var seen = {}, metadata = result.matchData.metadata;
       covered[result.ref] = wordsFound(analysis, Object.keys(metadata));
       exact[result.ref] = wordsFound(analysis, Object.keys(metadata), false, true);
+      headed[result.ref] = wordsFound(analysis, Object.keys(metadata).filter(function (term) { return metadata[term].title; }), false, true);
       shown[result.ref] = wordsFound(analysis, Object.keys(metadata), true);
       Object.keys(metadata).forEach(function (term) {
         Object.keys(metadata[term]).forEach(function (field) {
