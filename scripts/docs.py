@@ -178,7 +178,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_snapshot(args: argparse.Namespace) -> int:
     """Record the current version of every English page in l10n/history/ (for `diff`)."""
     root = args.root
-    catalogue = project_catalogue(root)
+    catalogue = model.Catalogue.load(root)  # pages and languages only: no verdict needed
     for name in catalogue.pages:
         page = model.read_page(model.page_file(catalogue.default.code, name, root))
         target = translation.snapshot_path(name, model.source_hash(page, root), root)
@@ -229,7 +229,7 @@ def cmd_new_language(args: argparse.Namespace) -> int:
         return usage_error(
             f"--name {json.dumps(name, ensure_ascii=False)}: {problem} — give the language's name as its readers write it, e.g. --name Français"
         )
-    catalogue = project_catalogue(root)
+    catalogue = model.Catalogue.load(root)  # pages and languages only: no verdict needed
     folder = model.docs_dir(root) / code
     if code in [lang.code for lang in catalogue.languages] or folder.exists() or model.l10n_file(code, "strings", root).parent.exists():
         print(f"{code} already exists (in mkdocs.yml, docs/{code}/ or l10n/{code}/): nothing was changed.", file=sys.stderr)
