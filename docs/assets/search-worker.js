@@ -417,9 +417,14 @@
   if (typeof WorkerGlobalScope === "undefined" || !(scope instanceof WorkerGlobalScope)) return;
 
   // --- inside the search worker --------------------------------------------------------
-  var SETUP = 0, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
   var theme = decodeURIComponent(location.hash.slice(1)); // the theme's worker, named by search-on-demand.js
   var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, shown = {};
+  // search-on-demand.js sends the index as soon as it arrives (SETUP, marked early), before the
+  // bundle has run: the theme builds it then, and its own SETUP, with the same index, is
+  // answered READY at once. "building" until the theme says READY, then "built"; when the
+  // early build failed, the theme's own SETUP builds the index as before.
+  var early = "";
 
 
   function stemmer() {
@@ -433,7 +438,11 @@
   // Before the theme's listener: fold the query, read the synonyms and the title's weight at setup.
   scope.addEventListener("message", function (event) {
     var message = event.data;
-    if (message.type === SETUP) {
+    if (message.type === SETUP && !message.early && early === "built") {
+      event.stopImmediatePropagation();
+      post({ type: READY });
+    } else if (message.type === SETUP) {
+      early = message.early ? "building" : "";
       config = message.data.config;
       if (config.fields && config.fields.title) config.fields.title.boost = TITLE_BOOST;
       // The language's stop words are its translator's (config.stop_words), left out of
@@ -452,6 +461,10 @@
 
   var post = scope.postMessage.bind(scope);
   scope.postMessage = function (message) {
+    if (message && message.type === READY && early === "building") {
+      early = "built"; // the bundle is told when it sends its own SETUP
+      return;
+    }
     if (message && message.type === RESULT && message.data && message.data.items) {
       message.data.items = rankPages(message.data.items, covered, config.pages, exact, ownStopWords(config.stop_words));
       message.data.items.forEach(function (group) {
