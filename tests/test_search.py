@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -635,6 +636,38 @@ def test_lunrs_language_files_are_fetched_beside_the_bundle_not_after_it(chromiu
     lunr_file = f"/lunr/min/lunr.{configs[lang]['lang'][0]}.min.js"
     first_lunr = next(i for i, (kind, url) in enumerate(events) if kind == "start" and url.endswith(lunr_file))
     assert first_lunr < bundle_done, f"{lunr_file} requested only after the bundle arrived: {events}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", sorted({CATALOGUE.languages[0].code, CATALOGUE.languages[-1].code}))
+def test_the_index_and_the_search_worker_come_beside_the_bundle_and_the_index_once(context, built_site, lang):
+    """Tapping search starts the search worker and fetches the language's index at once,
+    beside the theme's bundle (they came once the bundle had run: on a slow phone the
+    bundle takes longest to arrive and run, and the worker then built the index after it);
+    the bundle's own request for the index is answered with that one (one request, never
+    a second), and search finds."""
+    page = context(viewport=browser.PHONE)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")  # a little latency: each file takes time to arrive, as on a phone
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 40, "downloadThroughput": -1, "uploadThroughput": -1})
+    events: list[tuple[str, str]] = []
+    page.context.on("request", lambda request: events.append(("start", urlsplit(request.url).path)))
+    page.context.on("requestfinished", lambda request: events.append(("end", urlsplit(request.url).path)))
+    root = built_site.site_url + CATALOGUE.language_url(lang)
+    page.goto(root, wait_until="load")
+    index = json.loads((built_site.site / CATALOGUE.language_url(lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+    word = next(w for doc in index["docs"] for w in doc["title"].split() if len(w) > 3)
+    search.open_search(page)
+    search.type_query(page, word)
+    assert search.result_pages(page), f"{lang}: no results for {word!r}"
+    index_path = urlsplit(root).path + "search/search_index.json"
+    bundle_done = next(i for i, (kind, path) in enumerate(events) if kind == "end" and "/javascripts/bundle." in path)
+    starts = {path: i for i, (kind, path) in reversed(list(enumerate(events))) if kind == "start"}
+    assert [path for kind, path in events if kind == "start" and path == index_path] == [index_path], (
+        f"{lang}: the index fetched twice: {events}"
+    )
+    assert starts[index_path] < bundle_done, f"{lang}: the index requested only after the bundle arrived: {events}"
+    assert starts["/assets/search-worker.js"] < bundle_done, f"{lang}: the search worker started only after the bundle arrived: {events}"
 
 
 @pytest.mark.fixture_cases
