@@ -19,7 +19,7 @@
   var loader = document.currentScript, root = document.documentElement;
   var WRAPPER = new URL("search-worker.js", loader.src).href;
   var THEME = loader.getAttribute("data-pp-theme");
-  var SETUP = 0, RESULT = 3; // the theme's SearchMessageType values
+  var RESULT = 3; // the theme's SearchMessageType.RESULT
   var parsed = false, added = false;
   var early = null; // the search worker started before the bundle asked for it
   var index = null; // {url, text: a promise of the index's text}, fetched beside the bundle
@@ -43,10 +43,11 @@
 
   // What search needs besides the bundle, at once rather than once the bundle has run: the
   // language's index (the theme's address for it: search/search_index.json under the
-  // configuration's base), the theme's search worker, started now in search-worker.js, which
-  // builds the index as soon as it is here (its SETUP message, marked early: the theme's own
-  // SETUP then finds it built), and lunr's files for the language (named by the build:
-  // data-pp-lunr; the theme's own rule for them, setupSearchLanguages) into the browser's cache.
+  // configuration's base), and the theme's search worker, started now in search-worker.js,
+  // which takes the index from the browser's cache as it arrives (never a second request)
+  // and builds it (the theme's own SETUP then finds it built), and loads lunr's files for the
+  // language as it starts (named by the build: data-pp-lunr; the theme's own rule for them,
+  // setupSearchLanguages), fetched here too, beside the bundle.
   function warm() {
     var element = document.getElementById("__config"), help = document.querySelector("[data-pp-search-help]");
     var config = element && JSON.parse(element.textContent);
@@ -63,7 +64,6 @@
     files.forEach(function (url) {
       fetch(url.href, { credentials: "same-origin" }).then(function (response) { return response.arrayBuffer(); }).catch(function () {});
     });
-    var worker = early = startWorker(workerUrl.href);
     var url = new URL("search/search_index.json", new URL(config.base || ".", location.href)).href;
     index = {
       url: url,
@@ -72,10 +72,9 @@
         return response.text();
       })
     };
-    index.text.then(function (text) {
-      var data = JSON.parse(text), suggest = (config.features || []).indexOf("search.suggest") >= 0;
-      worker.postMessage({ type: SETUP, early: true, data: { config: data.config, docs: data.docs, options: { suggest: suggest } } });
-    }).catch(function () {});
+    index.text.catch(function () {});
+    var suggest = (config.features || []).indexOf("search.suggest") >= 0;
+    early = startWorker(workerUrl.href, undefined, { lunr: files.slice(1), index: url, suggest: suggest });
   }
 
   ["pointerdown", "click"].forEach(function (type) {  // a tap, a click, the button by keyboard
@@ -147,8 +146,14 @@
   // The theme's search worker runs inside search-worker.js, which is told its address. The
   // bundle is given the worker warm() started, if it did.
   var Worker = window.Worker;
-  function startWorker(url, options) {
-    var worker = new Worker(WRAPPER + "#" + encodeURIComponent(new URL(url, location.href).href), options);
+  function startWorker(url, options, start) {
+    var named = new URLSearchParams({ theme: new URL(url, location.href).href });
+    if (start) {
+      start.lunr.forEach(function (file) { named.append("lunr", file.href); });
+      named.append("index", start.index);
+      if (start.suggest) named.append("suggest", "1");
+    }
+    var worker = new Worker(WRAPPER + "#" + named, options);
     worker.addEventListener("message", function (event) {
       var message = event.data;
       if (message && message.type === RESULT && message.data) showHelp(message.data.items || []);

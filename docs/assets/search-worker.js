@@ -418,12 +418,16 @@
 
   // --- inside the search worker --------------------------------------------------------
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
-  var theme = decodeURIComponent(location.hash.slice(1)); // the theme's worker, named by search-on-demand.js
+  // Named by search-on-demand.js: the theme's worker; when it starts the worker beside the
+  // bundle, also lunr's files for the language and the index, with the theme's setting of
+  // suggestions: lunr's files are loaded at once, and the index taken from the browser's
+  // cache (the page fetched it a moment ago: force-cache neither fetches it again nor
+  // asks whether it changed) and built as soon as it is here.
+  var named = new URLSearchParams(location.hash.slice(1)), theme = named.get("theme");
   var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, shown = {};
-  // search-on-demand.js sends the index as soon as it arrives (SETUP, marked early), before the
-  // bundle has run: the theme builds it then, and its own SETUP, with the same index, is
-  // answered READY at once. "building" until the theme says READY, then "built"; when the
-  // early build failed, the theme's own SETUP builds the index as before.
+  // The index built before the bundle has run (a SETUP marked early): the theme's own SETUP,
+  // with the same index, is answered READY at once. "building" until the theme says READY,
+  // then "built"; when the early build failed, the theme's own SETUP builds the index.
   var early = "";
 
 
@@ -475,12 +479,16 @@
     post(message);
   };
 
-  // The theme loads its language files relative to its own worker's address. A language
-  // file's stop word filter lunr does not know by name (Vietnamese's) is named, or lunr
-  // warns "Function is not registered with pipeline" when the index is built.
-  var load = scope.importScripts;
+  // The theme loads its language files relative to its own worker's address; a file already
+  // loaded is not loaded again. A language file's stop word filter lunr does not know by name
+  // (Vietnamese's) is named, or lunr warns "Function is not registered with pipeline" when
+  // the index is built.
+  var load = scope.importScripts, imported = {};
   scope.importScripts = function () {
-    var result = load.apply(scope, Array.prototype.map.call(arguments, function (url) { return new URL(url, theme).href; }));
+    var urls = Array.prototype.map.call(arguments, function (url) { return new URL(url, theme).href; });
+    urls = urls.filter(function (url) { return !imported[url]; });
+    var result = urls.length ? load.apply(scope, urls) : undefined;
+    urls.forEach(function (url) { imported[url] = true; });
     var lunr = scope.lunr;
     if (lunr && lunr.Pipeline) {
       Object.keys(lunr).forEach(function (lang) {
@@ -492,7 +500,22 @@
     }
     return result;
   };
+  var indexText = named.get("index") && fetch(named.get("index"), { cache: "force-cache", credentials: "same-origin" }).then(function (response) {
+    if (!response.ok) throw new Error(response.statusText);
+    return response.json();
+  });
   scope.importScripts(theme);
+  try {
+    scope.importScripts.apply(scope, named.getAll("lunr"));
+  } catch (error) {
+    // not loaded: the theme asks for them again at setup
+  }
+  if (indexText) {
+    indexText.then(function (data) {
+      var setup = { type: SETUP, early: true, data: { config: data.config, docs: data.docs, options: { suggest: named.has("suggest") } } };
+      scope.dispatchEvent(new MessageEvent("message", { data: setup }));
+    }).catch(function () {}); // the theme's own SETUP builds it
+  }
 
   // Every document the theme indexes goes through its tokenizer: index the folded forms.
   var lunr = scope.lunr, ref = lunr.Builder.prototype.ref;
