@@ -23,7 +23,9 @@ Parts (all by default; pick some with --only weight,search,...):
               the first answer on a slow phone: from tapping search to the first result
               with Chromium's throttling (slow 4G: 150 ms, 1.6 Mbit/s down; CPU 4×
               slower), each language's home page loaded first with an empty cache,
-              median over languages
+              median over languages (the budget's figure counts from Playwright's
+              tap, its checks of the button included; beside it, from the touch
+              reaching the page)
   lighthouse  Lighthouse mobile scores (performance, accessibility, best practices,
               SEO), each language's home page, on both hosts, with the audits not passed
   build       median time of strict builds of the whole site and of English only, the
@@ -592,7 +594,13 @@ SLOW_PHONE = {  # Chrome DevTools' "Slow 4G" and a phone 4× slower than this ma
 }
 FIRST_RESULT_JS = """() => {
   const list = document.querySelector('.md-search-result__list');
+  const meta = document.querySelector('.md-search-result__meta');
   window.__ppFirstResult = 0;
+  window.__ppTouch = 0;
+  document.addEventListener('pointerdown', () => {
+    window.__ppTouch = performance.now();
+    window.__ppLoading = meta ? meta.textContent : '';
+  }, {capture: true, once: true});
   new MutationObserver((changes, observer) => {
     if (list.querySelector('.md-search-result__item')) { window.__ppFirstResult = performance.now(); observer.disconnect(); }
   }).observe(list, {childList: true, subtree: true});
@@ -603,15 +611,18 @@ def measure_first_answer(served: Served, chromium: Any, catalogue: model.Catalog
     """Per language, from tapping search to the first result on a slow phone (SLOW_PHONE:
     Chromium's network and CPU throttling over CDP): the language's home page is loaded
     first (a new, empty cache each run), then the search button is tapped and the language's
-    first query typed at once. Also the loading message the results show meanwhile, and
-    the console's warnings. Medians over `runs`, and the median over languages."""
+    first query typed at once. `ms` counts from Playwright's tap (its checks of the button
+    on the slowed page come first, as they always have: the budget's figure); `touch_ms`
+    from the touch reaching the page (what a reader waits). Also the message the results
+    show as the touch arrives (while search loads), and the console's warnings. Medians
+    over `runs`, and the median over languages."""
     queries = search.load_queries(QUERIES)
     languages = []
     for lang in catalogue.languages:
         mine = answerable(queries, catalogue, lang.code)
         if not mine:
             continue
-        times, loading, warnings = [], "", []
+        times, touched, loading, warnings = [], [], "", []
         for _ in range(runs):
             context = chromium.new_context(viewport=browser.PHONE, locale=lang.code, has_touch=True, is_mobile=True)
             page = context.new_page()
@@ -632,15 +643,17 @@ def measure_first_answer(served: Served, chromium: Any, catalogue: model.Catalog
             page.tap(search.SEARCH_TOGGLE)
             page.fill(search.SEARCH_INPUT, mine[0].query)
             page.press(search.SEARCH_INPUT, "End")
-            loading = page.locator(".md-search-result__meta").text_content() or ""
             page.wait_for_function("() => window.__ppFirstResult > 0", timeout=60000)
-            times.append(float(page.evaluate("() => window.__ppFirstResult")) - started)
+            first, touch, loading = page.evaluate("() => [window.__ppFirstResult, window.__ppTouch, window.__ppLoading || '']")
+            times.append(float(first) - started)
+            touched.append(float(first) - float(touch))
             context.close()
         languages.append(
             {
                 "language": lang.code,
                 "query": mine[0].query,
                 "ms": median(times),
+                "touch_ms": median(touched),
                 "loading": loading.strip(),
                 "warnings": sorted(set(warnings)),
             }
@@ -837,11 +850,14 @@ def print_search(result: dict[str, Any]) -> None:
         heading("First answer on a slow phone: tapping search to the first result (slow 4G: 150 ms, 1.6 Mbit/s; CPU 4× slower)")
         print(
             table(
-                ["language", "query", "ms", "shown while loading"],
-                [[e["language"], e["query"], f"{e['ms']:.0f}", e["loading"]] for e in first["languages"]],
+                ["language", "query", "ms", "from the touch", "shown while loading"],
+                [[e["language"], e["query"], f"{e['ms']:.0f}", touch_cell(e), e["loading"]] for e in first["languages"]],
             )
         )
         print(f"median over languages: {first['median_ms']:.0f} ms")
+        print(
+            "ms: from Playwright's tap (its checks of the button on the slowed page first); from the touch: from the touch reaching the page"
+        )
     peer = result.get("pagefind") or {}
     for name, entries in result.get("sets", {}).items():
         heading(f"Search recall, {name} set (answerable queries: their page is in the language's index)")
@@ -1673,6 +1689,11 @@ def lighthouse_budget(lighthouse: dict[str, Any]) -> Budget:
 
 
 LUNR_FILE = re.compile(r"/lunr/(?:min/)?lunr\.([a-z]{2,3}|multi|stemmer\.support)\.min\.js$|/lunr/(tinyseg|wordcut)\.js$")
+
+
+def touch_cell(entry: dict[str, Any]) -> str:
+    """A language's first answer counted from the touch ("—" in figures measured before it was)."""
+    return f"{entry['touch_ms']:.0f}" if entry.get("touch_ms") is not None else "—"
 
 
 def first_answer_budget(first: dict[str, Any]) -> Budget:
