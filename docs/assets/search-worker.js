@@ -427,7 +427,8 @@
   var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, shown = {};
   // The index built before the bundle has run (a SETUP marked early): the theme's own SETUP,
   // with the same index, is answered READY at once. "building" until the theme says READY,
-  // then "built"; when the early build failed, the theme's own SETUP builds the index.
+  // then "built"; when the early build failed, the theme's own SETUP builds the index
+  // ("theme's": an early SETUP after it is not built again).
   var early = "";
 
 
@@ -445,8 +446,10 @@
     if (message.type === SETUP && !message.early && early === "built") {
       event.stopImmediatePropagation();
       post({ type: READY });
+    } else if (message.type === SETUP && message.early && early === "theme's") {
+      event.stopImmediatePropagation(); // the theme's SETUP came first (its bundle cached): built already
     } else if (message.type === SETUP) {
-      early = message.early ? "building" : "";
+      early = message.early ? "building" : "theme's";
       config = message.data.config;
       if (config.fields && config.fields.title) config.fields.title.boost = TITLE_BOOST;
       // The language's stop words are its translator's (config.stop_words), left out of
