@@ -23,7 +23,9 @@ Parts (all by default; pick some with --only weight,search,...):
               the first answer on a slow phone: from tapping search to the first result
               with Chromium's throttling (slow 4G: 150 ms, 1.6 Mbit/s down; CPU 4×
               slower), each language's home page loaded first with an empty cache,
-              median over languages
+              median over languages (from the touch reaching the page, the query
+              typed at once in the page; beside it, from Playwright's tap, its
+              checks of the button included)
   lighthouse  Lighthouse mobile scores (performance, accessibility, best practices,
               SEO), each language's home page, on both hosts, with the audits not passed
   build       median time of strict builds of the whole site and of English only, the
@@ -590,9 +592,25 @@ SLOW_PHONE = {  # Chrome DevTools' "Slow 4G" and a phone 4× slower than this ma
     "network": {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8},
     "cpu": 4,
 }
-FIRST_RESULT_JS = """() => {
+# In the page before the tap: when the touch arrives, what the results say (search loading);
+# right after the tap has opened search, the query typed at once (the field's value and a
+# key's release, as a keyboard gives them; the theme reads the field once search is ready);
+# when the first result shows.
+FIRST_RESULT_JS = """(query) => {
   const list = document.querySelector('.md-search-result__list');
+  const meta = document.querySelector('.md-search-result__meta');
   window.__ppFirstResult = 0;
+  window.__ppTouch = 0;
+  document.addEventListener('pointerdown', () => {
+    window.__ppTouch = performance.now();
+    window.__ppLoading = meta ? meta.textContent : '';
+  }, {capture: true, once: true});
+  document.addEventListener('click', () => setTimeout(() => {
+    const field = document.querySelector('input[data-md-component=search-query]');
+    field.value = query;
+    field.dispatchEvent(new Event('input', {bubbles: true}));
+    field.dispatchEvent(new KeyboardEvent('keyup', {key: 'End', bubbles: true}));
+  }), {capture: true, once: true});
   new MutationObserver((changes, observer) => {
     if (list.querySelector('.md-search-result__item')) { window.__ppFirstResult = performance.now(); observer.disconnect(); }
   }).observe(list, {childList: true, subtree: true});
@@ -603,15 +621,20 @@ def measure_first_answer(served: Served, chromium: Any, catalogue: model.Catalog
     """Per language, from tapping search to the first result on a slow phone (SLOW_PHONE:
     Chromium's network and CPU throttling over CDP): the language's home page is loaded
     first (a new, empty cache each run), then the search button is tapped and the language's
-    first query typed at once. Also the loading message the results show meanwhile, and
-    the console's warnings. Medians over `runs`, and the median over languages."""
+    first query typed at once, in the page (FIRST_RESULT_JS). `ms` counts from the touch
+    reaching the page (the budget's figure); `from_tap_ms` from Playwright's tap, its checks
+    of the button on the slowed page first (before 2026-12-07 the budget counted from there,
+    and the query was typed by Playwright after the tap: under a busy machine its typing
+    came after search was ready, and bounded the figure). Also the message the results show
+    as the touch arrives (while search loads), and the console's warnings. Medians over
+    `runs`, and the median over languages."""
     queries = search.load_queries(QUERIES)
     languages = []
     for lang in catalogue.languages:
         mine = answerable(queries, catalogue, lang.code)
         if not mine:
             continue
-        times, loading, warnings = [], "", []
+        times, tapped, loading, warnings = [], [], "", []
         for _ in range(runs):
             context = chromium.new_context(viewport=browser.PHONE, locale=lang.code, has_touch=True, is_mobile=True)
             page = context.new_page()
@@ -627,20 +650,20 @@ def measure_first_answer(served: Served, chromium: Any, catalogue: model.Catalog
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOW_PHONE["cpu"]})
             page.goto(served.origin + catalogue.language_url(lang.code), wait_until="load")
             settle(page)
-            page.evaluate(FIRST_RESULT_JS)
+            page.evaluate(FIRST_RESULT_JS, mine[0].query)
             started = float(page.evaluate("() => performance.now()"))
             page.tap(search.SEARCH_TOGGLE)
-            page.fill(search.SEARCH_INPUT, mine[0].query)
-            page.press(search.SEARCH_INPUT, "End")
-            loading = page.locator(".md-search-result__meta").text_content() or ""
             page.wait_for_function("() => window.__ppFirstResult > 0", timeout=60000)
-            times.append(float(page.evaluate("() => window.__ppFirstResult")) - started)
+            first, touch, loading = page.evaluate("() => [window.__ppFirstResult, window.__ppTouch, window.__ppLoading || '']")
+            times.append(float(first) - float(touch))
+            tapped.append(float(first) - started)
             context.close()
         languages.append(
             {
                 "language": lang.code,
                 "query": mine[0].query,
                 "ms": median(times),
+                "from_tap_ms": median(tapped),
                 "loading": loading.strip(),
                 "warnings": sorted(set(warnings)),
             }
@@ -837,11 +860,12 @@ def print_search(result: dict[str, Any]) -> None:
         heading("First answer on a slow phone: tapping search to the first result (slow 4G: 150 ms, 1.6 Mbit/s; CPU 4× slower)")
         print(
             table(
-                ["language", "query", "ms", "shown while loading"],
-                [[e["language"], e["query"], f"{e['ms']:.0f}", e["loading"]] for e in first["languages"]],
+                ["language", "query", "ms", "from Playwright's tap", "shown while loading"],
+                [[e["language"], e["query"], f"{e['ms']:.0f}", tap_cell(e), e["loading"]] for e in first["languages"]],
             )
         )
         print(f"median over languages: {first['median_ms']:.0f} ms")
+        print("ms: from the touch reaching the page, the query typed at once; from Playwright's tap: its checks of the button first")
     peer = result.get("pagefind") or {}
     for name, entries in result.get("sets", {}).items():
         heading(f"Search recall, {name} set (answerable queries: their page is in the language's index)")
@@ -1673,6 +1697,11 @@ def lighthouse_budget(lighthouse: dict[str, Any]) -> Budget:
 
 
 LUNR_FILE = re.compile(r"/lunr/(?:min/)?lunr\.([a-z]{2,3}|multi|stemmer\.support)\.min\.js$|/lunr/(tinyseg|wordcut)\.js$")
+
+
+def tap_cell(entry: dict[str, Any]) -> str:
+    """A language's first answer counted from Playwright's tap ("—" in figures measured before it was)."""
+    return f"{entry['from_tap_ms']:.0f}" if entry.get("from_tap_ms") is not None else "—"
 
 
 def first_answer_budget(first: dict[str, Any]) -> Budget:

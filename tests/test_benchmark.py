@@ -460,6 +460,11 @@ def test_first_answer_budget_reads_the_median_over_languages_and_any_console_war
     assert not warned.met and "en: Function is not registered" in warned.figure
 
 
+def test_first_answer_from_playwrights_tap_is_shown_beside_and_missing_in_older_figures():
+    assert benchmark.tap_cell({"ms": 1012.0, "from_tap_ms": 1400.4}) == "1400"
+    assert benchmark.tap_cell({"ms": 1400.0}) == "—"  # figures written before it was measured
+
+
 def answered_queries(catalogue, path: Path) -> list:
     """A query set with one answerable query per language (a page readers get in that
     language) and one the guide does not answer, from the project's languages and pages

@@ -12,11 +12,12 @@ import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from conftest import FIXTURES, REPO, run_docs
-from sitekit import browser, model, search
+from sitekit import browser, model, nginx, search
 from sitekit.gate import project_catalogue
 
 QUERIES = search.load_queries(Path(__file__).parent / "search_queries.yml")
@@ -750,6 +751,74 @@ def test_lunrs_language_files_are_fetched_beside_the_bundle_not_after_it(chromiu
     lunr_file = f"/lunr/min/lunr.{configs[lang]['lang'][0]}.min.js"
     first_lunr = next(i for i, (kind, url) in enumerate(events) if kind == "start" and url.endswith(lunr_file))
     assert first_lunr < bundle_done, f"{lunr_file} requested only after the bundle arrived: {events}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", sorted({CATALOGUE.languages[0].code, CATALOGUE.languages[-1].code}))
+def test_the_index_and_the_search_worker_come_beside_the_bundle_and_the_index_once(context, built_site, lang):
+    """Tapping search starts the search worker and fetches the language's index at once,
+    beside the theme's bundle (they came once the bundle had run: on a slow phone the
+    bundle takes longest to arrive and run, and the worker then built the index after it);
+    the index comes over the network once: the bundle's request for it is answered with
+    the page's, the worker takes it from the browser's cache; and search finds."""
+    page = context(viewport=browser.PHONE)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")  # a little latency: each file takes time to arrive, as on a phone
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 40, "downloadThroughput": -1, "uploadThroughput": -1})
+    events: list[tuple[str, str]] = []
+    page.context.on("request", lambda request: events.append(("start", urlsplit(request.url).path)))
+    page.context.on("requestfinished", lambda request: events.append(("end", urlsplit(request.url).path)))
+    index = json.loads((built_site.site / CATALOGUE.language_url(lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+    word = next(w for doc in index["docs"] for w in doc["title"].split() if len(w) > 3)
+    try:
+        nginx.require_nginx()
+    except nginx.NginxUnavailable as err:
+        pytest.skip(f"nginx cannot run here: {err}")
+    # The production server's headers: the index is revalidated on every use (no-cache), so
+    # only a request that does not ask the network is answered from the cache.
+    with nginx.nginx_server(built_site.site, nginx.reserve_port()) as origin:
+        root = origin + CATALOGUE.language_url(lang)
+        page.goto(root, wait_until="load")
+        search.open_search(page)
+        search.type_query(page, word)
+    assert search.result_pages(page), f"{lang}: no results for {word!r}"
+    index_path = urlsplit(root).path + "search/search_index.json"
+    bundle_done = next(i for i, (kind, path) in enumerate(events) if kind == "end" and "/javascripts/bundle." in path)
+    starts = {path: i for i, (kind, path) in reversed(list(enumerate(events))) if kind == "start"}
+    fetched = page.evaluate(
+        "(path) => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname === path).length", index_path
+    )
+    assert fetched == 1, f"{lang}: the page fetched the index {fetched} times (the bundle's request not answered with the page's)"
+    (worker,) = [w for w in page.workers if urlsplit(w.url).path == "/assets/search-worker.js"]
+    sizes = worker.evaluate(
+        "(path) => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname === path).map((e) => e.transferSize)",
+        index_path,
+    )
+    assert sizes == [0], f"{lang}: the worker did not take the index from the cache alone (bytes over the network per request: {sizes})"
+    assert starts[index_path] < bundle_done, f"{lang}: the index requested only after the bundle arrived: {events}"
+    assert starts["/assets/search-worker.js"] < bundle_done, f"{lang}: the search worker started only after the bundle arrived: {events}"
+
+
+@pytest.mark.browser
+def test_search_still_loads_when_the_index_fetched_beside_the_bundle_fails(context, built_site):
+    """The index fetched beside the bundle fails (a dropped connection): the bundle asks for
+    it again, the worker builds it then, and search finds (never a search that stays loading)."""
+    lang = CATALOGUE.languages[0].code
+    page = context(viewport=browser.PHONE)
+    asked: list[str] = []
+
+    def drop_first(route) -> None:
+        asked.append(route.request.url)
+        route.abort() if len(asked) == 1 else route.continue_()
+
+    page.route("**/search/search_index.json", drop_first)
+    page.goto(built_site.site_url + CATALOGUE.language_url(lang), wait_until="load")
+    index = json.loads((built_site.site / CATALOGUE.language_url(lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+    word = next(w for doc in index["docs"] for w in doc["title"].split() if len(w) > 3)
+    search.open_search(page)
+    search.type_query(page, word)
+    assert search.result_pages(page), f"no results for {word!r} once the first request for the index failed"
+    assert len(asked) >= 2, asked
 
 
 @pytest.mark.fixture_cases

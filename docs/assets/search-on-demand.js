@@ -5,17 +5,24 @@
  * without it (assets/site.js). Until then this does what the bundle does first: the page
  * is marked as running scripts (class "js"), so the search box can open at once.
  *
- * Once added, the bundle fetches the search index and starts its search worker, which runs
- * the theme's search through assets/search-worker.js (matching as patients type: accents,
- * tone marks, Arabic prefixes, synonyms). The sitemaps the theme fetches for its language
- * switcher are not fetched: assets/site.js handles the switcher's links itself. */
+ * Once added, the bundle starts its search worker, which runs the theme's search through
+ * assets/search-worker.js (matching as patients type: accents, tone marks, Arabic prefixes,
+ * synonyms). Neither waits for the bundle (on a slow phone it takes longer to arrive and
+ * run than the rest): this starts the worker and fetches the index beside it, the worker
+ * builds the index as soon as it arrives, and the bundle is handed both (the worker it
+ * asks for, the index its request asks for: one request). The sitemaps the theme fetches
+ * for its language switcher are not fetched: assets/site.js handles the switcher's links
+ * itself. */
 (function () {
   "use strict";
   var WORKER = /\/workers\/search\.[^/]*\.js$/, SITEMAP = /\/sitemap\.xml$/;
   var loader = document.currentScript, root = document.documentElement;
   var WRAPPER = new URL("search-worker.js", loader.src).href;
   var THEME = loader.getAttribute("data-pp-theme");
+  var RESULT = 3; // the theme's SearchMessageType.RESULT
   var parsed = false, added = false;
+  var early = null; // the search worker started before the bundle asked for it
+  var index = null; // {url, text: a promise of the index's text}, fetched beside the bundle
 
   root.classList.remove("no-js");
   root.classList.add("js");
@@ -34,16 +41,18 @@
     warm();
   }
 
-  // The files search needs after the bundle, fetched beside it (into the browser's cache)
-  // rather than one after another: the theme's search worker, this file's wrapper of it,
-  // and lunr's files for the language (named by the build: data-pp-lunr; the theme's own
-  // rule for them, setupSearchLanguages). The worker then finds them there (or revalidates
-  // them, one short answer each): on a slow phone the first result comes sooner.
+  // What search needs besides the bundle, at once rather than once the bundle has run: the
+  // language's index (the theme's address for it: search/search_index.json under the
+  // configuration's base), and the theme's search worker, started now in search-worker.js,
+  // which takes the index from the browser's cache as it arrives (never a second request)
+  // and builds it (the theme's own SETUP then finds it built), and loads lunr's files for the
+  // language as it starts (named by the build: data-pp-lunr; the theme's own rule for them,
+  // setupSearchLanguages), fetched here too, beside the bundle.
   function warm() {
-    var config = document.getElementById("__config"), help = document.querySelector("[data-pp-search-help]");
-    var worker = config && JSON.parse(config.textContent).search;
-    if (!worker) return;
-    var workerUrl = new URL(worker, location.href), files = [workerUrl, new URL(WRAPPER)];
+    var element = document.getElementById("__config"), help = document.querySelector("[data-pp-search-help]");
+    var config = element && JSON.parse(element.textContent);
+    if (!config || !config.search) return;
+    var workerUrl = new URL(config.search, location.href), files = [workerUrl];
     var language = help && help.getAttribute("data-pp-lunr");
     if (language && language !== "en") {
       var base = new URL("../lunr/", workerUrl);
@@ -55,6 +64,17 @@
     files.forEach(function (url) {
       fetch(url.href, { credentials: "same-origin" }).then(function (response) { return response.arrayBuffer(); }).catch(function () {});
     });
+    var url = new URL("search/search_index.json", new URL(config.base || ".", location.href)).href;
+    index = {
+      url: url,
+      text: fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) throw new Error(response.statusText);
+        return response.text();
+      })
+    };
+    index.text.catch(function () {});
+    var suggest = (config.features || []).indexOf("search.suggest") >= 0;
+    early = startWorker(workerUrl.href, undefined, { lunr: files.slice(1), index: url, suggest: suggest });
   }
 
   ["pointerdown", "click"].forEach(function (type) {  // a tap, a click, the button by keyboard
@@ -83,15 +103,26 @@
     return open.apply(this, arguments);
   };
   XMLHttpRequest.prototype.send = function () {
-    var request = this;
-    if (!SITEMAP.test(request.ppUrl)) return send.apply(request, arguments);
-    setTimeout(function () { request.dispatchEvent(new ProgressEvent("error")); });
+    var request = this, args = arguments;
+    if (SITEMAP.test(request.ppUrl)) {
+      setTimeout(function () { request.dispatchEvent(new ProgressEvent("error")); });
+    } else if (index && new URL(request.ppUrl, location.href).href === index.url) {
+      // The theme's request for the index: answered with the one fetched beside the bundle
+      // (as the theme reads it: a blob on "load"), or made after all if that one failed.
+      index.text.then(function (text) { answer(request, text); }, function () { send.apply(request, args); });
+    } else {
+      return send.apply(request, args);
+    }
   };
+  function answer(request, text) {
+    var values = { readyState: 4, status: 200, statusText: "OK", response: new Blob([text], { type: "application/json" }), responseText: text };
+    Object.keys(values).forEach(function (name) { Object.defineProperty(request, name, { value: values[name], configurable: true }); });
+    ["readystatechange", "load", "loadend"].forEach(function (type) { request.dispatchEvent(new ProgressEvent(type)); });
+  }
 
   // No dead end: when a query finds nothing, or no page has every word typed, the help
   // under the results (partials/search-help.html, written and translated by the build) says
   // so and offers the clinic's number and the guide's contents. Only shown or hidden here.
-  var RESULT = 3; // the theme's SearchMessageType.RESULT
   function showHelp(items) {
     var help = document.querySelector("[data-pp-search-help]");
     var input = document.querySelector("[data-md-component=search-query]");
@@ -112,15 +143,27 @@
     if (event.target instanceof Element && event.target.matches("[data-md-component=search-query]") && !event.target.value.trim()) showHelp(null);
   });
 
-  // The theme's search worker runs inside search-worker.js, which is told its address.
+  // The theme's search worker runs inside search-worker.js, which is told its address. The
+  // bundle is given the worker warm() started, if it did.
   var Worker = window.Worker;
-  window.Worker = function (url, options) {
-    if (!WORKER.test(String(url))) return new Worker(url, options);
-    var worker = new Worker(WRAPPER + "#" + encodeURIComponent(new URL(url, location.href).href), options);
+  function startWorker(url, options, start) {
+    var named = new URLSearchParams({ theme: new URL(url, location.href).href });
+    if (start) {
+      start.lunr.forEach(function (file) { named.append("lunr", file.href); });
+      named.append("index", start.index);
+      if (start.suggest) named.append("suggest", "1");
+    }
+    var worker = new Worker(WRAPPER + "#" + named, options);
     worker.addEventListener("message", function (event) {
       var message = event.data;
       if (message && message.type === RESULT && message.data) showHelp(message.data.items || []);
     });
+    return worker;
+  }
+  window.Worker = function (url, options) {
+    if (!WORKER.test(String(url))) return new Worker(url, options);
+    var worker = early || startWorker(url, options);
+    early = null;
     return worker;
   };
 })();

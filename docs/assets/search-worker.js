@@ -489,9 +489,19 @@
   if (typeof WorkerGlobalScope === "undefined" || !(scope instanceof WorkerGlobalScope)) return;
 
   // --- inside the search worker --------------------------------------------------------
-  var SETUP = 0, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
-  var theme = decodeURIComponent(location.hash.slice(1)); // the theme's worker, named by search-on-demand.js
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3; // the theme's SearchMessageType values
+  // Named by search-on-demand.js: the theme's worker; when it starts the worker beside the
+  // bundle, also lunr's files for the language and the index, with the theme's setting of
+  // suggestions: lunr's files are loaded at once, and the index taken from the browser's
+  // cache (the page fetched it a moment ago: force-cache neither fetches it again nor
+  // asks whether it changed) and built as soon as it is here.
+  var named = new URLSearchParams(location.hash.slice(1)), theme = named.get("theme");
   var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, headed = {}, shown = {}, places = {};
+  // The index built before the bundle has run (a SETUP marked early): the theme's own SETUP,
+  // with the same index, is answered READY at once. "building" until the theme says READY,
+  // then "built"; when the early build failed, the theme's own SETUP builds the index
+  // ("theme's": an early SETUP after it is not built again).
+  var early = "";
 
 
   function stemmer() {
@@ -505,7 +515,13 @@
   // Before the theme's listener: fold the query, read the synonyms and the title's weight at setup.
   scope.addEventListener("message", function (event) {
     var message = event.data;
-    if (message.type === SETUP) {
+    if (message.type === SETUP && !message.early && early === "built") {
+      event.stopImmediatePropagation();
+      post({ type: READY });
+    } else if (message.type === SETUP && message.early && early === "theme's") {
+      event.stopImmediatePropagation(); // the theme's SETUP came first (its bundle cached): built already
+    } else if (message.type === SETUP) {
+      early = message.early ? "building" : "theme's";
       config = message.data.config;
       if (config.fields && config.fields.title) config.fields.title.boost = TITLE_BOOST;
       // The language's stop words are its translator's (config.stop_words), left out of
@@ -525,6 +541,10 @@
 
   var post = scope.postMessage.bind(scope);
   scope.postMessage = function (message) {
+    if (message && message.type === READY && early === "building") {
+      early = "built"; // the bundle is told when it sends its own SETUP
+      return;
+    }
     if (message && message.type === RESULT && message.data && message.data.items) {
       message.data.items = rankPages(message.data.items, covered, config.pages, exact, ownStopWords(config.stop_words), headed, places);
       message.data.items.forEach(function (group) {
@@ -535,12 +555,16 @@
     post(message);
   };
 
-  // The theme loads its language files relative to its own worker's address. A language
-  // file's stop word filter lunr does not know by name (Vietnamese's) is named, or lunr
-  // warns "Function is not registered with pipeline" when the index is built.
-  var load = scope.importScripts;
+  // The theme loads its language files relative to its own worker's address; a file already
+  // loaded is not loaded again. A language file's stop word filter lunr does not know by name
+  // (Vietnamese's) is named, or lunr warns "Function is not registered with pipeline" when
+  // the index is built.
+  var load = scope.importScripts, imported = {};
   scope.importScripts = function () {
-    var result = load.apply(scope, Array.prototype.map.call(arguments, function (url) { return new URL(url, theme).href; }));
+    var urls = Array.prototype.map.call(arguments, function (url) { return new URL(url, theme).href; });
+    urls = urls.filter(function (url) { return !imported[url]; });
+    var result = urls.length ? load.apply(scope, urls) : undefined;
+    urls.forEach(function (url) { imported[url] = true; });
     var lunr = scope.lunr;
     if (lunr && lunr.Pipeline) {
       Object.keys(lunr).forEach(function (lang) {
@@ -552,7 +576,22 @@
     }
     return result;
   };
+  var indexText = named.get("index") && fetch(named.get("index"), { cache: "force-cache", credentials: "same-origin" }).then(function (response) {
+    if (!response.ok) throw new Error(response.statusText);
+    return response.json();
+  });
   scope.importScripts(theme);
+  try {
+    scope.importScripts.apply(scope, named.getAll("lunr"));
+  } catch (error) {
+    // not loaded: the theme asks for them again at setup
+  }
+  if (indexText) {
+    indexText.then(function (data) {
+      var setup = { type: SETUP, early: true, data: { config: data.config, docs: data.docs, options: { suggest: named.has("suggest") } } };
+      scope.dispatchEvent(new MessageEvent("message", { data: setup }));
+    }).catch(function () {}); // the theme's own SETUP builds it
+  }
 
   // Every document the theme indexes goes through its tokenizer: index the folded forms.
   var lunr = scope.lunr, ref = lunr.Builder.prototype.ref;
@@ -582,6 +621,7 @@
   lunr.Builder.prototype.build = function () {
     var index = build.apply(this, arguments);
     places = sectionPlaces(indexed);
+    indexed = []; // a second build (after a failed early one) counts its own sections
     vocabulary = hanVocabulary(Object.keys(index.invertedIndex));
     index.invertedIndex = new Proxy(index.invertedIndex, { has: function () { return false; } });
     return index;
