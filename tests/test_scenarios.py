@@ -29,7 +29,9 @@ from sitekit.gate import project_catalogue
 
 pytestmark = pytest.mark.scenario
 TOP_LEVEL_LEFT_OUT = {".git", ".venv", "node_modules", "site", "screenshots", ".pytest_cache", ".ruff_cache", ".hypothesis"}
-SUITE = ["-m", "not browser and not scenario and not fixture_cases and not injected_fault", "-n", "0", "-p", "no:cacheprovider", "-q"]
+# The suite again, in parallel (`-n auto`, as pytest.ini): run as one test, it would run
+# alone, at the end, on one CPU, long after the other tests are done.
+SUITE = ["-m", "not browser and not scenario and not fixture_cases and not injected_fault", "-n", "auto", "-p", "no:cacheprovider", "-q"]
 
 
 def whole_copy(target: Path) -> Path:
