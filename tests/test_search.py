@@ -97,7 +97,9 @@ def test_the_themes_bundle_loads_only_when_the_reader_reaches_for_search(chromiu
     name = CATALOGUE.pages[-1]
     page = chromium.new_page(viewport=browser.PHONE)
     fetched: list[str] = []
+    errors: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
 
     def bundle() -> list[str]:
         return [url for url in fetched if "/javascripts/bundle." in url]
@@ -122,6 +124,10 @@ def test_the_themes_bundle_loads_only_when_the_reader_reaches_for_search(chromiu
     page.goto(root + model.page_url(name) + "?h=" + word, wait_until="load")
     page.locator("mark[data-md-highlight]").first.wait_for()
     assert len(bundle()) == 1
+    search.open_search(page)  # search works there too, its script whole (no sitemap asked for)
+    search.type_query(page, word)
+    assert search.result_pages(page), f"no results for {word!r} on the page opened from a result"
+    assert errors == [] and [url for url in fetched if url.endswith("sitemap.xml")] == []
     page.close()
 
 

@@ -95,7 +95,6 @@
     button.click();  // opens search and puts the cursor in its box (site.js)
     addTheme();
   });
-  if (/[?&]h=/.test(location.search)) addTheme();
 
   var open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.open = function (method, url) {
@@ -166,4 +165,8 @@
     early = null;
     return worker;
   };
+
+  // Last, once everything above is in place (warm() starts the worker through it): a page
+  // opened from a search result (?h=, whose words the theme highlights) loads search now.
+  if (/[?&]h=/.test(location.search)) addTheme();
 })();
