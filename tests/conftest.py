@@ -194,13 +194,6 @@ def pytest_configure(config):
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
-def pytest_xdist_auto_num_workers(config):
-    """`-n auto` (pytest.ini): one worker more than the machine has CPUs. A test waits for
-    a browser, a server or a build process about a third of its time (an idle 2-CPU run
-    used 1.25 CPUs on average with two workers), and the third worker fills that wait."""
-    return (os.cpu_count() or 1) + 1
-
-
 def pytest_terminal_summary(terminalreporter):
     """States a clinic must hear about but that never fail the suite: overdue reviews, and
     translations that are outdated, missing or not yet offered to readers."""
