@@ -669,6 +669,53 @@ def test_a_words_stem_counts_only_as_a_whole_stem_never_as_the_beginning_of_anot
     assert run_node(f"s.wordsFound({json.dumps(analysis)}, ['numbingly'])") == [0]  # the word typed, as a beginning
 
 
+STEMS = {"working": "work", "work": "work", "works": "work", "moving": "move", "move": "move", "involves": "involv"}
+STEM_JS = f"w => ({json.dumps(STEMS)})[w] || ''"  # a stemmer, as lunr's English one stems these words
+
+
+def typed_on(query: str, metadata: dict, stem_only: list[tuple[str, str, int, str]] = ()) -> list[int]:
+    """The words of `query` a page (`page/`, lunr's `metadata` of its terms) holds in the form
+    typed; `stem_only`: the places where the index holds a word's stem, not the word."""
+    analysis = run_node(f"s.expandQuery({json.dumps(query)}, {{}}, {STEM_JS}, s.stopWords({stop_words('en')}))")
+    stems = {
+        run_node(f"s.stemPlace({json.dumps(ref)}, {json.dumps(field)}, [{start}, 1], {json.dumps(term)})"): True
+        for ref, field, start, term in stem_only
+    }
+    check = f"s.inflection('page/', {json.dumps(metadata)}, {STEM_JS}, {json.dumps(stems)})"
+    return run_node(f"s.wordsFound({json.dumps(analysis)}, {json.dumps(list(metadata))}, false, true, {check})")
+
+
+@pytest.mark.fixture_cases
+def test_a_word_held_only_in_another_form_is_told_from_the_word_typed_and_a_word_cut_short():
+    at = {"text": {"position": [[10, 7]]}}
+    assert typed_on("pump work", {"pump": at, "work": at}) == [0, 1]  # both as typed
+    assert typed_on("pump work", {"pump": at, "working": at}) == [0]  # "working": another form of "work"
+    assert typed_on("pump work", {"pump": at, "works": at, "work": at}, [("page/", "text", 10, "work")]) == [
+        0
+    ]  # "work": the stem of "works" there
+    assert typed_on("pump work", {"pump": at, "work": at}, [("other/", "text", 10, "work")]) == [0, 1]  # the stem of a word of another page
+    assert typed_on("can it move", {"move": at}, [("page/", "text", 10, "move")]) == []  # "moving": the index holds its stem only
+    assert typed_on("cath", {"catheter": at}) == [0]  # a word cut short counts as typed (stem "cathet", not "cath")
+
+
+@pytest.mark.fixture_cases
+def test_a_word_held_only_in_another_form_counts_less_than_the_word_typed():
+    # "can the catheter move": trial/ scores higher, holding "catheter" more often and "move"
+    # only as "moving"; after/ holds both as typed (its "dislodging", the synonym of "move").
+    groups = [[{"location": "trial/", "score": 15}], [{"location": "after/", "score": 11}]]
+    covered = {"trial/": [0, 1], "after/": [0, 1]}
+    typed = {"trial/": [0], "after/": [0, 1]}
+
+    def order(typed: dict | None) -> list[str]:
+        call = f"s.rankPages({json.dumps(groups)}, {json.dumps(covered)}, [], null, null, null, null, {json.dumps(typed)})"
+        return run_node(f"{call}.map(g => g[0].location)")
+
+    assert order(typed) == ["after/", "trial/"]
+    assert order(None) == ["trial/", "after/"]  # every word as typed: the score decides
+    groups[0][0]["score"] = 40  # far higher: the form does not outweigh it
+    assert order(typed) == ["trial/", "after/"]
+
+
 @pytest.mark.fixture_cases
 def test_words_found_count_chinese_pieces_one_edit_and_never_stop_words():
     analysis = run_node(f"s.expandQuery('the catheter pump', {{}}, w => '', s.stopWords({stop_words('en')}))")

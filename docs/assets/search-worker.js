@@ -54,6 +54,12 @@
   var TITLE_BOOST = 10;
   var COVERAGE = 4; // a page's score × (the share of the words typed it holds) to this power
   var FUZZY_SHARE = 0.25; // a word a page holds only with one letter wrong counts this share of its weight
+  // A Latin-script word a page holds only in another form of it (the same stem: "working"
+  // for "work", "moving" for "move", "involves" for "involve") counts this share of its
+  // weight, as search engines rank the form typed before its other forms: an incidental
+  // word in another form ("the device is working properly") no longer outweighs the word
+  // that carries the question. A word cut short ("cath": catheter) counts whole.
+  var INFLECTED = 0.75;
   // Pages whose scores are this close (the lower at least 80 % of the higher) are equally
   // good: on pages this short one mention more of a word typed moves a score by 10-20 %
   // (麻醉, anesthesia: three times on the implantation page, twice on the trial's), which
@@ -320,8 +326,11 @@
    * `whole`: a single Chinese character the index holds in no word of its own counts only
    * as such a word, never inside others (what
    * reads as found to the reader, markMissing; the ranking counts it inside words too).
-   * `exactly`: only the words found through their forms, never within the edit. */
-  function wordsFound(analysis, found, whole, exactly) {
+   * `exactly`: only the words found through their forms, never within the edit.
+   * `inflected(term, word)`: when given, whether a term found holds a Latin-script word typed
+   * only in another form of it (INFLECTED): such a word counts only when a page holds it
+   * otherwise too (as typed, cut short, or through a synonym or a pair). */
+  function wordsFound(analysis, found, whole, exactly, inflected) {
     var covered = [], at = 0;
     analysis.words.forEach(function (word) {
       if (word.stop) return;
@@ -329,8 +338,12 @@
       var own = word.phrase ? word.forms.filter(function (form) { return form !== word.folded && form !== word.stem; }) : word.forms;
       (word.units || [own]).forEach(function (forms, i) { // a Chinese run: each of its pieces
         var alone = whole && word.chars && word.chars.indexOf(i) >= 0;
+        var own = inflected && LATIN.test(word.folded);
         function holds(form) { // a form, or every word of a list of them (targetForms)
           if (Array.isArray(form)) return form.every(holds);
+          if (own && (form === word.folded || form === word.stem)) {
+            return found.some(function (term) { return term.indexOf(form) === 0 && (form !== word.stem || term === form) && !inflected(term, word); });
+          }
           return found.some(function (term) { return form === word.stem ? term === form : term.indexOf(form) === 0; });
         }
         var hit = alone ? found.indexOf(forms[0]) >= 0 : forms.some(holds) || (fuzzy && found.some(function (term) { return oneEditApart(term, word.folded); }));
@@ -425,8 +438,9 @@
    * tolerance: such a word counts FUZZY_SHARE of its weight, so "tengo" found as "tenga" on
    * one page does not outweigh the word that carries the question; without `exact`, every
    * word is exact); `headed`: those its title holds as typed; `places`: each location's
-   * place in its page (sectionPlaces). */
-  function rankPages(groups, covered, guide, exact, isStopWord, headed, places) {
+   * place in its page (sectionPlaces); `typed`: when given, those of `exact` it holds in the
+   * form typed (a word it holds only in another form counts INFLECTED of its weight). */
+  function rankPages(groups, covered, guide, exact, isStopWord, headed, places, typed) {
     guide = guide || [];
     isStopWord = isStopWord || function () { return false; };
     exact = exact || covered;
@@ -438,7 +452,8 @@
         (covered[doc.location] || []).forEach(function (i) { words[i] = words[i] || FUZZY_SHARE; });
         score = Math.max(score, doc.score || 0);
       });
-      group.forEach(function (doc) { (exact[doc.location] || []).forEach(function (i) { words[i] = 1; }); });
+      group.forEach(function (doc) { (exact[doc.location] || []).forEach(function (i) { words[i] = typed ? Math.max(words[i], INFLECTED) : 1; }); });
+      if (typed) group.forEach(function (doc) { (typed[doc.location] || []).forEach(function (i) { words[i] = 1; }); });
       var titled = {}, opens = UNTITLED;
       group.forEach(function (doc) {
         var held = headed[doc.location] || [];
@@ -479,10 +494,31 @@
     return places;
   }
 
+  /** The key of a place where the index holds a word's stem (not the word itself). */
+  function stemPlace(ref, field, position, term) {
+    return [ref, field, position[0], term].join("\u0000");
+  }
+
+  /** Whether a term found in `ref` holds a word typed only in another form of it (for
+   * wordsFound): the index holds it there only as the stem of another word ("move" where
+   * the page says "moving"), or it is another word of the same stem ("working" for "work");
+   * never a word cut short ("cath": "catheter", stem "cathet"). `metadata`: lunr's, term →
+   * field → positions; `stems`: the places where the index holds a stem only (stemPlace). */
+  function inflection(ref, metadata, stem, stems) {
+    return function (term, word) {
+      var places = [];
+      Object.keys(metadata[term] || {}).forEach(function (field) {
+        (metadata[term][field].position || []).forEach(function (position) { places.push(stemPlace(ref, field, position, term)); });
+      });
+      if (places.length && places.every(function (place) { return stems[place]; })) return true;
+      return term !== word.folded && (stem(term) || term) === (stem(word.folded) || word.folded);
+    };
+  }
+
   scope.ppSearch = {
     fold: fold, indexForms: indexForms, expandQuery: expandQuery, foldSynonyms: foldSynonyms, presentDocument: presentDocument,
     segmentHan: segmentHan, hanVocabulary: hanVocabulary, stopWords: ownStopWords, wordsFound: wordsFound, rankPages: rankPages,
-    wordWeights: wordWeights,
+    wordWeights: wordWeights, inflection: inflection, stemPlace: stemPlace,
     sectionPlaces: sectionPlaces, markMissing: markMissing
   };
 
@@ -497,6 +533,7 @@
   // asks whether it changed) and built as soon as it is here.
   var named = new URLSearchParams(location.hash.slice(1)), theme = named.get("theme");
   var synonyms = {}, config = { pipeline: [] }, analysis = { words: [], extra: [] }, vocabulary = null, covered = {}, exact = {}, headed = {}, shown = {}, places = {};
+  var typed = {}, stems = {}, adding = ""; // words found as typed; the places where the index holds only a word's stem
   // The index built before the bundle has run (a SETUP marked early): the theme's own SETUP,
   // with the same index, is answered READY at once. "building" until the theme says READY,
   // then "built"; when the early build failed, the theme's own SETUP builds the index
@@ -533,6 +570,7 @@
       analysis = expandQuery(message.data, synonyms, stemmer(), ownStopWords(config.stop_words), vocabulary);
       covered = {};
       exact = {};
+      typed = {};
       headed = {};
       shown = {};
       message.data = analysis.query;
@@ -546,7 +584,7 @@
       return;
     }
     if (message && message.type === RESULT && message.data && message.data.items) {
-      message.data.items = rankPages(message.data.items, covered, config.pages, exact, ownStopWords(config.stop_words), headed, places);
+      message.data.items = rankPages(message.data.items, covered, config.pages, exact, ownStopWords(config.stop_words), headed, places, typed);
       message.data.items.forEach(function (group) {
         group.forEach(function (doc) { presentDocument(doc, analysis); });
       });
@@ -597,11 +635,12 @@
   var lunr = scope.lunr, ref = lunr.Builder.prototype.ref;
   lunr.Builder.prototype.ref = function () {
     var tokenize = this.tokenizer, stem = stemmer();
-    this.tokenizer = function () {
-      var tokens = tokenize.apply(this, arguments), result = [];
+    this.tokenizer = function (text, metadata) {
+      var tokens = tokenize.apply(this, arguments), result = [], field = ((metadata && metadata.fields) || [])[0];
       tokens.forEach(function (token, i) {
-        var next = tokens[i + 1] && tokens[i + 1].toString();
-        indexForms(token.toString(), next, stem).forEach(function (form) {
+        var next = tokens[i + 1] && tokens[i + 1].toString(), forms = indexForms(token.toString(), next, stem);
+        forms.forEach(function (form, k) {
+          if (k === 1 && form[0] !== "_" && token.metadata.position) stems[stemPlace(adding, field, token.metadata.position, form)] = true;
           result.push(new lunr.Token(form, token.metadata));
         });
       });
@@ -616,6 +655,7 @@
   var build = lunr.Builder.prototype.build, add = lunr.Builder.prototype.add, indexed = [];
   lunr.Builder.prototype.add = function (doc) {
     indexed.push(doc.location); // the sections in their pages' order, for rankPages
+    adding = doc.location;
     return add.apply(this, arguments);
   };
   lunr.Builder.prototype.build = function () {
@@ -636,6 +676,7 @@
       var seen = {}, metadata = result.matchData.metadata;
       covered[result.ref] = wordsFound(analysis, Object.keys(metadata));
       exact[result.ref] = wordsFound(analysis, Object.keys(metadata), false, true);
+      typed[result.ref] = wordsFound(analysis, Object.keys(metadata), false, true, inflection(result.ref, metadata, stemmer(), stems));
       headed[result.ref] = wordsFound(analysis, Object.keys(metadata).filter(function (term) { return metadata[term].title; }), false, true);
       shown[result.ref] = wordsFound(analysis, Object.keys(metadata), true);
       Object.keys(metadata).forEach(function (term) {
