@@ -699,7 +699,7 @@ def test_a_word_held_only_in_another_form_is_told_from_the_word_typed_and_a_word
 
 
 @pytest.mark.fixture_cases
-def test_a_word_held_only_in_another_form_counts_less_than_the_word_typed():
+def test_a_word_held_only_in_another_form_counts_less_where_another_page_holds_it_as_typed():
     # "can the catheter move": trial/ scores higher, holding "catheter" more often and "move"
     # only as "moving"; after/ holds both as typed (its "dislodging", the synonym of "move").
     groups = [[{"location": "trial/", "score": 15}], [{"location": "after/", "score": 11}]]
@@ -714,6 +714,13 @@ def test_a_word_held_only_in_another_form_counts_less_than_the_word_typed():
     assert order(None) == ["trial/", "after/"]  # every word as typed: the score decides
     groups[0][0]["score"] = 40  # far higher: the form does not outweigh it
     assert order(typed) == ["trial/", "after/"]
+
+    # "how often is the pump refilled": no page holds word 2 as typed (the pages write
+    # "refill"), so its other forms count whole; conditions/ and before/ hold words 0 and 1
+    # ("often", incidental, and "pump") as typed.
+    groups = [[{"location": "conditions/", "score": 12}], [{"location": "after/", "score": 11}], [{"location": "before/", "score": 5}]]
+    covered = {"conditions/": [0, 1], "after/": [1, 2], "before/": [0, 1]}
+    assert order({"conditions/": [0, 1], "after/": [1], "before/": [0, 1]})[0] == "after/"
 
 
 @pytest.mark.fixture_cases

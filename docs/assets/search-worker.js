@@ -54,11 +54,12 @@
   var TITLE_BOOST = 10;
   var COVERAGE = 4; // a page's score × (the share of the words typed it holds) to this power
   var FUZZY_SHARE = 0.25; // a word a page holds only with one letter wrong counts this share of its weight
-  // A Latin-script word a page holds only in another form of it (the same stem: "working"
-  // for "work", "moving" for "move", "involves" for "involve") counts this share of its
-  // weight, as search engines rank the form typed before its other forms: an incidental
-  // word in another form ("the device is working properly") no longer outweighs the word
-  // that carries the question. A word cut short ("cath": catheter) counts whole.
+  // A Latin-script word a page holds only in another form of it (the same stem: "moving" for
+  // "move", "evaluate" for "evaluation") counts this share of its weight where another page
+  // holds it as typed (or as its synonym), as search engines rank the form typed before its
+  // other forms: "can the catheter move" finds the page that says "dislodging" (move's
+  // synonym) before the one that says "moving forward". Where no page holds the form typed
+  // ("refilled": refill), its other forms count whole; so does a word cut short ("cath").
   var INFLECTED = 0.75;
   // Pages whose scores are this close (the lower at least 80 % of the higher) are equally
   // good: on pages this short one mention more of a word typed moves a score by 10-20 %
@@ -439,7 +440,8 @@
    * one page does not outweigh the word that carries the question; without `exact`, every
    * word is exact); `headed`: those its title holds as typed; `places`: each location's
    * place in its page (sectionPlaces); `typed`: when given, those of `exact` it holds in the
-   * form typed (a word it holds only in another form counts INFLECTED of its weight). */
+   * form typed (a word it holds only in another form counts INFLECTED of its weight where
+   * another page holds it as typed). */
   function rankPages(groups, covered, guide, exact, isStopWord, headed, places, typed) {
     guide = guide || [];
     isStopWord = isStopWord || function () { return false; };
@@ -463,6 +465,13 @@
       var place = guide.indexOf(page);
       return { group: group, words: words, titled: titled, opens: opens, score: score, order: order, place: place < 0 ? guide.length : place };
     });
+    if (typed) { // a word no page holds as typed: its other forms are the best there is
+      var asTyped = {};
+      Object.keys(typed).forEach(function (location) { typed[location].forEach(function (i) { asTyped[i] = true; }); });
+      ranked.forEach(function (entry) {
+        Object.keys(entry.words).forEach(function (i) { if (entry.words[i] === INFLECTED && !asTyped[i]) entry.words[i] = 1; });
+      });
+    }
     var weights = wordWeights(ranked.map(function (entry) { return entry.words; }), guide.length);
     var titling = {}; // word → how many pages' titles hold it
     ranked.forEach(function (entry) { Object.keys(entry.titled).forEach(function (i) { titling[i] = (titling[i] || 0) + 1; }); });
