@@ -378,6 +378,16 @@ def test_chinese_synonym_inside_a_longer_query_finds_the_pages_word():
 
 
 @pytest.mark.fixture_cases
+def test_chinese_word_of_the_index_the_synonyms_list_holds_also_finds_its_synonyms():
+    # 几天 (a few days, the trial's) typed as a question of time: "住院几天" also finds 小时 (hours).
+    vocabulary = json.dumps(["住院", "几天", "小时"])
+    synonyms = "s.foldSynonyms({'几天': ['小时', '几天']})"
+    analysis = run_node(f"s.expandQuery('住院几天', {synonyms}, w => '', s.stopWords([]), s.hanVocabulary({vocabulary}))")
+    assert "小时^10" in analysis["query"].split(" ")
+    assert run_node(f"s.wordsFound({json.dumps(analysis)}, ['住院', '小时'])") == [0, 1]  # 小时 counts as the word typed
+
+
+@pytest.mark.fixture_cases
 def test_chinese_synonym_whose_target_the_index_holds_split_finds_its_parts():
     # 镇痛泵 on the pages, indexed as 镇痛 and 泵: a synonym for it searched a word no index has.
     vocabulary = json.dumps(["镇痛", "泵", "导管"])

@@ -222,9 +222,10 @@
       if (part.kind === "exact") found = [part.piece];
       else if (part.kind === "synonym") found = indexWords(synonyms[part.piece], vocabulary, isStopWord); // the pages' words
       else inside.push.apply(inside, (found = holding(part.piece)));
+      if (part.kind === "exact" && synonyms[part.piece]) found = unique(found.concat(indexWords(synonyms[part.piece], vocabulary, isStopWord))); // an index word the list holds too: 几天
       if (part.kind === "exact" || part.kind === "synonym") exact.push.apply(exact, found);
-      if (part.kind === "synonym") {
-        forms = [].concat.apply([], synonyms[part.piece].map(function (target) { return targetForms(target, vocabulary, isStopWord); }));
+      if (part.kind === "synonym" || (part.kind === "exact" && synonyms[part.piece])) {
+        forms = [].concat.apply(part.kind === "exact" ? [part.piece] : [], synonyms[part.piece].map(function (target) { return targetForms(target, vocabulary, isStopWord); }));
       }
       units.push([part.piece].concat(forms || found));
       if (part.kind === "char") chars.push(units.length - 1);
