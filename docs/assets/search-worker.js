@@ -28,7 +28,8 @@
  *    the pages use; a query word in its stop words (l10n/<lang>/stopwords.yml, the same way)
  *    neither matches nor pairs while other words remain (lunr's own lists are not used).
  *  - Ranking: rankPages (a page holding the words typed before a short title holding one,
- *    each word weighed by how few pages hold it, more on the one page whose titles hold it;
+ *    each word weighed by how few pages hold it, more on the one page whose titles hold it,
+ *    less on a page holding it only in another form when another holds it as typed;
  *    of equally good pages the one whose title is the words typed first, then the one that
  *    opens with them, then the guide's order, the home page last).
  *
