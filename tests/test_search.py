@@ -131,6 +131,67 @@ def test_the_themes_bundle_loads_only_when_the_reader_reaches_for_search(chromiu
     page.close()
 
 
+@pytest.mark.browser
+def test_results_are_busy_from_a_query_until_its_answer_is_shown(chromium, built_site):
+    """aria-busy on the results from the moment a query is sent (the theme sends it on the
+    key's release) until its answer is shown: a screen reader waits for it, and so does
+    search.type_query."""
+    page = chromium.new_page(viewport=browser.PHONE)
+    page.goto(built_site.site_url + "trial/", wait_until="load")
+    search.open_search(page)
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    first, second = [w for doc in index["docs"] for w in doc["title"].split() if len(w) > 3][:2]
+    search.type_query(page, first)
+    results = "[data-md-component=search-result]"
+    assert page.get_attribute(results, "aria-busy") == "false"
+    busy = page.evaluate(
+        """([field, results, word]) => { const input = document.querySelector(field); input.value = word;
+             input.dispatchEvent(new KeyboardEvent("keyup", {key: "End", bubbles: true}));
+             return document.querySelector(results).getAttribute("aria-busy"); }""",
+        [search.SEARCH_INPUT, results, second],
+    )
+    assert busy == "true", "no aria-busy while the query waits for its answer"
+    page.wait_for_function("(results) => document.querySelector(results).getAttribute('aria-busy') === 'false'", arg=results)
+    assert search.result_pages(page)
+    page.close()
+
+
+LATE_ANSWER = """<input data-md-component="search-query">
+<div class="md-search-result" data-md-component="search-result"><div class="md-search-result__meta"></div><ol></ol></div>
+<script>
+  // As the theme and assets/search-on-demand.js do, but the answer comes 600 ms late: the
+  // results change (the list cleared, a word shown) and are busy at once.
+  const input = document.querySelector("input"), results = document.querySelector(".md-search-result");
+  let waiting = 0;
+  input.addEventListener("keyup", () => {
+    const value = input.value;
+    results.querySelector("ol").innerHTML = "";
+    results.querySelector(".md-search-result__meta").textContent = "Searching";
+    results.setAttribute("aria-busy", String(++waiting > 0));
+    setTimeout(() => {
+      results.querySelector("ol").innerHTML = value ?
+        `<li class="md-search-result__item"><a class="md-search-result__link" href="http://example.test/${value}/">${value}</a></li>` : "";
+      results.setAttribute("aria-busy", String(--waiting > 0));
+    }, 600);
+  });
+</script>"""
+
+
+@pytest.mark.browser
+def test_type_query_waits_for_an_answer_that_comes_late(chromium):
+    """The failing case of type_query's wait: the list cleared at once and the answer late
+    gives that answer, not the cleared list (a wait for the results to stop changing for a
+    while returned the empty list)."""
+    page = chromium.new_page()
+    page.set_content(LATE_ANSWER)
+    page.evaluate(search.WATCH_JS)
+    search.type_query(page, "first")
+    assert search.result_pages(page) == ["/first/"]
+    search.type_query(page, "second")
+    assert search.result_pages(page) == ["/second/"]
+    page.close()
+
+
 def strings_of(lang: str) -> dict[str, str]:
     return yaml.safe_load((REPO / "l10n" / lang / "strings.yml").read_text(encoding="utf-8"))
 

@@ -19,7 +19,7 @@
   var loader = document.currentScript, root = document.documentElement;
   var WRAPPER = new URL("search-worker.js", loader.src).href;
   var THEME = loader.getAttribute("data-pp-theme");
-  var RESULT = 3; // the theme's SearchMessageType.RESULT
+  var QUERY = 2, RESULT = 3; // the theme's SearchMessageType.QUERY and RESULT
   var parsed = false, added = false;
   var early = null; // the search worker started before the bundle asked for it
   var index = null; // {url, text: a promise of the index's text}, fetched beside the bundle
@@ -152,10 +152,20 @@
       named.append("index", start.index);
       if (start.suggest) named.append("suggest", "1");
     }
-    var worker = new Worker(WRAPPER + "#" + named, options);
+    var worker = new Worker(WRAPPER + "#" + named, options), send = worker.postMessage, asked = 0, answered = 0;
+    // The results are aria-busy from a query sent until its answer is shown (the theme shows
+    // it in its own listener, after this one, in the same task): a screen reader waits for it.
+    function busy() {
+      var results = document.querySelector("[data-md-component=search-result]");
+      if (results) results.setAttribute("aria-busy", String(asked > answered));
+    }
+    worker.postMessage = function (message) {
+      if (message && message.type === QUERY) asked += 1, busy();
+      return send.apply(worker, arguments);
+    };
     worker.addEventListener("message", function (event) {
       var message = event.data;
-      if (message && message.type === RESULT && message.data) showHelp(message.data.items || []);
+      if (message && message.type === RESULT && message.data) answered += 1, busy(), showHelp(message.data.items || []);
     });
     return worker;
   }

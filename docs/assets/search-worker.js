@@ -341,10 +341,10 @@
       var own = word.phrase ? word.forms.filter(function (form) { return form !== word.folded && form !== word.stem; }) : word.forms;
       (word.units || [own]).forEach(function (forms, i) { // a Chinese run: each of its pieces
         var alone = whole && word.chars && word.chars.indexOf(i) >= 0;
-        var own = inflected && LATIN.test(word.folded);
+        var tellForms = inflected && LATIN.test(word.folded); // a Latin-script word: its form typed is told apart
         function holds(form) { // a form, or every word of a list of them (targetForms)
           if (Array.isArray(form)) return form.every(holds);
-          if (own && (form === word.folded || form === word.stem)) {
+          if (tellForms && (form === word.folded || form === word.stem)) {
             return found.some(function (term) { return term.indexOf(form) === 0 && (form !== word.stem || term === form) && !inflected(term, word); });
           }
           return found.some(function (term) { return form === word.stem ? term === form : term.indexOf(form) === 0; });

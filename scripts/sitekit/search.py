@@ -324,7 +324,10 @@ WATCH_JS = """() => {
   new MutationObserver(() => { window.__ppResults.changed = performance.now(); })
     .observe(document.querySelector(".md-search-result"), {childList: true, subtree: true, characterData: true});
 }"""
-_SETTLED_JS = "(quiet) => window.__ppResults.changed > 0 && performance.now() - window.__ppResults.changed > quiet"
+# Shown: the results changed since the field did, and no query is waiting for its answer
+# (assets/search-on-demand.js keeps the results aria-busy from a query sent until its
+# answer is shown). The theme clears the list before it shows an answer, in the same task.
+_SETTLED_JS = "() => window.__ppResults.changed > 0 && document.querySelector('[data-md-component=search-result]').getAttribute('aria-busy') !== 'true'"
 
 
 def open_search(page: Any) -> None:
@@ -336,17 +339,17 @@ def open_search(page: Any) -> None:
     page.evaluate(WATCH_JS)
 
 
-def type_query(page: Any, query: str, timeout: float = 10000, quiet: float = 200) -> float:
-    """Put `query` in the open search field and wait until the results stopped changing
-    for `quiet` ms; returns when (the page's performance.now()) they last changed. The
-    field is emptied first (a new query always changes the list). Playwright types
+def type_query(page: Any, query: str, timeout: float = 10000) -> float:
+    """Put `query` in the open search field and wait until its answer is shown (_SETTLED_JS);
+    returns when (the page's performance.now()) the results last changed. The field is
+    emptied first (the theme asks nothing for a query unchanged). Playwright types
     non-Latin text without key events, and the theme searches on key events: End is pressed."""
     for text in ("", query):
         page.evaluate("() => { window.__ppResults.changed = 0; }")
         page.fill(SEARCH_INPUT, text)
         page.press(SEARCH_INPUT, "End")
         if text or page.locator(RESULT_ITEM).count():
-            page.wait_for_function(_SETTLED_JS, arg=quiet, timeout=timeout)
+            page.wait_for_function(_SETTLED_JS, timeout=timeout)
     return float(page.evaluate("() => window.__ppResults.changed"))
 
 
