@@ -9,6 +9,7 @@ import importlib.metadata
 import inspect
 import os
 import stat
+import time
 import types
 from pathlib import Path
 
@@ -160,6 +161,25 @@ def test_a_rebuild_compresses_only_what_changed_and_unused_forms_are_pruned(tmp_
     stale = old[0]
     os.utime(stale, (0, 0))  # unused since 1970
     assert serving.prune_cache(cache) == 1 and not stale.exists() and len(list(cache.iterdir())) == len(old) - 1
+
+
+def test_a_build_prunes_the_compression_cache_once_a_day(tmp_path, monkeypatch):
+    from sitekit import serving
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>" + "words " * 200 + "</p>", encoding="utf-8")
+    pruned = []
+    original = serving.prune_cache
+    monkeypatch.setattr(serving, "prune_cache", lambda cache: pruned.append(cache) or original(cache))
+    serving.precompress(site)
+    serving.precompress(site)
+    assert len(pruned) == 1, "pruned again within the day"
+    stamp = pruned[0] / ".pruned"
+    os.utime(stamp, (time.time() - 86400 - 60,) * 2)  # a day and a minute ago
+    serving.precompress(site)
+    assert len(pruned) == 2, "not pruned after a day"
 
 
 def test_the_published_body_may_differ_from_the_gates_reading_only_in_resolved_links_and_the_glossary():

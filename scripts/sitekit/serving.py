@@ -166,7 +166,8 @@ GZIP_ONLY_SUFFIXES = frozenset({".xml", ".txt"})
 # Every compressed form is kept in a cache by content, so a build compresses only what
 # changed: theme files (identical from one build to the next) at Brotli's best, the rest
 # (mostly pages, which an edit changes) at the per-build quality. Entries unused for
-# CACHE_DAYS are removed at the end of a build.
+# CACHE_DAYS are removed at the end of the first build of a day (listing a cache of
+# 30,000 entries took 0.4 s of every build).
 THEME_SUFFIXES = frozenset({".css", ".js", ".svg"})
 CACHE_DAYS = 30
 GZIP_LEVEL = 9
@@ -227,8 +228,19 @@ def precompress(site: Path | SiteFiles) -> dict[str, int]:
             else:
                 files.remove(target)
                 totals[encoding] += len(data)
-    prune_cache(_cache_dir())
+    _prune_daily(_cache_dir())
     return totals
+
+
+def _prune_daily(cache: Path) -> None:
+    """prune_cache, unless it ran less than a day ago (by the stamp it leaves in the cache)."""
+    stamp = cache / ".pruned"
+    with contextlib.suppress(OSError):
+        if time.time() - stamp.stat().st_mtime < 86400:
+            return
+    prune_cache(cache)
+    with contextlib.suppress(OSError):
+        stamp.touch()
 
 
 def prune_cache(cache: Path, days: int = CACHE_DAYS) -> int:
