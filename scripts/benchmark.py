@@ -14,7 +14,8 @@ Parts (all by default; pick some with --only weight,search,...):
               tuning set and on the held-out set (tests/search_heldout.yml, written by
               someone who did not tune search): recall at 1 and at 3, the answerable
               queries that found nothing at all, and whether the queries the guide does
-              not answer (page: null) offered the clinic; beside them, Pagefind's
+              not answer (page: null) offered the clinic (the held-out set's queries are
+              counted, never printed: they are in --json only); beside them, Pagefind's
               recall at 1 and 3 on both sets (Pagefind, the extended binary of
               requirements.lock, indexes the same built site into a temporary folder
               outside it; its JavaScript API is asked each query in Chromium, from a
@@ -92,6 +93,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, redirect_stdout, suppress
 from dataclasses import asdict, dataclass
@@ -582,10 +584,28 @@ def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, ru
             }
         )
     sets = {"tuning": recall_by_language(tuning)}
-    if HELDOUT.exists():
-        sets["held-out"] = recall_by_language(run_query_set(served, chromium, catalogue, search.load_queries(HELDOUT)))
-    peer = measure_pagefind(served, chromium, catalogue, {"tuning": QUERIES, **({"held-out": HELDOUT} if HELDOUT.exists() else {})})
-    return {"languages": languages, "sets": sets, "pagefind": peer, "first_answer": measure_first_answer(served, chromium, catalogue, runs)}
+    held_out, set_aside = held_out_queries(queries)
+    if held_out:
+        sets["held-out"] = recall_by_language(run_query_set(served, chromium, catalogue, held_out))
+    peer = measure_pagefind(served, chromium, catalogue, {"tuning": queries, **({"held-out": held_out} if held_out else {})})
+    return {
+        "languages": languages,
+        "sets": sets,
+        "held_out_set_aside": [f"{q.lang}: {q.query}" for q in set_aside],
+        "pagefind": peer,
+        "first_answer": measure_first_answer(served, chromium, catalogue, runs),
+    }
+
+
+def held_out_queries(tuning: list[search.Query]) -> tuple[list[search.Query], list[search.Query]]:
+    """The held-out set (none when there is no file), without the queries the tuning set
+    holds too: search was tuned on those, they measure it no longer (set aside, counted in
+    the report, named in --json only)."""
+    if not HELDOUT.exists():
+        return [], []
+    held_out = search.load_queries(HELDOUT)
+    shared = search.shared_queries(tuning, held_out)
+    return [q for q in held_out if q not in shared], shared
 
 
 SLOW_PHONE = {  # Chrome DevTools' "Slow 4G" and a phone 4× slower than this machine's CPU
@@ -762,7 +782,7 @@ def index_with_pagefind(site: Path, out: Path) -> str:
     return version("pagefind-bin-extended")
 
 
-def measure_pagefind(served: Served, chromium: Any, catalogue: model.Catalogue, sets: dict[str, Path]) -> dict[str, Any]:
+def measure_pagefind(served: Served, chromium: Any, catalogue: model.Catalogue, sets: dict[str, list[search.Query]]) -> dict[str, Any]:
     """Pagefind as a peer: the same built site indexed by Pagefind outside it, served on a
     local server of its own, each query of each set asked of its JavaScript API
     (`pagefind.search`, the results' `data().url`) in Chromium, from a page whose `lang`
@@ -793,8 +813,8 @@ def measure_pagefind(served: Served, chromium: Any, catalogue: model.Catalogue, 
 
             try:
                 scored = {
-                    name: recall_by_language(query_outcomes(search.load_queries(path), catalogue, served.origin, pagefind_search))
-                    for name, path in sets.items()
+                    name: recall_by_language(query_outcomes(queries, catalogue, served.origin, pagefind_search))
+                    for name, queries in sets.items()
                 }
             except Exception as err:  # Playwright's errors: Pagefind's script failed in the browser
                 return {
@@ -897,6 +917,14 @@ def print_search(result: dict[str, Any]) -> None:
                 ]
             )
         print(table(["language", "queries", "recall at 1", "recall at 3", "no result", "not answered: clinic offered", *extra], rows))
+        if name == "held-out":  # its queries are never shown where those who tune search read (PERFORMANCE.md, a run's output)
+            aside = result.get("held_out_set_aside", [])
+            languages = ", ".join(f"{lang} {n}" for lang, n in Counter(q.split(":")[0] for q in aside).items())
+            print(
+                f"held-out queries the tuning set holds too, set aside (search was tuned on them): {len(aside)}{f' ({languages})' if aside else ''}"
+            )
+            print("held-out misses: counted above, the queries in --json only")
+            continue
         for e in entries:
             if e["missed_top_3"] or e["zero_results"]:
                 print(

@@ -557,6 +557,44 @@ def test_pagefinds_figures_are_shown_beside_the_sites_or_why_they_are_not(tmp_pa
     assert "Pagefind: not measured — Pagefind is not installed" in printed and "Pagefind at 1" not in printed
 
 
+def test_held_out_queries_are_never_printed_only_counted(tmp_path, capsys):
+    """The held-out set's misses are counted in the tables (and so in PERFORMANCE.md, which
+    those who tune search read) but their queries are only in --json: a held-out query
+    shown there was copied into the tuning set. The tuning set's misses are printed."""
+    catalogue = project_catalogue()
+    lines = []
+    for lang in catalogue.languages:
+        page = next((name for name in catalogue.pages if catalogue.content_language(lang.code, name) == lang.code), None)
+        if page is not None:
+            lines += [f"{lang.code}:", f"  - {{query: typed-{lang.code}-qzx, page: {page}}}"]
+    (tmp_path / "set.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    queries = search.load_queries(tmp_path / "set.yml")
+    missed = benchmark.recall_by_language(
+        benchmark.query_outcomes(queries, catalogue, "http://127.0.0.1:8000/", fixed_engine(lambda lang, query: ([], None)))
+    )
+    typed = [q.query for q in queries]
+    assert typed
+    benchmark.print_search({"languages": [], "sets": {"held-out": missed}, "held_out_set_aside": [f"{queries[0].lang}: {typed[0]}"]})
+    printed = capsys.readouterr().out
+    assert not [query for query in typed if query in printed] and "held-out misses: counted above" in printed
+    assert f"set aside (search was tuned on them): 1 ({queries[0].lang} 1)" in printed
+    benchmark.print_search({"languages": [], "sets": {"tuning": missed}})
+    printed = capsys.readouterr().out
+    assert [query for query in typed if query not in printed] == [], printed
+
+
+def test_held_out_queries_the_tuning_set_holds_are_set_aside(monkeypatch, tmp_path):
+    """A held-out query the tuning set also holds is not scored (search was tuned on it):
+    the others are, and the one set aside is named."""
+    held_out = tmp_path / "held-out.yml"
+    held_out.write_text("en:\n  - {query: Seen Before, page: trial.md}\n  - {query: never seen, page: trial.md}\n", encoding="utf-8")
+    monkeypatch.setattr(benchmark, "HELDOUT", held_out)
+    kept, aside = benchmark.held_out_queries([search.Query("en", "seen before", "after.md")])
+    assert [q.query for q in kept] == ["never seen"] and [q.query for q in aside] == ["Seen Before"]
+    monkeypatch.setattr(benchmark, "HELDOUT", tmp_path / "none.yml")
+    assert benchmark.held_out_queries([]) == ([], [])
+
+
 def test_pagefind_not_installed_or_failing_is_reported_not_raised(monkeypatch, tmp_path):
     """When Pagefind cannot index the site, the peer is "not measured" with why, and the
     benchmark goes on (no browser is started for it)."""
@@ -566,7 +604,7 @@ def test_pagefind_not_installed_or_failing_is_reported_not_raised(monkeypatch, t
 
     monkeypatch.setattr(benchmark, "index_with_pagefind", refuse)
     served = benchmark.Served(tmp_path, "http://127.0.0.1:8000/", "gzip-only", False)
-    peer = benchmark.measure_pagefind(served, None, project_catalogue(), {"tuning": benchmark.QUERIES})
+    peer = benchmark.measure_pagefind(served, None, project_catalogue(), {"tuning": search.load_queries(benchmark.QUERIES)})
     assert peer == {"not_measured": "Pagefind is not installed (No module named 'pagefind_bin_extended'): run `bash scripts/setup.sh`"}
 
 

@@ -39,6 +39,15 @@ def without_marks(text: str) -> str:
 # --- the query set -----------------------------------------------------------------------
 
 
+def test_a_query_in_both_sets_is_found_however_it_is_typed():
+    """A held-out query the tuning set holds too (benchmark.py sets it aside: search was
+    tuned on it): the same query with other accents, case or spaces, in the same language;
+    the same words in another language are another query."""
+    held_out = [search.Query("es", "¿Cuánto  dura la prueba?", "trial.md"), search.Query("en", "pump", "index.md")]
+    tuning = [search.Query("es", "¿cuanto dura la PRUEBA?", "trial.md"), search.Query("es", "pump", "index.md")]
+    assert search.shared_queries(tuning, held_out) == held_out[:1]
+
+
 def test_query_set_names_languages_and_pages_of_the_site():
     codes = {lang.code for lang in CATALOGUE.languages}
     unknown = [q.id for q in QUERIES if q.lang not in codes or q.page not in CATALOGUE.pages]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -310,6 +311,19 @@ def load_queries(path: Path) -> list[Query]:
         for lang, entries in data.items()
         for entry in entries or []
     ]
+
+
+def shared_queries(tuning: list[Query], held_out: list[Query]) -> list[Query]:
+    """The held-out queries the tuning set also holds (in the same language, as typed
+    without accents, case or extra spaces): a held-out query search was tuned on no longer
+    measures it."""
+
+    def typed(query: Query) -> tuple[str, str]:
+        bare = "".join(c for c in unicodedata.normalize("NFD", query.query) if not unicodedata.combining(c))
+        return query.lang, " ".join(bare.casefold().split())
+
+    tuned = {typed(query) for query in tuning}
+    return [query for query in held_out if typed(query) in tuned]
 
 
 # --- in the browser (Playwright) ------------------------------------------------------
