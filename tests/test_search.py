@@ -357,6 +357,25 @@ def test_query_words_also_search_pairs_stems_and_synonyms():
 
 
 @pytest.mark.fixture_cases
+def test_a_word_typed_in_another_form_of_a_synonym_has_its_synonyms():
+    """ "muscle spasm" and "when can i start exercising" found nothing while the list held
+    "spasms" and "exercise": a synonym is looked up by its stem too, never for a stop word
+    ("get" is no "getting") nor for a word the index holds as typed ("implanted": the
+    implantation page's own word, no "implant")."""
+    stem = "w => w.toLowerCase().replace(/(ting|s|ing|ed|e)$/, '')"  # a stemmer's outcome on these words
+    synonyms = "s.foldSynonyms({spasms: ['spasticity'], exercise: ['activity'], getting: ['obtaining'], implant: ['pump']})"
+    index = "s.hanVocabulary(['implanted', 'muscle'])"
+
+    def extra(query: str) -> list[str]:
+        return run_node(f"s.expandQuery({json.dumps(query)}, {synonyms}, {stem}, s.stopWords({stop_words('en')}), {index}).extra")
+
+    assert "spasticity" in extra("muscle spasm")
+    assert "activity" in extra("when can i start exercising")
+    assert "obtaining" not in extra("can i get a pump")
+    assert "pump" not in extra("when is it implanted")
+
+
+@pytest.mark.fixture_cases
 def test_results_show_the_words_typed_and_found():
     doc = {
         "title": "鞘内\u200b镇痛泵",

@@ -140,10 +140,19 @@
       if (stemmed && stemmed !== word) forms.push(stemmed);
       words.push({ typed: typed[i], folded: word, forms: forms, stop: stop[i], stem: stemmed && stemmed !== word ? stemmed : "" });
     });
+    // A word typed in another form of a word the synonyms list holds alone (the same stem:
+    // "spasm" for "spasms", "exercising" for "exercise") has its synonyms too, as search
+    // engines find synonyms after stemming; never a stop word ("get" is no "getting") nor a
+    // word the index holds as typed (the pages' own word: "implanted" is no "implant").
+    function sameStem(i, key) {
+      var held = vocabulary && vocabulary.indexed && vocabulary.indexed(folded[i]);
+      var stemmed = !stop[i] && !held && key.indexOf(" ") < 0 && stem(typed[i]);
+      return Boolean(stemmed) && stemmed === stem(key);
+    }
     Object.keys(synonyms).forEach(function (key) {
       var keyWords = key.split(" ");
       for (var i = 0; i + keyWords.length <= folded.length; i++) {
-        if (folded.slice(i, i + keyWords.length).join(" ") !== key) continue;
+        if (folded.slice(i, i + keyWords.length).join(" ") !== key && !sameStem(i, key)) continue;
         synonyms[key].forEach(function (target) {
           var targetWords = indexWords(target.split(" "), vocabulary, isStopWord), forms = targetForms(target, vocabulary, isStopWord);
           words.slice(i, i + keyWords.length).forEach(function (word) {
@@ -263,12 +272,13 @@
     return [].concat.apply([], forms);
   }
 
-  /** The index's Chinese words, for segmentHan. */
+  /** The index's Chinese words, for segmentHan (`words`, `has`), and whether the index holds
+   * a term at all (`indexed`). */
   function hanVocabulary(terms) {
     var words = terms.filter(function (term) { return HAN.test(term); }).sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
-    var known = {};
+    var known = {}, all = new Set(terms);
     words.forEach(function (word) { known[word] = true; });
-    return { words: words, has: function (word) { return known[word] === true; } };
+    return { words: words, has: function (word) { return known[word] === true; }, indexed: function (term) { return all.has(term); } };
   }
 
   /** Whether a word is one of `words`, the language's stop words (l10n/<lang>/stopwords.yml,
