@@ -591,7 +591,7 @@ def measure_search(served: Served, chromium: Any, catalogue: model.Catalogue, ru
     return {
         "languages": languages,
         "sets": sets,
-        "held_out_set_aside": [f"{q.lang}: {q.query}" for q in set_aside],
+        "held_out_set_aside": [{"language": q.lang, "query": q.query} for q in set_aside],
         "pagefind": peer,
         "first_answer": measure_first_answer(served, chromium, catalogue, runs),
     }
@@ -919,7 +919,7 @@ def print_search(result: dict[str, Any]) -> None:
         print(table(["language", "queries", "recall at 1", "recall at 3", "no result", "not answered: clinic offered", *extra], rows))
         if name == "held-out":  # its queries are never shown where those who tune search read (PERFORMANCE.md, a run's output)
             aside = result.get("held_out_set_aside", [])
-            languages = ", ".join(f"{lang} {n}" for lang, n in Counter(q.split(":")[0] for q in aside).items())
+            languages = ", ".join(f"{lang} {n}" for lang, n in Counter(q["language"] for q in aside).items())
             print(
                 f"held-out queries the tuning set holds too, set aside (search was tuned on them): {len(aside)}{f' ({languages})' if aside else ''}"
             )

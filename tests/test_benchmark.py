@@ -465,15 +465,15 @@ def test_first_answer_from_playwrights_tap_is_shown_beside_and_missing_in_older_
     assert benchmark.tap_cell({"ms": 1400.0}) == "—"  # figures written before it was measured
 
 
-def answered_queries(catalogue, path: Path) -> list:
-    """A query set with one answerable query per language (a page readers get in that
-    language) and one the guide does not answer, from the project's languages and pages
-    (a language with no page of its own yet, one just started, has none)."""
+def answered_queries(catalogue, path: Path, answered: str = "answered") -> list:
+    """A query set with one answerable query per language (`answered`, for a page readers
+    get in that language) and one the guide does not answer, from the project's languages
+    and pages (a language with no page of its own yet, one just started, has none)."""
     lines = []
     for lang in catalogue.languages:
         page = next((name for name in catalogue.pages if catalogue.content_language(lang.code, name) == lang.code), None)
         if page is not None:
-            lines += [f"{lang.code}:", f"  - {{query: answered, page: {page}}}", "  - {query: not covered, page: null}"]
+            lines += [f"{lang.code}:", f"  - {{query: {answered}, page: {page}}}", "  - {query: not covered, page: null}"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return search.load_queries(path)
 
@@ -562,19 +562,14 @@ def test_held_out_queries_are_never_printed_only_counted(tmp_path, capsys):
     those who tune search read) but their queries are only in --json: a held-out query
     shown there was copied into the tuning set. The tuning set's misses are printed."""
     catalogue = project_catalogue()
-    lines = []
-    for lang in catalogue.languages:
-        page = next((name for name in catalogue.pages if catalogue.content_language(lang.code, name) == lang.code), None)
-        if page is not None:
-            lines += [f"{lang.code}:", f"  - {{query: typed-{lang.code}-qzx, page: {page}}}"]
-    (tmp_path / "set.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    queries = search.load_queries(tmp_path / "set.yml")
+    queries = answered_queries(catalogue, tmp_path / "set.yml", answered="typed-qzx")
     missed = benchmark.recall_by_language(
         benchmark.query_outcomes(queries, catalogue, "http://127.0.0.1:8000/", fixed_engine(lambda lang, query: ([], None)))
     )
-    typed = [q.query for q in queries]
+    typed = [q.query for q in queries if q.page]
     assert typed
-    benchmark.print_search({"languages": [], "sets": {"held-out": missed}, "held_out_set_aside": [f"{queries[0].lang}: {typed[0]}"]})
+    aside = [{"language": queries[0].lang, "query": typed[0]}]
+    benchmark.print_search({"languages": [], "sets": {"held-out": missed}, "held_out_set_aside": aside})
     printed = capsys.readouterr().out
     assert not [query for query in typed if query in printed] and "held-out misses: counted above" in printed
     assert f"set aside (search was tuned on them): 1 ({queries[0].lang} 1)" in printed

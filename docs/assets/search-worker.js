@@ -132,11 +132,11 @@
    * `words`: what was typed, with the forms that count as finding it. */
   function expandQuery(query, synonyms, stem, isStopWord, vocabulary) {
     var typed = query.match(RUN) || [], extra = [], boosted = [], words = [], direct = [];
-    var folded = typed.map(foldRun);
+    var folded = typed.map(foldRun), wordStems = typed.map(function (word) { return stem(word); });
     var stop = folded.map(function (word, i) { return isStopWord(typed[i], word); });
     if (stop.every(Boolean)) stop = stop.map(function () { return false; });
     folded.forEach(function (word, i) {
-      var forms = [word], stemmed = stem(typed[i]);
+      var forms = [word], stemmed = wordStems[i];
       if (stemmed && stemmed !== word) forms.push(stemmed);
       words.push({ typed: typed[i], folded: word, forms: forms, stop: stop[i], stem: stemmed && stemmed !== word ? stemmed : "" });
     });
@@ -144,15 +144,14 @@
     // "spasm" for "spasms", "exercising" for "exercise") has its synonyms too, as search
     // engines find synonyms after stemming; never a stop word ("get" is no "getting") nor a
     // word the index holds as typed (the pages' own word: "implanted" is no "implant").
-    function sameStem(i, key) {
-      var held = vocabulary && vocabulary.indexed && vocabulary.indexed(folded[i]);
-      var stemmed = !stop[i] && !held && key.indexOf(" ") < 0 && stem(typed[i]);
-      return Boolean(stemmed) && stemmed === stem(key);
-    }
+    var restemmed = folded.map(function (word, i) {
+      return !stop[i] && !(vocabulary && vocabulary.indexed && vocabulary.indexed(word)) && wordStems[i];
+    });
     Object.keys(synonyms).forEach(function (key) {
-      var keyWords = key.split(" ");
+      var keyWords = key.split(" "), keyStem = keyWords.length === 1 && stem(key);
       for (var i = 0; i + keyWords.length <= folded.length; i++) {
-        if (folded.slice(i, i + keyWords.length).join(" ") !== key && !sameStem(i, key)) continue;
+        var sameStem = Boolean(keyStem) && restemmed[i] === keyStem;
+        if (folded.slice(i, i + keyWords.length).join(" ") !== key && !sameStem) continue;
         synonyms[key].forEach(function (target) {
           var targetWords = indexWords(target.split(" "), vocabulary, isStopWord), forms = targetForms(target, vocabulary, isStopWord);
           words.slice(i, i + keyWords.length).forEach(function (word) {
@@ -693,14 +692,15 @@
   var query = lunr.Index.prototype.query;
   lunr.Index.prototype.query = function () {
     var results = query.apply(this, arguments);
+    var stem = stemmer();
     results.forEach(function (result) {
-      var seen = {}, metadata = result.matchData.metadata;
-      covered[result.ref] = wordsFound(analysis, Object.keys(metadata));
-      exact[result.ref] = wordsFound(analysis, Object.keys(metadata), false, true);
-      typed[result.ref] = wordsFound(analysis, Object.keys(metadata), false, true, inflection(result.ref, metadata, stemmer(), stems));
-      headed[result.ref] = wordsFound(analysis, Object.keys(metadata).filter(function (term) { return metadata[term].title; }), false, true);
-      shown[result.ref] = wordsFound(analysis, Object.keys(metadata), true);
-      Object.keys(metadata).forEach(function (term) {
+      var seen = {}, metadata = result.matchData.metadata, terms = Object.keys(metadata);
+      covered[result.ref] = wordsFound(analysis, terms);
+      exact[result.ref] = wordsFound(analysis, terms, false, true);
+      typed[result.ref] = wordsFound(analysis, terms, false, true, inflection(result.ref, metadata, stem, stems));
+      headed[result.ref] = wordsFound(analysis, terms.filter(function (term) { return metadata[term].title; }), false, true);
+      shown[result.ref] = wordsFound(analysis, terms, true);
+      terms.forEach(function (term) {
         Object.keys(metadata[term]).forEach(function (field) {
           var found = metadata[term][field];
           if (!found.position) return;
